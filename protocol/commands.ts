@@ -1,0 +1,114 @@
+/**
+ * Commands a client sends (present tense, `entity:verb`) and the notifications the server pushes
+ * (past tense). Both Socket.IO event maps are derived from here, so server and clients share them.
+ */
+import { z } from "zod";
+import type { HallError } from "./errors.js";
+import {
+  BalancerMode,
+  Channel,
+  CommandId,
+  HallEvent,
+  HallSnapshot,
+  Id,
+  QueueSummary,
+  Rating,
+  Ticket,
+} from "./schemas.js";
+
+const Mutating = { commandId: CommandId };
+const AtWindow = { ...Mutating, windowId: Id };
+const Reason = z.string().trim().min(1).max(200);
+
+export const CommandSchemas = {
+  "ticket:issue": z.object({
+    ...Mutating,
+    serviceId: Id,
+    priority: Id.default("normal"),
+    /** Kiosks always issue as "kiosk"; staff as "staff"; REST as "mobile" unless "appointment". */
+    channel: Channel.optional(),
+    /** 一件事: the services after `serviceId`, in order. */
+    then: z.array(Id).max(10).default([]),
+  }),
+  "window:callNext": z.object(AtWindow),
+  "window:recall": z.object(AtWindow),
+  "ticket:start": z.object(AtWindow),
+  "ticket:finish": z.object(AtWindow),
+  "ticket:noShow": z.object(AtWindow),
+  "ticket:park": z.object({ ...AtWindow, reason: Reason, missingDocs: z.array(z.string().trim().min(1).max(100)).max(20).default([]) }),
+  "ticket:resume": z.object({ ...Mutating, ticketId: z.string().min(1).max(64) }),
+  /** The window's current ticket (or, for a manager, `ticketId`) moves to a service and/or one window. */
+  "ticket:transfer": z
+    .object({
+      ...Mutating,
+      windowId: Id.optional(),
+      ticketId: z.string().min(1).max(64).optional(),
+      toServiceId: Id.optional(),
+      toWindowId: Id.optional(),
+    })
+    .refine((p) => p.toServiceId || p.toWindowId, { message: "toServiceId or toWindowId is required" })
+    .refine((p) => p.windowId || p.ticketId, { message: "windowId or ticketId is required" }),
+  "ticket:cancel": z.object({ ...Mutating, ticketId: z.string().min(1).max(64) }),
+  "ticket:rate": z.object({ ...AtWindow, ticketId: z.string().min(1).max(64), rating: Rating }),
+  "window:open": z.object(AtWindow),
+  "window:pause": z.object({ ...AtWindow, reason: Reason }),
+  "window:resume": z.object(AtWindow),
+  "window:close": z.object(AtWindow),
+  "window:setServing": z.object({ ...AtWindow, serving: z.array(Id).min(1).max(20) }),
+  "balancer:setMode": z.object({ ...Mutating, mode: BalancerMode }),
+  "balancer:decide": z.object({ ...Mutating, suggestionId: z.string().min(1).max(64), approve: z.boolean() }),
+} as const;
+
+export type CommandName = keyof typeof CommandSchemas;
+export type CommandPayload<N extends CommandName> = z.output<(typeof CommandSchemas)[N]>;
+export type CommandInput<N extends CommandName> = z.input<(typeof CommandSchemas)[N]>;
+export const COMMAND_NAMES = Object.keys(CommandSchemas) as CommandName[];
+
+/** Ack of every command: the data, or an error a client can act on. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: HallError };
+
+/** What a mutating command returns: the event it caused (the ticket/window are in it). */
+export type CommandResult = HallEvent;
+
+export interface ClientToServerEvents {
+  "hall:snapshot": (payload: Record<string, never>, ack: (res: Ack<HallSnapshot>) => void) => void;
+  "ticket:get": (payload: { ticketId: string }, ack: (res: Ack<Ticket>) => void) => void;
+  "ticket:issue": (payload: CommandInput<"ticket:issue">, ack: (res: Ack<CommandResult>) => void) => void;
+  "window:callNext": (payload: CommandInput<"window:callNext">, ack: (res: Ack<CommandResult>) => void) => void;
+  "window:recall": (payload: CommandInput<"window:recall">, ack: (res: Ack<CommandResult>) => void) => void;
+  "ticket:start": (payload: CommandInput<"ticket:start">, ack: (res: Ack<CommandResult>) => void) => void;
+  "ticket:finish": (payload: CommandInput<"ticket:finish">, ack: (res: Ack<CommandResult>) => void) => void;
+  "ticket:noShow": (payload: CommandInput<"ticket:noShow">, ack: (res: Ack<CommandResult>) => void) => void;
+  "ticket:park": (payload: CommandInput<"ticket:park">, ack: (res: Ack<CommandResult>) => void) => void;
+  "ticket:resume": (payload: CommandInput<"ticket:resume">, ack: (res: Ack<CommandResult>) => void) => void;
+  "ticket:transfer": (payload: CommandInput<"ticket:transfer">, ack: (res: Ack<CommandResult>) => void) => void;
+  "ticket:cancel": (payload: CommandInput<"ticket:cancel">, ack: (res: Ack<CommandResult>) => void) => void;
+  "ticket:rate": (payload: CommandInput<"ticket:rate">, ack: (res: Ack<CommandResult>) => void) => void;
+  "window:open": (payload: CommandInput<"window:open">, ack: (res: Ack<CommandResult>) => void) => void;
+  "window:pause": (payload: CommandInput<"window:pause">, ack: (res: Ack<CommandResult>) => void) => void;
+  "window:resume": (payload: CommandInput<"window:resume">, ack: (res: Ack<CommandResult>) => void) => void;
+  "window:close": (payload: CommandInput<"window:close">, ack: (res: Ack<CommandResult>) => void) => void;
+  "window:setServing": (payload: CommandInput<"window:setServing">, ack: (res: Ack<CommandResult>) => void) => void;
+  "balancer:setMode": (payload: CommandInput<"balancer:setMode">, ack: (res: Ack<CommandResult>) => void) => void;
+  "balancer:decide": (payload: CommandInput<"balancer:decide">, ack: (res: Ack<CommandResult>) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  /** Every hall event, in `seq` order, to the rooms that care. */
+  "hall:event": (event: HallEvent) => void;
+  /** Expected waits; throttled per hall. */
+  "hall:queue": (summary: QueueSummary) => void;
+}
+
+/** The role a connection authenticated as; decides what it may send and which rooms it joins. */
+export type Role = "display" | "kiosk" | "pad" | "counter" | "manager" | "tracker";
+
+export interface SocketData {
+  hallId: string;
+  role: Role;
+  staffId: string | null;
+  /** Counter: the window it is signed in to. Display/pad devices: the window they belong to, if any. */
+  windowId: string | null;
+  /** Tracker: the one ticket it follows. */
+  ticketId: string | null;
+}

@@ -1,0 +1,4 @@
+export * from "./schemas.js";
+export * from "./errors.js";
+export * from "./commands.js";
+export * from "./reducer.js";

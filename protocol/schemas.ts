@@ -1,0 +1,219 @@
+/**
+ * The shapes every HallCall participant agrees on. Server and clients both import these zod
+ * schemas: they validate at runtime and the TypeScript types are inferred from them, so a type
+ * cannot drift from its check.
+ */
+import { z } from "zod";
+
+export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits, _ . : - only");
+export const CommandId = z.string().min(8).max(80);
+export const Bilingual = z.object({ zh: z.string().min(1), en: z.string().min(1) });
+export type Bilingual = z.infer<typeof Bilingual>;
+
+export const Channel = z.enum(["kiosk", "mobile", "staff", "appointment"]);
+export type Channel = z.infer<typeof Channel>;
+
+export const TicketState = z.enum(["waiting", "called", "serving", "finished", "noShow", "parked", "cancelled"]);
+export type TicketState = z.infer<typeof TicketState>;
+/** States after which a ticket never moves again. */
+export const ENDED_STATES: readonly TicketState[] = ["finished", "noShow", "cancelled"];
+
+/** 好差评: 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意. */
+export const Rating = z.number().int().min(1).max(5);
+export type Rating = z.infer<typeof Rating>;
+export const RATING_LABELS: Record<number, Bilingual> = {
+  5: { zh: "非常满意", en: "Very satisfied" },
+  4: { zh: "满意", en: "Satisfied" },
+  3: { zh: "基本满意", en: "Fairly satisfied" },
+  2: { zh: "不满意", en: "Dissatisfied" },
+  1: { zh: "非常不满意", en: "Very dissatisfied" },
+};
+
+export const WindowState = z.enum(["open", "paused", "closed"]);
+export type WindowState = z.infer<typeof WindowState>;
+
+export const BalancerMode = z.enum(["off", "suggest", "auto"]);
+export type BalancerMode = z.infer<typeof BalancerMode>;
+
+/** What clients see of a service (no secrets live here). */
+export const ServiceInfo = z.object({
+  id: Id,
+  prefix: z.string().regex(/^[A-Z]$/),
+  name: Bilingual,
+  targetWaitMin: z.number().positive(),
+  dailyQuota: z.number().int().positive(),
+  /** Hall-local opening hours, "HH:MM". */
+  opens: z.string(),
+  closes: z.string(),
+  /** Mean service time used before there is a measured one. */
+  serviceMin: z.number().positive(),
+});
+export type ServiceInfo = z.infer<typeof ServiceInfo>;
+
+export const PriorityClassInfo = z.object({
+  id: Id,
+  /** Higher rank is called first; `normal` is 0. */
+  rank: z.number().int().min(0).max(9),
+  name: Bilingual,
+});
+export type PriorityClassInfo = z.infer<typeof PriorityClassInfo>;
+
+export const Window = z.object({
+  id: Id,
+  label: Bilingual,
+  qualified: z.array(Id),
+  /** Services this window calls from now, in preference order (first = primary). */
+  serving: z.array(Id),
+  state: WindowState,
+  pauseReason: z.string().nullable(),
+  /** Ticket currently called or in service here. */
+  ticketId: z.string().nullable(),
+  staffId: z.string().nullable(),
+  servedToday: z.number().int(),
+  /** Ticket most recently finished here, for the rating pad. */
+  lastFinishedId: z.string().nullable(),
+  escalation: z.boolean(),
+});
+export type Window = z.infer<typeof Window>;
+
+export const Ticket = z.object({
+  id: z.string(),
+  number: z.string(),
+  serviceId: Id,
+  priority: Id,
+  channel: Channel,
+  state: TicketState,
+  businessDate: z.string(),
+  issuedAt: z.number(),
+  /** Original arrival; kept through park, transfer and bundle steps. Orders the queue. */
+  arrivedAt: z.number(),
+  /** When it last entered a queue (issue, resume, transfer, next bundle step): its wait counts from here. */
+  queuedAt: z.number(),
+  calledAt: z.number().nullable(),
+  servingAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+  windowId: z.string().nullable(),
+  /** Set when transferred to one window: only that window may call it. */
+  targetWindowId: z.string().nullable(),
+  recalls: z.number().int(),
+  /** 一件事: ordered services; `bundleStep` indexes the current one. Empty when not a bundle. */
+  bundle: z.array(Id),
+  bundleStep: z.number().int(),
+  parkReason: z.string().nullable(),
+  missingDocs: z.array(z.string()),
+  rating: Rating.nullable(),
+  staffId: z.string().nullable(),
+  /** Expected wait shown when issued, seconds. */
+  etaSec: z.number().nullable(),
+});
+export type Ticket = z.infer<typeof Ticket>;
+
+/** Per-staff figures for today. */
+export const StaffStats = z.object({
+  served: z.number().int(),
+  serviceSecSum: z.number(),
+  ratings: z.array(z.number().int()).length(5),
+});
+export type StaffStats = z.infer<typeof StaffStats>;
+
+/** Upper bounds (minutes) of the wait histogram buckets; the last bucket is open-ended. */
+export const WAIT_BUCKETS_MIN = [5, 10, 20, 30, 60] as const;
+
+export const HallStats = z.object({
+  issued: z.record(z.string(), z.number().int()),
+  called: z.record(z.string(), z.number().int()),
+  finished: z.record(z.string(), z.number().int()),
+  noShows: z.record(z.string(), z.number().int()),
+  /** Tickets issued per hall-local hour 0..23. */
+  issuedByHour: z.array(z.number().int()).length(24),
+  /** Counts of first-call waits per WAIT_BUCKETS_MIN bucket (+1 open bucket). */
+  waitHistogram: z.array(z.number().int()).length(WAIT_BUCKETS_MIN.length + 1),
+  waitSecSum: z.number(),
+  waitCount: z.number().int(),
+  /** ratings[i] = count of rating i+1. */
+  ratings: z.array(z.number().int()).length(5),
+  byStaff: z.record(z.string(), StaffStats),
+});
+export type HallStats = z.infer<typeof HallStats>;
+
+export const BalancerSuggestion = z.object({
+  id: z.string(),
+  windowId: Id,
+  serving: z.array(Id),
+  reason: Bilingual,
+  at: z.number(),
+});
+export type BalancerSuggestion = z.infer<typeof BalancerSuggestion>;
+
+/** The whole live state of one hall at `seq`. Ended tickets are not included (see stats). */
+export const HallSnapshot = z.object({
+  hallId: Id,
+  name: Bilingual,
+  timezone: z.string(),
+  seq: z.number().int(),
+  businessDate: z.string(),
+  at: z.number(),
+  services: z.array(ServiceInfo),
+  priorityClasses: z.array(PriorityClassInfo),
+  windows: z.array(Window),
+  /** Every ticket that is not ended: waiting, called, serving, parked. */
+  tickets: z.array(Ticket),
+  /** Recent calls, newest first (for the board's "last calls"). */
+  recentCalls: z.array(z.object({ ticketId: z.string(), number: z.string(), windowId: z.string(), at: z.number() })),
+  stats: HallStats,
+  balancer: z.object({ mode: BalancerMode, suggestions: z.array(BalancerSuggestion) }),
+});
+export type HallSnapshot = z.infer<typeof HallSnapshot>;
+
+const EventBase = { hallId: Id, seq: z.number().int().positive(), at: z.number() };
+const WithTicket = { ...EventBase, ticket: Ticket };
+
+export const HallEvent = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("ticket:issued"), ...WithTicket }),
+  z.object({ type: z.literal("ticket:called"), ...WithTicket, window: Window, recall: z.boolean(), waitSec: z.number() }),
+  z.object({ type: z.literal("ticket:started"), ...WithTicket, window: Window }),
+  /** For a bundle with steps left, `ticket` is already waiting for its next service. */
+  z.object({ type: z.literal("ticket:finished"), ...WithTicket, window: Window, serviceId: Id, serviceSec: z.number() }),
+  z.object({ type: z.literal("ticket:noShow"), ...WithTicket, window: Window }),
+  z.object({ type: z.literal("ticket:parked"), ...WithTicket, window: Window.nullable() }),
+  z.object({ type: z.literal("ticket:resumed"), ...WithTicket }),
+  z.object({ type: z.literal("ticket:transferred"), ...WithTicket, window: Window.nullable(), fromServiceId: Id }),
+  z.object({ type: z.literal("ticket:cancelled"), ...WithTicket, window: Window.nullable() }),
+  z.object({ type: z.literal("ticket:rated"), ...WithTicket }),
+  z.object({
+    type: z.literal("window:changed"),
+    ...EventBase,
+    window: Window,
+    change: z.enum(["opened", "paused", "resumed", "closed", "servingChanged", "signedIn", "signedOut"]),
+    /** Why (for servingChanged by the balancer: its human-readable reason). */
+    reason: Bilingual.nullable(),
+    by: z.enum(["staff", "manager", "balancer"]),
+  }),
+  z.object({ type: z.literal("balancer:modeChanged"), ...EventBase, mode: BalancerMode }),
+  z.object({ type: z.literal("balancer:suggested"), ...EventBase, suggestion: BalancerSuggestion }),
+  z.object({ type: z.literal("balancer:suggestionClosed"), ...EventBase, suggestionId: z.string(), outcome: z.enum(["approved", "rejected", "expired"]) }),
+  /** A new business day began: numbers and figures restart. Clients refetch the snapshot. */
+  z.object({ type: z.literal("hall:dayStarted"), ...EventBase, businessDate: z.string() }),
+]);
+export type HallEvent = z.infer<typeof HallEvent>;
+export type HallEventType = HallEvent["type"];
+
+/** Expected waits, published at most once a second per hall when queues change (not one message per ticket). */
+export const QueueSummary = z.object({
+  hallId: Id,
+  seq: z.number().int(),
+  at: z.number(),
+  services: z.record(
+    z.string(),
+    z.object({
+      waiting: z.number().int(),
+      windows: z.number().int(),
+      /** Expected wait for a ticket issued now, seconds. */
+      newTicketEtaSec: z.number(),
+      /** Waiting ticket numbers in expected call order, with each one's expected wait (seconds). */
+      order: z.array(z.string()),
+      etaSec: z.array(z.number()),
+    }),
+  ),
+});
+export type QueueSummary = z.infer<typeof QueueSummary>;

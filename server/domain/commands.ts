@@ -1,0 +1,31 @@
+/**
+ * Commands as the store receives them: the validated wire payloads plus the few commands only the
+ * server itself issues (a counter signing in, the balancer suggesting). `by` says who acted.
+ */
+import type { Bilingual, CommandName, CommandPayload, HallEvent } from "../../protocol/index.js";
+
+export type Actor = "staff" | "manager" | "balancer" | "kiosk" | "citizen" | "pad" | "system";
+
+export type WireCommand = { [N in CommandName]: { name: N; payload: CommandPayload<N> } }[CommandName];
+
+export type ServerCommand =
+  | { name: "window:signIn"; payload: { windowId: string; staffId: string } }
+  | { name: "balancer:suggest"; payload: { commandId?: string; suggestionId: string; windowId: string; serving: string[]; reason: Bilingual } }
+  /** The balancer in auto mode (or an approved suggestion) changes what a window serves. */
+  | { name: "balancer:apply"; payload: { commandId?: string; windowId: string; serving: string[]; reason: Bilingual } };
+
+export type StoreCommand = WireCommand | ServerCommand;
+
+export interface CommandContext {
+  now: number;
+  by: Actor;
+  /** Staff member acting, when a person signed in acts. */
+  staffId: string | null;
+  /** Fresh unguessable id, used when the command issues a ticket. */
+  newTicketId?: string;
+}
+
+/** An event before the store stamps it with hall, sequence number and time. */
+export type EventBody = HallEvent extends infer E ? (E extends HallEvent ? Omit<E, "hallId" | "seq" | "at"> : never) : never;
+
+export const commandIdOf = (cmd: StoreCommand): string | undefined => (cmd.payload as { commandId?: string }).commandId;

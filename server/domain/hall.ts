@@ -1,0 +1,68 @@
+/**
+ * A hall's state derived from its configuration: the snapshot a new hall starts from, the public
+ * view of its services, and what a new business day resets.
+ */
+import { emptyStats, type HallSnapshot, type ServiceInfo, type Window } from "../../protocol/index.js";
+import { businessDate } from "./clock.js";
+import { initialServing, type HallConfig } from "./config.js";
+
+export function serviceInfos(config: HallConfig): ServiceInfo[] {
+  return config.services.map((s) => ({ id: s.id, prefix: s.prefix, name: s.name, targetWaitMin: s.targetWaitMin, dailyQuota: s.dailyQuota, opens: s.opens, closes: s.closes, serviceMin: s.serviceMin }));
+}
+
+export function initialWindows(config: HallConfig): Window[] {
+  return config.windows.map((w) => ({
+    id: w.id,
+    label: w.label,
+    qualified: w.qualified,
+    serving: initialServing(w),
+    state: "closed",
+    pauseReason: null,
+    ticketId: null,
+    staffId: null,
+    servedToday: 0,
+    lastFinishedId: null,
+    escalation: w.escalation,
+  }));
+}
+
+/** Keep live window state, take labels and qualifications from config; drop what config dropped. */
+export function mergeWindows(config: HallConfig, live: Window[]): Window[] {
+  return initialWindows(config).map((fresh) => {
+    const cur = live.find((w) => w.id === fresh.id);
+    if (!cur) return fresh;
+    const serving = cur.serving.filter((s) => fresh.qualified.includes(s));
+    return { ...cur, label: fresh.label, qualified: fresh.qualified, escalation: fresh.escalation, serving: serving.length ? serving : fresh.serving };
+  });
+}
+
+export function initialSnapshot(config: HallConfig, now: number): HallSnapshot {
+  return {
+    hallId: config.id,
+    name: config.name,
+    timezone: config.timezone,
+    seq: 0,
+    businessDate: businessDate(now, config.timezone),
+    at: now,
+    services: serviceInfos(config),
+    priorityClasses: config.priorityClasses,
+    windows: initialWindows(config),
+    tickets: [],
+    recentCalls: [],
+    stats: emptyStats(),
+    balancer: { mode: config.balancer.mode, suggestions: [] },
+  };
+}
+
+/** A new business day: numbers and figures restart; tickets left from yesterday are dropped. */
+export function startDay(s: HallSnapshot, date: string): HallSnapshot {
+  return {
+    ...s,
+    businessDate: date,
+    tickets: [],
+    recentCalls: [],
+    stats: emptyStats(),
+    windows: s.windows.map((w) => ({ ...w, ticketId: null, servedToday: 0, lastFinishedId: null })),
+    balancer: { ...s.balancer, suggestions: [] },
+  };
+}

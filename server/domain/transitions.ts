@@ -1,0 +1,261 @@
+/**
+ * The ticket and window state machine as pure functions: given what the hall looks like now and a
+ * command, the event it causes, or a refusal (HallCallError). No I/O: the memory store applies the
+ * returned event with the shared reducer; the Redis scripts implement the same rules atomically,
+ * and one contract suite holds both to them.
+ */
+import { HallCallError, type BalancerSuggestion, type Ticket, type Window } from "../../protocol/index.js";
+import type { HallConfig, ServiceConfig } from "./config.js";
+import { localTime } from "./clock.js";
+import type { CommandContext, EventBody, StoreCommand } from "./commands.js";
+import { compareQueued, pickMostUrgent, type QueueHead } from "./dispatch.js";
+
+/** Read access to one hall's state, as the domain needs it. */
+export interface HallView {
+  config: HallConfig;
+  businessDate: string;
+  window(id: string): Window | undefined;
+  /** Any ticket of the current business day, ended ones included. */
+  ticket(id: string): Ticket | undefined;
+  /** Every waiting ticket, in no particular order. */
+  waiting(): Iterable<Ticket>;
+  issuedToday(serviceId: string): number;
+  suggestion(id: string): BalancerSuggestion | undefined;
+}
+
+export const fail = (code: ConstructorParameters<typeof HallCallError>[0], message?: string): never => {
+  throw new HallCallError(code, message);
+};
+
+export function serviceOf(config: HallConfig, id: string): ServiceConfig {
+  return config.services.find((s) => s.id === id) ?? fail("UNKNOWN_SERVICE", `No service "${id}" in this hall.`);
+}
+
+export function rankOf(config: HallConfig, priority: string): number {
+  return config.priorityClasses.find((p) => p.id === priority)?.rank ?? 0;
+}
+
+/** Config-only checks of an issue, shared with the Redis store (which checks quota in its script). */
+export function checkIssuable(config: HallConfig, serviceIds: string[], priority: string, now: number): void {
+  if (!config.priorityClasses.some((p) => p.id === priority)) fail("UNKNOWN_PRIORITY", `No priority class "${priority}" in this hall.`);
+  const first = serviceOf(config, serviceIds[0]!);
+  serviceIds.slice(1).forEach((id) => serviceOf(config, id));
+  const t = localTime(now, config.timezone);
+  if (t < first.opens || t >= first.closes) fail("SERVICE_CLOSED", `${first.name.zh} / ${first.name.en} is open ${first.opens}–${first.closes}.`);
+}
+
+function windowOf(view: HallView, id: string): Window {
+  return view.window(id) ?? fail("UNKNOWN_WINDOW", `No window "${id}" in this hall.`);
+}
+
+function ticketOf(view: HallView, id: string): Ticket {
+  return view.ticket(id) ?? fail("UNKNOWN_TICKET");
+}
+
+/** The ticket called or in service at a window. */
+function currentAt(view: HallView, w: Window): Ticket {
+  return (w.ticketId ? view.ticket(w.ticketId) : undefined) ?? fail("WINDOW_IDLE");
+}
+
+function requireState(t: Ticket, ...states: Ticket["state"][]): void {
+  if (!states.includes(t.state)) fail("ILLEGAL_TRANSITION", `Ticket ${t.number} is ${t.state}; this needs ${states.join(" or ")}.`);
+}
+
+const freed = (w: Window, patch: Partial<Window> = {}): Window => ({ ...w, ticketId: null, ...patch });
+
+/** The next ticket for a window under the dispatch rule, or null when none waits for it. */
+export function nextFor(view: HallView, w: Window, now: number): Ticket | null {
+  const heads = new Map<string, Ticket>();
+  const keyOf = (t: Ticket) => (t.targetWindowId ? `w:${t.targetWindowId}` : `s:${t.serviceId}`);
+  for (const t of view.waiting()) {
+    if (t.targetWindowId ? t.targetWindowId !== w.id : !w.serving.includes(t.serviceId)) continue;
+    const k = keyOf(t);
+    const cur = heads.get(k);
+    const a = { rank: rankOf(view.config, t.priority), arrivedAt: t.arrivedAt, id: t.id };
+    if (!cur || compareQueued(a, { rank: rankOf(view.config, cur.priority), arrivedAt: cur.arrivedAt, id: cur.id }) < 0) heads.set(k, t);
+  }
+  const candidates: QueueHead[] = [...heads.values()].map((t) => ({
+    ticketId: t.id,
+    rank: rankOf(view.config, t.priority),
+    arrivedAt: t.arrivedAt,
+    targetWaitMin: serviceOf(view.config, t.serviceId).targetWaitMin,
+    preferenceIndex: t.targetWindowId ? 0 : w.serving.indexOf(t.serviceId),
+  }));
+  const best = pickMostUrgent(candidates, now, view.config.dispatch.primaryPreference);
+  return best ? view.ticket(best.ticketId)! : null;
+}
+
+export function decide(view: HallView, cmd: StoreCommand, ctx: CommandContext): EventBody {
+  const { now } = ctx;
+  switch (cmd.name) {
+    case "ticket:issue": {
+      const p = cmd.payload;
+      const services = [p.serviceId, ...p.then];
+      checkIssuable(view.config, services, p.priority, now);
+      const svc = serviceOf(view.config, p.serviceId);
+      const used = view.issuedToday(svc.id);
+      if (used >= svc.dailyQuota) fail("QUOTA_EXHAUSTED", `${svc.name.zh} / ${svc.name.en}: all ${svc.dailyQuota} tickets of today are issued.`);
+      const ticket: Ticket = {
+        id: ctx.newTicketId ?? fail("INTERNAL", "no ticket id"),
+        number: `${svc.prefix}${String(used + 1).padStart(3, "0")}`,
+        serviceId: svc.id,
+        priority: p.priority,
+        channel: p.channel ?? "kiosk",
+        state: "waiting",
+        businessDate: view.businessDate,
+        issuedAt: now,
+        arrivedAt: now,
+        queuedAt: now,
+        calledAt: null,
+        servingAt: null,
+        endedAt: null,
+        windowId: null,
+        targetWindowId: null,
+        recalls: 0,
+        bundle: services.length > 1 ? services : [],
+        bundleStep: 0,
+        parkReason: null,
+        missingDocs: [],
+        rating: null,
+        staffId: null,
+        etaSec: null,
+      };
+      return { type: "ticket:issued", ticket };
+    }
+    case "window:callNext": {
+      const w = windowOf(view, cmd.payload.windowId);
+      if (w.state !== "open") fail("WINDOW_NOT_OPEN");
+      if (w.ticketId) fail("WINDOW_BUSY");
+      const t = nextFor(view, w, now) ?? fail("QUEUE_EMPTY");
+      const ticket: Ticket = { ...t, state: "called", calledAt: now, windowId: w.id, targetWindowId: null, staffId: w.staffId };
+      return { type: "ticket:called", ticket, window: { ...w, ticketId: t.id }, recall: false, waitSec: Math.max(0, (now - t.queuedAt) / 1000) };
+    }
+    case "window:recall": {
+      const w = windowOf(view, cmd.payload.windowId);
+      const t = currentAt(view, w);
+      requireState(t, "called");
+      const ticket: Ticket = { ...t, recalls: t.recalls + 1, calledAt: now };
+      return { type: "ticket:called", ticket, window: w, recall: true, waitSec: Math.max(0, (now - t.queuedAt) / 1000) };
+    }
+    case "ticket:start": {
+      const w = windowOf(view, cmd.payload.windowId);
+      const t = currentAt(view, w);
+      requireState(t, "called");
+      return { type: "ticket:started", ticket: { ...t, state: "serving", servingAt: now }, window: w };
+    }
+    case "ticket:finish": {
+      const w = windowOf(view, cmd.payload.windowId);
+      const t = currentAt(view, w);
+      requireState(t, "called", "serving");
+      const serviceSec = Math.max(0, (now - (t.servingAt ?? t.calledAt ?? now)) / 1000);
+      const window = freed(w, { servedToday: w.servedToday + 1, lastFinishedId: t.id });
+      const nextStep = t.bundleStep + 1;
+      const ticket: Ticket =
+        nextStep < t.bundle.length
+          ? { ...t, state: "waiting", serviceId: t.bundle[nextStep]!, bundleStep: nextStep, queuedAt: now, calledAt: null, servingAt: null, windowId: null, recalls: 0 }
+          : { ...t, state: "finished", endedAt: now };
+      return { type: "ticket:finished", ticket, window, serviceId: t.serviceId, serviceSec };
+    }
+    case "ticket:noShow": {
+      const w = windowOf(view, cmd.payload.windowId);
+      const t = currentAt(view, w);
+      requireState(t, "called");
+      return { type: "ticket:noShow", ticket: { ...t, state: "noShow", endedAt: now }, window: freed(w) };
+    }
+    case "ticket:park": {
+      const w = windowOf(view, cmd.payload.windowId);
+      const t = currentAt(view, w);
+      requireState(t, "called", "serving");
+      const ticket: Ticket = { ...t, state: "parked", parkReason: cmd.payload.reason, missingDocs: cmd.payload.missingDocs, windowId: w.id, calledAt: null, servingAt: null };
+      return { type: "ticket:parked", ticket, window: freed(w) };
+    }
+    case "ticket:resume": {
+      const t = ticketOf(view, cmd.payload.ticketId);
+      requireState(t, "parked");
+      return { type: "ticket:resumed", ticket: { ...t, state: "waiting", queuedAt: now, windowId: null, recalls: 0 } };
+    }
+    case "ticket:transfer": {
+      const p = cmd.payload;
+      const from = p.windowId ? windowOf(view, p.windowId) : null;
+      const t = from ? currentAt(view, from) : ticketOf(view, p.ticketId!);
+      if (p.ticketId && t.id !== p.ticketId) fail("ILLEGAL_TRANSITION", "That ticket is not at this window.");
+      requireState(t, "waiting", "called", "serving", "parked");
+      const toService = p.toServiceId ? serviceOf(view.config, p.toServiceId).id : t.serviceId;
+      if (p.toWindowId) {
+        const target = windowOf(view, p.toWindowId);
+        if (!target.qualified.includes(toService)) fail("NOT_QUALIFIED", `Window ${target.label.zh} is not qualified for ${toService}.`);
+      }
+      const bundle = t.bundle.length ? t.bundle.map((s, i) => (i === t.bundleStep ? toService : s)) : [];
+      const ticket: Ticket = { ...t, state: "waiting", serviceId: toService, bundle, targetWindowId: p.toWindowId ?? null, queuedAt: now, windowId: null, calledAt: null, servingAt: null, recalls: 0 };
+      const holding = t.windowId && (t.state === "called" || t.state === "serving") ? windowOf(view, t.windowId) : null;
+      return { type: "ticket:transferred", ticket, window: holding ? freed(holding) : null, fromServiceId: t.serviceId };
+    }
+    case "ticket:cancel": {
+      const t = ticketOf(view, cmd.payload.ticketId);
+      requireState(t, "waiting", "called", "parked");
+      const holding = t.state === "called" && t.windowId ? windowOf(view, t.windowId) : null;
+      return { type: "ticket:cancelled", ticket: { ...t, state: "cancelled", endedAt: now }, window: holding ? freed(holding) : null };
+    }
+    case "ticket:rate": {
+      const w = windowOf(view, cmd.payload.windowId);
+      const t = ticketOf(view, cmd.payload.ticketId);
+      if (t.state !== "finished" || t.windowId !== w.id) fail("ILLEGAL_TRANSITION", "Only a ticket finished at this window can be rated here.");
+      if (t.rating !== null) fail("ALREADY_RATED");
+      return { type: "ticket:rated", ticket: { ...t, rating: cmd.payload.rating } };
+    }
+    case "window:open": {
+      const w = windowOf(view, cmd.payload.windowId);
+      if (w.state === "open") fail("ILLEGAL_TRANSITION", "The window is already open.");
+      return { type: "window:changed", window: { ...w, state: "open", pauseReason: null }, change: "opened", reason: null, by: byOf(ctx) };
+    }
+    case "window:pause": {
+      const w = windowOf(view, cmd.payload.windowId);
+      if (w.state !== "open") fail("WINDOW_NOT_OPEN");
+      if (w.ticketId) fail("WINDOW_BUSY");
+      const reason = cmd.payload.reason;
+      return { type: "window:changed", window: { ...w, state: "paused", pauseReason: reason }, change: "paused", reason: { zh: reason, en: reason }, by: byOf(ctx) };
+    }
+    case "window:resume": {
+      const w = windowOf(view, cmd.payload.windowId);
+      if (w.state !== "paused") fail("ILLEGAL_TRANSITION", "The window is not paused.");
+      return { type: "window:changed", window: { ...w, state: "open", pauseReason: null }, change: "resumed", reason: null, by: byOf(ctx) };
+    }
+    case "window:close": {
+      const w = windowOf(view, cmd.payload.windowId);
+      if (w.state === "closed") fail("ILLEGAL_TRANSITION", "The window is already closed.");
+      if (w.ticketId) fail("WINDOW_BUSY");
+      return { type: "window:changed", window: { ...w, state: "closed", pauseReason: null, staffId: null }, change: "closed", reason: null, by: byOf(ctx) };
+    }
+    case "window:setServing":
+    case "balancer:apply": {
+      const w = windowOf(view, cmd.payload.windowId);
+      const serving = [...new Set(cmd.payload.serving)];
+      for (const s of serving) {
+        serviceOf(view.config, s);
+        if (!w.qualified.includes(s)) fail("NOT_QUALIFIED", `Window ${w.label.zh} is not qualified for ${s}.`);
+      }
+      if (serving.length === 0) fail("VALIDATION", "A window serves at least one service.");
+      const reason = cmd.name === "balancer:apply" ? cmd.payload.reason : null;
+      return { type: "window:changed", window: { ...w, serving }, change: "servingChanged", reason, by: cmd.name === "balancer:apply" ? "balancer" : "manager" };
+    }
+    case "window:signIn": {
+      const w = windowOf(view, cmd.payload.windowId);
+      return { type: "window:changed", window: { ...w, staffId: cmd.payload.staffId, state: w.state === "closed" ? "open" : w.state, pauseReason: w.state === "closed" ? null : w.pauseReason }, change: "signedIn", reason: null, by: "staff" };
+    }
+    case "balancer:setMode":
+      return { type: "balancer:modeChanged", mode: cmd.payload.mode };
+    case "balancer:suggest": {
+      const w = windowOf(view, cmd.payload.windowId);
+      for (const s of cmd.payload.serving) if (!w.qualified.includes(s)) fail("NOT_QUALIFIED");
+      return { type: "balancer:suggested", suggestion: { id: cmd.payload.suggestionId, windowId: w.id, serving: cmd.payload.serving, reason: cmd.payload.reason, at: now } };
+    }
+    case "balancer:decide": {
+      const s = view.suggestion(cmd.payload.suggestionId) ?? fail("UNKNOWN_SUGGESTION");
+      return { type: "balancer:suggestionClosed", suggestionId: s.id, outcome: cmd.payload.approve ? "approved" : "rejected" };
+    }
+  }
+}
+
+function byOf(ctx: CommandContext): "staff" | "manager" | "balancer" {
+  return ctx.by === "manager" ? "manager" : ctx.by === "balancer" ? "balancer" : "staff";
+}
