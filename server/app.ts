@@ -1,0 +1,104 @@
+/**
+ * Builds a HallCall server from its parts (store, hall configs, clock, settings), so that tests
+ * start one on port 0 with a memory store and main.ts wires the real thing from the environment.
+ */
+import { existsSync } from "node:fs";
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import express from "express";
+import { Server } from "socket.io";
+import type { HallEvent } from "../protocol/index.js";
+import { systemClock, type Clock } from "./domain/clock.js";
+import type { HallConfig } from "./domain/config.js";
+import { createLogger, type Logger } from "./log.js";
+import type { HallStore } from "./store/types.js";
+import { SessionSigner } from "./transport/auth.js";
+import { HallContext } from "./transport/context.js";
+import { HallMetrics } from "./transport/metrics.js";
+import { QueuePublisher, type Summarize } from "./transport/queue-publisher.js";
+import { restRouter } from "./transport/rest.js";
+import { attachSocketTransport, rooms, type HallServer } from "./transport/socket.js";
+
+export interface HallCallOptions {
+  store: HallStore;
+  halls: HallConfig[];
+  clock?: Clock;
+  sessionSecret: string;
+  sessionHours?: number;
+  log?: Logger;
+  /** Built web pages (vite output); served at / when the folder exists. */
+  webRoot?: string;
+  /** Called before listening, e.g. to install the Redis adapter on `io`. */
+  configureIo?: (io: HallServer) => Promise<void> | void;
+  /** Liveness of external dependencies for /healthz. */
+  ready?: () => Promise<void>;
+  collectDefaultMetrics?: boolean;
+  /** Builds a hall's expected-wait summary; without it no `hall:queue` messages are sent. */
+  summarize?: Summarize;
+  /** Least time between two summaries of one hall, ms. */
+  queueSummaryMs?: number;
+}
+
+export interface HallCallServer {
+  http: HttpServer;
+  io: HallServer;
+  ctx: HallContext;
+  /** Resolves with the port actually bound (pass 0 for a free one). */
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function createHallCallServer(opts: HallCallOptions): Promise<HallCallServer> {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? createLogger();
+  const halls = new Map(opts.halls.map((h) => [h.id, h]));
+  for (const h of opts.halls) await opts.store.loadHall(h, clock.now());
+
+  const ctx = new HallContext(opts.store, halls, clock, new SessionSigner(opts.sessionSecret), new HallMetrics(opts.collectDefaultMetrics ?? true), log);
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(restRouter(ctx, { sessionHours: opts.sessionHours ?? 12, ready: opts.ready ?? (async () => {}) }));
+  if (opts.webRoot && existsSync(opts.webRoot)) {
+    app.use(express.static(opts.webRoot, { extensions: ["html"] }));
+  } else if (opts.webRoot) {
+    log.warn(`web pages not built (${opts.webRoot} missing): run \`npm run build\``);
+  }
+
+  const http = createServer(app);
+  const io: HallServer = new Server(http, {
+    serveClient: false,
+    // No connectionStateRecovery: every client resyncs from a snapshot after a reconnect, which
+    // works the same with every adapter and keeps no per-packet buffers on the server.
+    pingInterval: 10_000,
+    pingTimeout: 8_000,
+    maxHttpBufferSize: 64 * 1024,
+  });
+  await opts.configureIo?.(io);
+  attachSocketTransport(io, ctx);
+  ctx.onEvent((event: HallEvent) => {
+    let target = io.to(rooms.hall(event.hallId));
+    if ("ticket" in event) target = target.to(rooms.ticket(event.hallId, event.ticket.id));
+    target.emit("hall:event", event);
+  });
+  const publisher = opts.summarize ? new QueuePublisher(io, ctx, opts.summarize, opts.queueSummaryMs ?? 1_000) : null;
+  if (publisher) ctx.onEvent(publisher.onEvent);
+
+  return {
+    http,
+    io,
+    ctx,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        http.once("error", reject);
+        http.listen(port, host, () => resolve((http.address() as AddressInfo).port));
+      }),
+    close: async () => {
+      publisher?.stop();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+export const defaultWebRoot = path.resolve(import.meta.dirname, "../dist/web");

@@ -1,0 +1,40 @@
+/**
+ * Server settings, all from the environment (documented with examples in .env.example). One
+ * schema with defaults, so `npm start` works with nothing set.
+ */
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+
+const ServerConfig = z.object({
+  /** HTTP and Socket.IO port. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  /** Hall configuration file (JSON with `halls: [...]`). */
+  HALL_CONFIG: z.string().default("config/demo-hall.json"),
+  /** Redis URL; without it (and without REDIS_CLUSTER_NODES) the embedded memory store is used. */
+  REDIS_URL: z.string().url().optional(),
+  /** Comma-separated redis:// URLs of Redis Cluster nodes; takes precedence over REDIS_URL. */
+  REDIS_CLUSTER_NODES: z.string().optional(),
+  /** Key prefix in Redis, so several deployments can share one Redis. */
+  REDIS_PREFIX: z.string().default("hc"),
+  /** Signs staff session tokens. Every node of one deployment needs the same secret. */
+  SESSION_SECRET: z.string().min(16).optional(),
+  /** How long a staff sign-in lasts, hours: one working day by default. */
+  SESSION_HOURS: z.coerce.number().positive().default(12),
+  /** Public base URL used in QR codes on printed tickets (defaults to the request's own host). */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Least time between two expected-wait summaries of one hall, ms. */
+  QUEUE_SUMMARY_MS: z.coerce.number().int().min(50).default(1_000),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+export type ServerConfig = z.infer<typeof ServerConfig> & { SESSION_SECRET: string; sessionSecretGenerated: boolean };
+
+export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const res = ServerConfig.safeParse(env);
+  if (!res.success) {
+    const lines = res.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Environment is invalid:\n${lines.join("\n")}`);
+  }
+  const secret = res.data.SESSION_SECRET;
+  return { ...res.data, SESSION_SECRET: secret ?? randomBytes(32).toString("base64url"), sessionSecretGenerated: !secret };
+}

@@ -1,0 +1,223 @@
+/**
+ * Measured arrival rates and service times, as moving averages fed from the hall's own events.
+ * The balancer, the ETA predictor and the staffing advice read their figures here; before enough
+ * is measured a service's configured `serviceMin` stands in.
+ *
+ * - Arrival rate: an exponentially decayed count (time constant `arrivalTauMin`), bias-corrected
+ *   for the short history after the estimator starts, so the first minutes of a day are not read
+ *   as a quiet hall.
+ * - Occupancy per call: how long a call keeps a window (called → finished / no-show / parked /
+ *   transferred / cancelled). That is the capacity a ticket really costs, no-shows included.
+ *   A running mean until `serviceWindow` samples, then an exponential moving average over about
+ *   that many; the configured mean counts as `priorWeight` samples (its pull fades as calls accumulate).
+ * - Priority share: the fraction of new tickets in a class above normal.
+ *
+ * Not pure (it keeps state) but free of I/O and clocks: time comes from the events and callers.
+ */
+import type { HallEvent, HallSnapshot } from "../../protocol/index.js";
+
+export interface RateOptions {
+  /** Time constant of the arrival-rate average, minutes. Shorter follows a peak sooner but is noisier. */
+  arrivalTauMin: number;
+  /** About how many recent calls the occupancy average spans. */
+  serviceWindow: number;
+  /** How many samples the configured service time is worth before any is measured. */
+  priorWeight: number;
+}
+
+export const DEFAULT_RATE_OPTIONS: RateOptions = { arrivalTauMin: 20, serviceWindow: 30, priorWeight: 3 };
+
+/** What the predictors need of the measured rates. */
+export interface RatesView {
+  /** Arrivals per second to the service's queue (new tickets, bundle steps, transfers, resumes). */
+  arrivalPerSec(serviceId: string): number;
+  /** Mean seconds one call keeps a window busy for this service. */
+  occupancySec(serviceId: string): number;
+  /** Fraction of arrivals in a priority class above normal. */
+  priorityShare(): number;
+  /** Rank most priority arrivals carry (for predicted future arrivals). */
+  priorityRank(): number;
+}
+
+interface ArrivalAvg {
+  value: number;
+  at: number;
+}
+
+interface MeanAvg {
+  mean: number;
+  n: number;
+}
+
+export interface ServiceRates {
+  arrivalPerHour: number;
+  occupancySec: number;
+  serviceSec: number;
+  calls: number;
+}
+
+export class RateEstimator implements RatesView {
+  private readonly opts: RateOptions;
+  private readonly arrivals = new Map<string, ArrivalAvg>();
+  private readonly occupancy = new Map<string, MeanAvg>();
+  private readonly service = new Map<string, MeanAvg>();
+  /** First call of each ticket now at a window: ticketId → [at, serviceId]. */
+  private readonly calls = new Map<string, [number, string]>();
+  private readonly defaults = new Map<string, number>();
+  private readonly ranks = new Map<string, number>();
+  private startedAt: number | null = null;
+  private now = 0;
+  private issued = 0;
+  private prioritized = 0;
+  private rankSum = 0;
+  /** Highest event seq seen; events at or below it are ignored (safe to feed overlapping batches). */
+  lastSeq = 0;
+
+  constructor(opts: Partial<RateOptions> = {}) {
+    this.opts = { ...DEFAULT_RATE_OPTIONS, ...opts };
+  }
+
+  /** Take configured service times and priority ranks from a snapshot; start measuring at `now`. */
+  configure(snapshot: Pick<HallSnapshot, "services" | "priorityClasses">, now: number): this {
+    for (const s of snapshot.services) this.defaults.set(s.id, s.serviceMin * 60);
+    for (const p of snapshot.priorityClasses) this.ranks.set(p.id, p.rank);
+    if (this.startedAt === null) this.startedAt = now;
+    return this;
+  }
+
+  /** Feed one hall event (in seq order; repeated or older ones are skipped). */
+  observe(e: HallEvent): void {
+    if (e.seq <= this.lastSeq) return;
+    this.lastSeq = e.seq;
+    if (this.startedAt === null) this.startedAt = e.at;
+    this.now = Math.max(this.now, e.at);
+    switch (e.type) {
+      case "ticket:issued": {
+        this.arrive(e.ticket.serviceId, e.at);
+        const rank = this.ranks.get(e.ticket.priority) ?? 0;
+        this.issued++;
+        if (rank > 0) {
+          this.prioritized++;
+          this.rankSum += rank;
+        }
+        break;
+      }
+      case "ticket:resumed":
+        this.arrive(e.ticket.serviceId, e.at);
+        break;
+      case "ticket:transferred":
+        this.endCall(e.ticket.id, e.at);
+        this.arrive(e.ticket.serviceId, e.at);
+        break;
+      case "ticket:called":
+        if (!e.recall && !this.calls.has(e.ticket.id)) this.calls.set(e.ticket.id, [e.at, e.ticket.serviceId]);
+        break;
+      case "ticket:finished":
+        this.endCall(e.ticket.id, e.at);
+        this.push(this.service, e.serviceId, e.serviceSec);
+        if (e.ticket.state === "waiting") this.arrive(e.ticket.serviceId, e.at);
+        break;
+      case "ticket:noShow":
+      case "ticket:parked":
+      case "ticket:cancelled":
+        this.endCall(e.ticket.id, e.at);
+        break;
+      case "hall:dayStarted":
+        this.calls.clear();
+        break;
+      default:
+        break;
+    }
+  }
+
+  observeAll(events: Iterable<HallEvent>): void {
+    for (const e of events) this.observe(e);
+  }
+
+  arrivalPerSec(serviceId: string, at = this.now): number {
+    const a = this.arrivals.get(serviceId);
+    if (!a || this.startedAt === null) return 0;
+    const tau = this.opts.arrivalTauMin * 60_000;
+    const decayed = a.value * Math.exp(-Math.max(0, at - a.at) / tau);
+    // Only (at - startedAt) of history exists: scale up as if the average had been running all along.
+    const seen = 1 - Math.exp(-Math.max(0, at - this.startedAt) / tau);
+    const perMs = decayed / Math.max(seen, 0.25);
+    return perMs * 1000;
+  }
+
+  occupancySec(serviceId: string): number {
+    return this.blend(this.occupancy.get(serviceId), serviceId);
+  }
+
+  serviceSec(serviceId: string): number {
+    return this.blend(this.service.get(serviceId), serviceId);
+  }
+
+  priorityShare(): number {
+    // One prior "normal" arrival keeps the first tickets of a day from reading as 100%.
+    return this.prioritized / (this.issued + 1);
+  }
+
+  priorityRank(): number {
+    return this.prioritized ? Math.round(this.rankSum / this.prioritized) : 1;
+  }
+
+  /** All figures of one service, for the manager console and staffing advice. */
+  rates(serviceId: string, at = this.now): ServiceRates {
+    return {
+      arrivalPerHour: this.arrivalPerSec(serviceId, at) * 3600,
+      occupancySec: this.occupancySec(serviceId),
+      serviceSec: this.serviceSec(serviceId),
+      calls: this.occupancy.get(serviceId)?.n ?? 0,
+    };
+  }
+
+  /** A view pinned at one instant, for the pure predictors. */
+  at(now: number): RatesView {
+    return {
+      arrivalPerSec: (s) => this.arrivalPerSec(s, now),
+      occupancySec: (s) => this.occupancySec(s),
+      priorityShare: () => this.priorityShare(),
+      priorityRank: () => this.priorityRank(),
+    };
+  }
+
+  private arrive(serviceId: string, at: number): void {
+    const tau = this.opts.arrivalTauMin * 60_000;
+    const cur = this.arrivals.get(serviceId);
+    const value = cur ? cur.value * Math.exp(-Math.max(0, at - cur.at) / tau) : 0;
+    this.arrivals.set(serviceId, { value: value + 1 / tau, at });
+  }
+
+  private endCall(ticketId: string, at: number): void {
+    const c = this.calls.get(ticketId);
+    if (!c) return;
+    this.calls.delete(ticketId);
+    this.push(this.occupancy, c[1], Math.max(0, (at - c[0]) / 1000));
+  }
+
+  private push(map: Map<string, MeanAvg>, serviceId: string, x: number): void {
+    const cur = map.get(serviceId) ?? { mean: 0, n: 0 };
+    const n = cur.n + 1;
+    const w = 1 / Math.min(n, this.opts.serviceWindow);
+    map.set(serviceId, { mean: cur.mean + w * (x - cur.mean), n });
+  }
+
+  private blend(m: MeanAvg | undefined, serviceId: string): number {
+    const prior = this.defaults.get(serviceId) ?? 480;
+    if (!m || m.n === 0) return prior;
+    const k = this.opts.priorWeight;
+    const n = m.n;
+    return (m.mean * n + prior * k) / (n + k);
+  }
+}
+
+/** Fixed rates (tests, or before a hall has history): configured service times, no arrivals. */
+export function staticRates(occupancySec: Record<string, number>, arrivalPerSec: Record<string, number> = {}, priorityShare = 0): RatesView {
+  return {
+    arrivalPerSec: (s) => arrivalPerSec[s] ?? 0,
+    occupancySec: (s) => occupancySec[s] ?? 480,
+    priorityShare: () => priorityShare,
+    priorityRank: () => 2,
+  };
+}

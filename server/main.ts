@@ -1,0 +1,56 @@
+/**
+ * Starts HallCall from the environment: the halls from HALL_CONFIG, Redis when REDIS_URL or
+ * REDIS_CLUSTER_NODES is set (with the Redis adapter for several nodes), else the embedded store.
+ */
+import { readFileSync } from "node:fs";
+import { createHallCallServer, defaultWebRoot } from "./app.js";
+import { loadServerConfig } from "./config.js";
+import { parseHalls } from "./domain/config.js";
+import { createLogger } from "./log.js";
+import { MemoryStore } from "./store/memory/memory-store.js";
+import type { HallStore } from "./store/types.js";
+import type { HallServer } from "./transport/socket.js";
+
+async function main(): Promise<void> {
+  const config = loadServerConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  const halls = parseHalls(JSON.parse(readFileSync(config.HALL_CONFIG, "utf8")), config.HALL_CONFIG);
+
+  let store: HallStore;
+  let configureIo: ((io: HallServer) => Promise<void>) | undefined;
+  let ready: (() => Promise<void>) | undefined;
+  const clusterNodes = config.REDIS_CLUSTER_NODES?.split(",").map((s) => s.trim()).filter(Boolean);
+  if (config.REDIS_URL || clusterNodes?.length) {
+    const redis = await import("./store/redis/wiring.js");
+    const wired = await redis.wireRedis({ url: config.REDIS_URL, clusterNodes, prefix: config.REDIS_PREFIX, log });
+    store = wired.store;
+    configureIo = wired.configureIo;
+    ready = wired.ready;
+    log.info(`store: Redis ${clusterNodes?.length ? `cluster (${clusterNodes.join(", ")})` : config.REDIS_URL}`);
+  } else {
+    store = new MemoryStore();
+    log.warn("store: EMBEDDED MEMORY (no REDIS_URL): state lives in this process only and is lost on restart; run one node only");
+  }
+  if (config.sessionSecretGenerated) log.warn("SESSION_SECRET not set: staff sign-ins last until this process restarts and work on this node only");
+
+  const server = await createHallCallServer({ store, halls, sessionSecret: config.SESSION_SECRET, sessionHours: config.SESSION_HOURS, log, webRoot: defaultWebRoot, configureIo, ready, queueSummaryMs: config.QUEUE_SUMMARY_MS });
+  const port = await server.listen(config.PORT, config.HOST);
+  log.info(`HallCall listening on http://localhost:${port} (${halls.length} hall${halls.length > 1 ? "s" : ""}: ${halls.map((h) => h.id).join(", ")})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: closing`);
+    await server.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,183 @@
+/**
+ * Socket.IO transport: authenticate the handshake into a role, then for each command validate,
+ * authorise, run it in the store, ack, and broadcast the event. Handlers stay thin; every rule
+ * about tickets lives in the domain and the store.
+ */
+import type { Server, Socket } from "socket.io";
+import { z } from "zod";
+import {
+  CommandSchemas,
+  COMMAND_NAMES,
+  HallCallError,
+  Id,
+  type Ack,
+  type ClientToServerEvents,
+  type CommandName,
+  type Role,
+  type ServerToClientEvents,
+  type SocketData,
+} from "../../protocol/index.js";
+import type { Actor, WireCommand } from "../domain/commands.js";
+import { toHallError } from "./errors.js";
+import { findDevice } from "./auth.js";
+import type { HallContext } from "./context.js";
+
+export type HallServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type HallSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export const rooms = {
+  /** Every event of the hall: boards, strips, kiosks, pads, counters, managers. */
+  hall: (hallId: string) => `hall:${hallId}`,
+  /** One ticket's events: its citizen tracker. */
+  ticket: (hallId: string, ticketId: string) => `ticket:${hallId}:${ticketId}`,
+  /** Expected-wait summaries: everyone in the hall, trackers included. */
+  queue: (hallId: string) => `queue:${hallId}`,
+};
+
+const Handshake = z.discriminatedUnion("role", [
+  z.object({ role: z.enum(["display", "kiosk", "pad"]), hallId: Id, deviceToken: z.string().max(200) }),
+  z.object({ role: z.literal("counter"), hallId: Id, token: z.string().max(4096), windowId: Id }),
+  z.object({ role: z.literal("manager"), hallId: Id, token: z.string().max(4096) }),
+  z.object({ role: z.literal("tracker"), hallId: Id, ticketId: z.string().min(1).max(64) }),
+]);
+
+/** Socket.IO connect_error carries `data.code` so a client can tell a bad token from a network fault. */
+function refuse(code: "UNAUTHORIZED" | "UNKNOWN_HALL" | "VALIDATION" | "FORBIDDEN", message: string): Error & { data: { code: string } } {
+  return Object.assign(new Error(message), { data: { code } });
+}
+
+/** Which roles may send which command; counters and pads only for their own window. */
+function authorised(name: CommandName, data: SocketData, payload: { windowId?: string; ticketId?: string }): boolean {
+  const ownWindow = payload.windowId === data.windowId;
+  switch (data.role) {
+    case "manager":
+      return name !== "ticket:rate";
+    case "counter":
+      if (name === "ticket:issue" || name === "ticket:resume" || name === "ticket:cancel") return true;
+      if (name === "ticket:transfer") return ownWindow;
+      if (name.startsWith("balancer:") || name === "window:setServing" || name === "ticket:rate") return false;
+      return ownWindow;
+    case "kiosk":
+      return name === "ticket:issue";
+    case "pad":
+      return name === "ticket:rate" && ownWindow;
+    default:
+      return false;
+  }
+}
+
+const ACTOR: Record<Role, Actor> = { manager: "manager", counter: "staff", kiosk: "kiosk", pad: "pad", display: "system", tracker: "citizen" };
+
+export function attachSocketTransport(io: HallServer, ctx: HallContext): void {
+  io.use(async (socket, next) => {
+    const parsed = Handshake.safeParse(socket.handshake.auth);
+    if (!parsed.success) return next(refuse("VALIDATION", "Handshake auth must name a role, a hallId and its credentials."));
+    const auth = parsed.data;
+    const hall = ctx.halls.get(auth.hallId);
+    if (!hall) return next(refuse("UNKNOWN_HALL", `No hall "${auth.hallId}".`));
+    const now = ctx.clock.now();
+    const data: SocketData = { hallId: hall.id, role: auth.role, staffId: null, windowId: null, ticketId: null };
+    switch (auth.role) {
+      case "display":
+      case "kiosk":
+      case "pad": {
+        const device = findDevice(hall, auth.deviceToken);
+        if (!device || device.role !== auth.role) return next(refuse("UNAUTHORIZED", "Unknown device token for this role."));
+        data.windowId = device.windowId ?? null;
+        break;
+      }
+      case "counter":
+      case "manager": {
+        const session = ctx.signer.verify(auth.token, now);
+        if (!session || session.hallId !== hall.id) return next(refuse("UNAUTHORIZED", "Sign in again: the session token is invalid or expired."));
+        if (!session.roles.includes(auth.role)) return next(refuse("FORBIDDEN", `This staff account may not act as ${auth.role}.`));
+        data.staffId = session.staffId;
+        if (auth.role === "counter") {
+          if (!hall.windows.some((w) => w.id === auth.windowId)) return next(refuse("VALIDATION", `No window "${auth.windowId}" in this hall.`));
+          data.windowId = auth.windowId;
+        }
+        break;
+      }
+      case "tracker": {
+        const ticket = await ctx.store.ticket(hall.id, auth.ticketId).catch(() => null);
+        if (!ticket) return next(refuse("UNAUTHORIZED", "No such ticket today."));
+        data.ticketId = ticket.id;
+        break;
+      }
+    }
+    socket.data = data;
+    next();
+  });
+
+  io.on("connection", (socket: HallSocket) => {
+    const data = socket.data;
+    ctx.metrics.sockets.inc({ role: data.role });
+    socket.on("disconnect", () => ctx.metrics.sockets.dec({ role: data.role }));
+    void socket.join(rooms.queue(data.hallId));
+    if (data.role === "tracker") void socket.join(rooms.ticket(data.hallId, data.ticketId!));
+    else void socket.join(rooms.hall(data.hallId));
+
+    if (data.role === "counter") {
+      ctx
+        .run(data.hallId, { name: "window:signIn", payload: { windowId: data.windowId!, staffId: data.staffId! } }, "staff", data.staffId)
+        .catch((err) => ctx.log.warn(`sign-in of ${data.staffId} at window ${data.windowId} failed`, err));
+    }
+
+    socket.on("hall:snapshot", (_payload, ack) => {
+      if (typeof ack !== "function") return;
+      if (data.role === "tracker") return ack(fail("FORBIDDEN", "A tracker follows one ticket; use ticket:get."));
+      ctx.store.snapshot(data.hallId, ctx.clock.now()).then(
+        (snapshot) => ack({ ok: true, data: snapshot }),
+        (err) => ack({ ok: false, error: toHallError(err, ctx.log, "hall:snapshot") }),
+      );
+    });
+
+    socket.on("ticket:get", (payload, ack) => {
+      if (typeof ack !== "function") return;
+      const id = z.object({ ticketId: z.string().min(1).max(64) }).safeParse(payload);
+      if (!id.success) return ack(fail("VALIDATION", "ticketId is required."));
+      if (data.role === "tracker" && id.data.ticketId !== data.ticketId) return ack(fail("FORBIDDEN", "A tracker reads only its own ticket."));
+      ctx.store.ticket(data.hallId, id.data.ticketId).then(
+        (t) => ack(t ? { ok: true, data: t } : fail("UNKNOWN_TICKET")),
+        (err) => ack({ ok: false, error: toHallError(err, ctx.log, "ticket:get") }),
+      );
+    });
+
+    for (const name of COMMAND_NAMES) {
+      socket.on(name, ((payload: unknown, ack: unknown) => {
+        const reply = typeof ack === "function" ? (ack as (res: Ack<unknown>) => void) : () => {};
+        void handleCommand(ctx, data, name, payload).then(reply);
+      }) as never);
+    }
+  });
+}
+
+function fail(code: ConstructorParameters<typeof HallCallError>[0], message?: string): Ack<never> {
+  return { ok: false, error: new HallCallError(code, message).toJSON() };
+}
+
+async function handleCommand(ctx: HallContext, data: SocketData, name: CommandName, raw: unknown): Promise<Ack<unknown>> {
+  const started = performance.now();
+  let outcome = "ok";
+  try {
+    const parsed = CommandSchemas[name].safeParse(raw);
+    if (!parsed.success) {
+      outcome = "VALIDATION";
+      return { ok: false, error: toHallError(parsed.error, ctx.log, name) };
+    }
+    const payload = parsed.data as { windowId?: string; ticketId?: string; channel?: string };
+    if (!authorised(name, data, payload)) {
+      outcome = "FORBIDDEN";
+      return fail("FORBIDDEN", `A ${data.role} may not send ${name}${payload.windowId ? ` for window ${payload.windowId}` : ""}.`);
+    }
+    if (name === "ticket:issue") payload.channel = data.role === "kiosk" ? "kiosk" : (payload.channel ?? "staff");
+    const event = await ctx.run(data.hallId, { name, payload } as WireCommand, ACTOR[data.role], data.staffId);
+    return { ok: true, data: event };
+  } catch (err) {
+    const error = toHallError(err, ctx.log, name);
+    outcome = error.code;
+    return { ok: false, error };
+  } finally {
+    ctx.metrics.commandLatency.observe({ command: name, outcome }, (performance.now() - started) / 1000);
+  }
+}

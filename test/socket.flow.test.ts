@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { call, cid, nextEvent, startTestServer } from "./helpers/server.js";
+import { TOKENS } from "./helpers/hall.js";
+import type { HallSnapshot, Ticket } from "../protocol/index.js";
+
+describe("a visit over Socket.IO", async () => {
+  const t = await startTestServer();
+
+  it("a kiosk ticket called at a counter reaches the board live", async () => {
+    const board = await t.client({ role: "display", deviceToken: TOKENS.board });
+    const kiosk = await t.client({ role: "kiosk", deviceToken: TOKENS.kiosk });
+    const counter = await t.counter("alice", "1");
+
+    const issued = await call(kiosk, "ticket:issue", { commandId: cid(), serviceId: "social" });
+    expect(issued.ok).toBe(true);
+    const ticket = (issued as { data: { ticket: Ticket } }).data.ticket;
+    expect(ticket.number).toBe("A001");
+    expect(ticket.channel).toBe("kiosk");
+
+    const seen = nextEvent(board, (e) => e.type === "ticket:called");
+    const called = await call(counter, "window:callNext", { commandId: cid(), windowId: "1" });
+    expect(called.ok).toBe(true);
+    const event = await seen;
+    expect(event.type === "ticket:called" && event.ticket.id).toBe(ticket.id);
+    expect(event.type === "ticket:called" && event.window.id).toBe("1");
+  });
+
+  it("a counter that connects is signed in to its window and the window opens", async () => {
+    const manager = await t.manager();
+    await t.counter("bob", "2");
+    const snap = await call<HallSnapshot>(manager, "hall:snapshot", {});
+    const w2 = snap.ok ? snap.data.windows.find((w) => w.id === "2") : undefined;
+    expect(w2?.staffId).toBe("bob");
+    expect(w2?.state).toBe("open");
+  });
+
+  it("a double-pressed call-next does not skip a citizen", async () => {
+    const kiosk = await t.client({ role: "kiosk", deviceToken: TOKENS.kiosk });
+    const counter = await t.counter("alice", "4");
+    await call(kiosk, "ticket:issue", { commandId: cid(), serviceId: "medical" });
+    await call(kiosk, "ticket:issue", { commandId: cid(), serviceId: "medical" });
+    const press = cid();
+    const [a, b] = await Promise.all([call(counter, "window:callNext", { commandId: press, windowId: "4" }), call(counter, "window:callNext", { commandId: press, windowId: "4" })]);
+    expect(a).toEqual(b);
+    const snap = await call<HallSnapshot>(counter, "hall:snapshot", {});
+    const waiting = snap.ok ? snap.data.tickets.filter((x) => x.serviceId === "medical" && x.state === "waiting") : [];
+    expect(waiting).toHaveLength(1);
+  });
+
+  it("the tracker of a ticket sees it called with its window", async () => {
+    const kiosk = await t.client({ role: "kiosk", deviceToken: TOKENS.kiosk });
+    const res = await call(kiosk, "ticket:issue", { commandId: cid(), serviceId: "estate" });
+    const ticket = (res as { data: { ticket: Ticket } }).data.ticket;
+    const tracker = await t.client({ role: "tracker", ticketId: ticket.id });
+    const counter = await t.counter("bob", "3");
+    const seen = nextEvent(tracker, (e) => e.type === "ticket:called");
+    await call(counter, "window:callNext", { commandId: cid(), windowId: "3" });
+    const e = await seen;
+    expect(e.type === "ticket:called" && e.window.label.zh).toBe("3号窗口");
+  });
+
+  it("a snapshot's seq matches the last event a board received", async () => {
+    const board = await t.client({ role: "display", deviceToken: TOKENS.board });
+    const kiosk = await t.client({ role: "kiosk", deviceToken: TOKENS.kiosk });
+    const seen = nextEvent(board, (e) => e.type === "ticket:issued");
+    await call(kiosk, "ticket:issue", { commandId: cid(), serviceId: "social" });
+    const e = await seen;
+    const snap = await call<HallSnapshot>(board, "hall:snapshot", {});
+    expect(snap.ok && snap.data.seq).toBe(e.seq);
+  });
+});
