@@ -2,3 +2,4 @@ export * from "./schemas.js";
 export * from "./errors.js";
 export * from "./commands.js";
 export * from "./reducer.js";
+export * from "./feed.js";

@@ -84,6 +84,11 @@ export const HallConfig = z
       })
       .default({ primaryPreference: 0.2 }),
     balancer: z.object({ mode: BalancerMode.default("off") }).default({ mode: "off" }),
+    /**
+     * Demo halls list their device links (with tokens) on the start page so anyone can try every
+     * screen. Never set this for a real hall: anyone reaching the server could act as a kiosk.
+     */
+    publicDevices: z.boolean().default(false),
   })
   .superRefine((hall, ctx) => {
     const services = new Set(hall.services.map((s) => s.id));

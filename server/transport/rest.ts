@@ -57,7 +57,13 @@ export function restRouter(ctx: HallContext, opts: { sessionHours: number; ready
   });
 
   r.get("/api/halls", (_req, res) => {
-    res.json({ halls: [...ctx.halls.values()].map((h) => ({ id: h.id, name: h.name })) });
+    res.json({
+      halls: [...ctx.halls.values()].map((h) => ({
+        id: h.id,
+        name: h.name,
+        devices: h.publicDevices ? h.devices.map((d) => ({ token: d.token, role: d.role, windowId: d.windowId ?? null, name: d.name })) : [],
+      })),
+    });
   });
 
   r.post("/api/halls/:hallId/login", (req, res) => {

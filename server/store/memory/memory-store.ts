@@ -3,13 +3,13 @@
  * the domain followed by the shared reducer, so it cannot interleave with another. The default
  * when no REDIS_URL is given; the simulator runs on it.
  */
-import { randomBytes } from "node:crypto";
 import { applyEvent, ENDED_STATES, HallCallError, type HallEvent, type HallSnapshot, type Ticket } from "../../../protocol/index.js";
 import { businessDate } from "../../domain/clock.js";
 import { commandIdOf, type CommandContext, type StoreCommand } from "../../domain/commands.js";
 import type { HallConfig } from "../../domain/config.js";
 import { initialSnapshot, mergeWindows, serviceInfos, startDay } from "../../domain/hall.js";
 import { decide, type HallView } from "../../domain/transitions.js";
+import { newTicketId } from "../ids.js";
 import { EVENT_LOG_MAX, IDEMPOTENCY_TTL_MS, type HallStore } from "../types.js";
 
 interface MemoryHall {
@@ -21,7 +21,7 @@ interface MemoryHall {
   results: Map<string, { event: HallEvent; expires: number }>;
 }
 
-export const newTicketId = (): string => randomBytes(16).toString("base64url");
+export { newTicketId };
 
 export class MemoryStore implements HallStore {
   readonly kind = "memory" as const;

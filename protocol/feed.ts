@@ -1,0 +1,82 @@
+/**
+ * A client's view of one hall: a snapshot kept current with the shared reducer. Events that arrive
+ * ahead of a missing one (possible with several server nodes) wait up to `holdMs` for it; if it
+ * never comes, or an event says the day changed, the feed asks for a fresh snapshot. Pure: no
+ * sockets, no timers — the caller passes the time and calls `tick` now and then.
+ */
+import { applyEvent } from "./reducer.js";
+import type { HallEvent, HallSnapshot } from "./schemas.js";
+
+export type FeedStatus = "empty" | "live" | "resyncing";
+
+export class HallFeed {
+  snapshot: HallSnapshot | null = null;
+  status: FeedStatus = "empty";
+  /** Events received ahead of a gap, by seq, with the time the first of them arrived. */
+  private ahead = new Map<number, HallEvent>();
+  private gapSince: number | null = null;
+  /** Gaps that never filled and forced a resync: a health figure for screens and load tests. */
+  gaps = 0;
+
+  constructor(private readonly holdMs = 1_000) {}
+
+  /** A fresh snapshot (first load or resync); events it already includes are dropped. */
+  reset(snapshot: HallSnapshot, now: number): HallEvent[] {
+    this.snapshot = snapshot;
+    this.status = "live";
+    this.gapSince = null;
+    for (const seq of [...this.ahead.keys()]) if (seq <= snapshot.seq) this.ahead.delete(seq);
+    const applied = this.drain();
+    if (this.ahead.size > 0) this.gapSince = now;
+    return applied;
+  }
+
+  /** Apply or hold an event. Returns the events applied, in order (for announcements and the like). */
+  push(event: HallEvent, now: number): HallEvent[] {
+    if (!this.snapshot || this.status === "resyncing") {
+      this.ahead.set(event.seq, event);
+      return [];
+    }
+    if (event.seq <= this.snapshot.seq) return [];
+    this.ahead.set(event.seq, event);
+    const applied = this.drain();
+    if (this.ahead.size > 0 && this.gapSince === null) this.gapSince = now;
+    return applied;
+  }
+
+  /** True when the caller must fetch a snapshot and call `reset`. */
+  needsResync(now: number): boolean {
+    if (this.status === "resyncing") return false;
+    if (this.gapSince !== null && now - this.gapSince >= this.holdMs) {
+      this.gaps += 1;
+      this.status = "resyncing";
+      return true;
+    }
+    return false;
+  }
+
+  /** Mark that a resync was requested for another reason (reconnect, new business day). */
+  startResync(): void {
+    this.status = "resyncing";
+  }
+
+  private drain(): HallEvent[] {
+    const applied: HallEvent[] = [];
+    while (this.snapshot) {
+      const next = this.ahead.get(this.snapshot.seq + 1);
+      if (!next) break;
+      this.ahead.delete(next.seq);
+      const res = applyEvent(this.snapshot, next);
+      if (!res.ok) {
+        // Only a new business day lands here: everything restarts from a snapshot.
+        this.status = "resyncing";
+        this.gapSince = null;
+        return applied;
+      }
+      this.snapshot = res.snapshot;
+      applied.push(next);
+    }
+    if (this.ahead.size === 0) this.gapSince = null;
+    return applied;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * One hall's balancer brain, without I/O: it observes the hall's events (rates, when each
+ * window's serving set last changed) and, given a snapshot, says which store commands a round
+ * should run. The BalancerRunner (server) and the simulator both drive this same object, so the
+ * simulator measures exactly what production does.
+ */
+import type { HallEvent, HallSnapshot } from "../../protocol/index.js";
+import { proposeChanges, type BalancerOptions, type BalancerPlan } from "../domain/balancer.js";
+import type { StoreCommand } from "../domain/commands.js";
+import { initialServing, type HallConfig } from "../domain/config.js";
+import { RateEstimator, type RateOptions } from "../domain/rates.js";
+
+export interface HallBalancerOptions {
+  balancer?: Partial<BalancerOptions>;
+  rates?: Partial<RateOptions>;
+}
+
+export interface Round {
+  plan: BalancerPlan | null;
+  commands: StoreCommand[];
+}
+
+export class HallBalancer {
+  readonly rates: RateEstimator;
+  /** When each window's serving set last changed (by the balancer or a manager). */
+  readonly lastChangeAt: Record<string, number> = {};
+  private readonly home: Record<string, string[]>;
+
+  constructor(
+    readonly config: HallConfig,
+    private readonly options: HallBalancerOptions = {},
+  ) {
+    this.rates = new RateEstimator(options.rates);
+    this.home = Object.fromEntries(config.windows.map((w) => [w.id, initialServing(w)]));
+  }
+
+  /** Start measuring from a snapshot (configured service times, priority ranks, last seq). */
+  begin(snapshot: HallSnapshot, now: number): void {
+    this.rates.configure(snapshot, now);
+    if (this.rates.lastSeq === 0) this.rates.lastSeq = snapshot.seq;
+  }
+
+  observe(e: HallEvent): void {
+    if (e.type === "window:changed" && e.change === "servingChanged") this.lastChangeAt[e.window.id] = e.at;
+    this.rates.observe(e);
+  }
+
+  /** The plan for this moment, whatever the mode (the console shows it even when off). */
+  plan(snapshot: HallSnapshot, now: number): BalancerPlan {
+    return proposeChanges({
+      snapshot,
+      rates: this.rates.at(now),
+      now,
+      lastChangeAt: this.lastChangeAt,
+      home: this.home,
+      primaryPreference: this.config.dispatch.primaryPreference,
+      options: this.options.balancer,
+    });
+  }
+
+  /**
+   * The commands of one round under the hall's current mode: `auto` applies each change
+   * (balancer:apply, reason included), `suggest` proposes it (balancer:suggest) unless the same
+   * suggestion is already open for that window, `off` does nothing.
+   */
+  round(snapshot: HallSnapshot, now: number): Round {
+    const mode = snapshot.balancer.mode;
+    if (mode === "off") return { plan: null, commands: [] };
+    const plan = this.plan(snapshot, now);
+    const commands: StoreCommand[] = [];
+    for (const c of plan.changes) {
+      const commandId = `balancer:${snapshot.hallId}:${c.windowId}:${now}`;
+      if (mode === "auto") {
+        commands.push({ name: "balancer:apply", payload: { commandId, windowId: c.windowId, serving: c.serving, reason: c.reason } });
+      } else {
+        const open = snapshot.balancer.suggestions.find((s) => s.windowId === c.windowId);
+        if (open && sameList(open.serving, c.serving)) continue;
+        commands.push({ name: "balancer:suggest", payload: { commandId, suggestionId: `s-${now.toString(36)}-${c.windowId}`, windowId: c.windowId, serving: c.serving, reason: c.reason } });
+      }
+    }
+    return { plan, commands };
+  }
+}
+
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);

@@ -1,0 +1,159 @@
+/**
+ * Simulator scenarios (shared/scenarios/*.json): the file format, checked with zod so a typo is
+ * named by its path, and the one generic mapping from a scenario and a policy to a HallConfig.
+ * Nothing here knows any particular scenario.
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { Bilingual, Id } from "../../protocol/index.js";
+import { DEFAULT_PRIORITY_CLASSES, HallConfig, type HallConfigInput } from "../domain/config.js";
+
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as "HH:MM"');
+
+export const ServiceTime = z.object({
+  /** Mean minutes per citizen. */
+  mean: z.number().positive(),
+  /** Coefficient of variation (sd ÷ mean); ignored for "exponential" (always 1). */
+  cv: z.number().min(0).max(5).default(0.5),
+  dist: z.enum(["lognormal", "exponential"]).default("lognormal"),
+});
+
+export const ArrivalSegment = z.object({ from: HHMM, to: HHMM, perHour: z.number().min(0) });
+
+export const ScenarioService = z.object({
+  id: Id,
+  prefix: z.string().regex(/^[A-Z]$/, "one capital letter"),
+  name: Bilingual,
+  serviceMin: ServiceTime,
+  targetWaitMin: z.number().positive(),
+  /** Poisson arrivals, piecewise-constant rate per hour. */
+  arrivals: z.array(ArrivalSegment),
+});
+
+export const ScenarioWindow = z.object({
+  id: Id,
+  label: Bilingual,
+  qualified: z.array(Id).min(1),
+  initial: z.array(Id).min(1),
+});
+
+export const Scenario = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().default(""),
+    timezone: z.string().default("Asia/Shanghai"),
+    /** Hall-local business date the day is simulated on (any weekday; only the clock needs one). */
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default("2025-03-03"),
+    open: HHMM,
+    close: HHMM,
+    /** Share of called tickets whose citizen does not come. */
+    noShowRate: z.number().min(0).max(1).default(0),
+    /** Share of tickets per priority class (the rest are "normal"). */
+    priorityShare: z.record(Id, z.number().min(0).max(1)).default({}),
+    services: z.array(ScenarioService).min(1),
+    windows: z.array(ScenarioWindow).min(1),
+  })
+  .superRefine((sc, ctx) => {
+    if (sc.open >= sc.close) ctx.addIssue({ code: "custom", path: ["close"], message: "must be after open" });
+    const ids = new Set<string>();
+    const prefixes = new Set<string>();
+    sc.services.forEach((s, i) => {
+      if (ids.has(s.id)) ctx.addIssue({ code: "custom", path: ["services", i, "id"], message: `duplicate ${s.id}` });
+      if (prefixes.has(s.prefix)) ctx.addIssue({ code: "custom", path: ["services", i, "prefix"], message: `duplicate ${s.prefix}` });
+      ids.add(s.id);
+      prefixes.add(s.prefix);
+      s.arrivals.forEach((a, j) => {
+        if (a.from >= a.to) ctx.addIssue({ code: "custom", path: ["services", i, "arrivals", j, "to"], message: "must be after from" });
+        if (a.from < sc.open || a.to > sc.close) ctx.addIssue({ code: "custom", path: ["services", i, "arrivals", j], message: `must lie within ${sc.open}–${sc.close}` });
+      });
+    });
+    const windowIds = new Set<string>();
+    sc.windows.forEach((w, i) => {
+      if (windowIds.has(w.id)) ctx.addIssue({ code: "custom", path: ["windows", i, "id"], message: `duplicate ${w.id}` });
+      windowIds.add(w.id);
+      w.qualified.forEach((s, j) => {
+        if (!ids.has(s)) ctx.addIssue({ code: "custom", path: ["windows", i, "qualified", j], message: `unknown service "${s}"` });
+      });
+      w.initial.forEach((s, j) => {
+        if (!w.qualified.includes(s)) ctx.addIssue({ code: "custom", path: ["windows", i, "initial", j], message: `"${s}" is not among the window's qualified services` });
+      });
+    });
+    const total = Object.values(sc.priorityShare).reduce((a, b) => a + b, 0);
+    if (total > 1) ctx.addIssue({ code: "custom", path: ["priorityShare"], message: "shares add up to more than 1" });
+    if ("normal" in sc.priorityShare) ctx.addIssue({ code: "custom", path: ["priorityShare", "normal"], message: '"normal" is the remainder; do not list it' });
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: sc.timezone });
+    } catch {
+      ctx.addIssue({ code: "custom", path: ["timezone"], message: `unknown time zone "${sc.timezone}"` });
+    }
+  });
+export type Scenario = z.infer<typeof Scenario>;
+export type ScenarioInput = z.input<typeof Scenario>;
+
+/** Validate a parsed scenario; throws one Error naming every bad field by its path. */
+export function parseScenario(json: unknown, source = "scenario"): Scenario {
+  const res = Scenario.safeParse(json);
+  if (!res.success) {
+    const lines = res.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new Error(`${source} is invalid:\n${lines.join("\n")}`);
+  }
+  return res.data;
+}
+
+export function loadScenario(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new Error(`cannot read scenario ${file}: ${(e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`scenario ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseScenario(json, `scenario ${file}`);
+}
+
+export const POLICIES = ["static", "dynamic", "pooled"] as const;
+export type Policy = (typeof POLICIES)[number];
+
+/**
+ * The hall a scenario describes, under a policy:
+ * - static: each window serves its `initial` services; balancer off;
+ * - dynamic: windows start on `initial`, HallCall's balancer runs in auto mode;
+ * - pooled: every window is qualified for and serves every service (its `initial` ones first).
+ * Priority classes: HallCall's defaults, plus any class the scenario names that they lack.
+ */
+export function hallConfigFor(sc: Scenario, policy: Policy): HallConfig {
+  const all = sc.services.map((s) => s.id);
+  const classes = [...DEFAULT_PRIORITY_CLASSES];
+  for (const id of Object.keys(sc.priorityShare)) {
+    if (!classes.some((c) => c.id === id)) classes.push({ id, rank: 2, name: { zh: id, en: id } });
+  }
+  const input: HallConfigInput = {
+    id: "sim",
+    name: { zh: sc.name, en: sc.name },
+    timezone: sc.timezone,
+    priorityClasses: classes,
+    services: sc.services.map((s) => ({
+      id: s.id,
+      prefix: s.prefix,
+      name: s.name,
+      targetWaitMin: s.targetWaitMin,
+      dailyQuota: 999_999,
+      opens: sc.open,
+      closes: sc.close,
+      serviceMin: s.serviceMin.mean,
+    })),
+    windows: sc.windows.map((w) => ({
+      id: w.id,
+      label: w.label,
+      qualified: policy === "pooled" ? [...w.qualified, ...all.filter((s) => !w.qualified.includes(s))] : w.qualified,
+      serving: policy === "pooled" ? [...w.initial, ...all.filter((s) => !w.initial.includes(s))] : w.initial,
+    })),
+    balancer: { mode: policy === "dynamic" ? "auto" : "off" },
+  };
+  return HallConfig.parse(input);
+}
