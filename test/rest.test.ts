@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { startTestServer } from "./helpers/server.js";
+
+describe("REST", async () => {
+  const t = await startTestServer();
+  const post = (path: string, body: unknown) => fetch(`${t.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+
+  it("a citizen takes a ticket on the phone and looks it up by its id", async () => {
+    const res = await post("/api/halls/t1/tickets", { commandId: "phone-cmd-000001", serviceId: "social" });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { ticket: { id: string; number: string; channel: string }; trackPath: string };
+    expect(body.ticket.channel).toBe("mobile");
+    expect(body.trackPath).toContain(body.ticket.id);
+    const got = await fetch(`${t.url}/api/halls/t1/tickets/${body.ticket.id}`);
+    expect(((await got.json()) as { ticket: { number: string } }).ticket.number).toBe(body.ticket.number);
+  });
+
+  it("a repeated phone request with the same commandId returns the same ticket", async () => {
+    const a = (await (await post("/api/halls/t1/tickets", { commandId: "phone-cmd-000002", serviceId: "medical" })).json()) as { ticket: { id: string } };
+    const b = (await (await post("/api/halls/t1/tickets", { commandId: "phone-cmd-000002", serviceId: "medical" })).json()) as { ticket: { id: string } };
+    expect(b.ticket.id).toBe(a.ticket.id);
+  });
+
+  it("bad requests get a 4xx with a JSON error", async () => {
+    const cases: [Response, number, string][] = [
+      [await post("/api/halls/t1/tickets", "{not json"), 400, "VALIDATION"],
+      [await post("/api/halls/t1/tickets", { serviceId: "social" }), 400, "VALIDATION"],
+      [await post("/api/halls/t1/tickets", { commandId: "phone-cmd-000003", serviceId: "nope" }), 404, "UNKNOWN_SERVICE"],
+      [await post("/api/halls/zz/tickets", { commandId: "phone-cmd-000004", serviceId: "social" }), 404, "UNKNOWN_HALL"],
+      [await fetch(`${t.url}/api/halls/t1/tickets/unknown`), 404, "UNKNOWN_TICKET"],
+      [await post("/api/halls/t1/login", { staffId: "alice", password: "wrong" }), 401, "UNAUTHORIZED"],
+      [await fetch(`${t.url}/api/nothing`), 404, "NOT_FOUND"],
+    ];
+    for (const [res, status, code] of cases) {
+      expect(res.status).toBe(status);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
+    }
+  });
+
+  it("the quota is reported as a conflict the phone can show", async () => {
+    await post("/api/halls/t1/tickets", { commandId: "phone-cmd-q1", serviceId: "estate" });
+    await post("/api/halls/t1/tickets", { commandId: "phone-cmd-q2", serviceId: "estate" });
+    const res = await post("/api/halls/t1/tickets", { commandId: "phone-cmd-q3", serviceId: "estate" });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("QUOTA_EXHAUSTED");
+  });
+
+  it("health, metrics and the hall snapshot are served", async () => {
+    expect(await (await fetch(`${t.url}/healthz`)).json()).toEqual({ ok: true, store: "memory" });
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toContain("hallcall_tickets_issued_total");
+    expect(metrics).toContain("hallcall_command_duration_seconds");
+    expect(metrics).toContain("hallcall_connected_sockets");
+    const snap = (await (await fetch(`${t.url}/api/halls/t1/snapshot`)).json()) as { hallId: string; windows: unknown[] };
+    expect(snap.hallId).toBe("t1");
+    expect(snap.windows).toHaveLength(4);
+  });
+});
