@@ -191,7 +191,8 @@ export const HallEvent = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("balancer:modeChanged"), ...EventBase, mode: BalancerMode }),
   z.object({ type: z.literal("balancer:suggested"), ...EventBase, suggestion: BalancerSuggestion }),
-  z.object({ type: z.literal("balancer:suggestionClosed"), ...EventBase, suggestionId: z.string(), outcome: z.enum(["approved", "rejected", "expired"]) }),
+  /** An approved suggestion is applied in the same step: `window` then serves the suggested services. */
+  z.object({ type: z.literal("balancer:suggestionClosed"), ...EventBase, suggestionId: z.string(), outcome: z.enum(["approved", "rejected", "expired"]), window: Window.nullable() }),
   /** A new business day began: numbers and figures restart. Clients refetch the snapshot. */
   z.object({ type: z.literal("hall:dayStarted"), ...EventBase, businessDate: z.string() }),
 ]);

@@ -251,7 +251,9 @@ export function decide(view: HallView, cmd: StoreCommand, ctx: CommandContext): 
     }
     case "balancer:decide": {
       const s = view.suggestion(cmd.payload.suggestionId) ?? fail("UNKNOWN_SUGGESTION");
-      return { type: "balancer:suggestionClosed", suggestionId: s.id, outcome: cmd.payload.approve ? "approved" : "rejected" };
+      if (!cmd.payload.approve) return { type: "balancer:suggestionClosed", suggestionId: s.id, outcome: "rejected", window: null };
+      const w = windowOf(view, s.windowId);
+      return { type: "balancer:suggestionClosed", suggestionId: s.id, outcome: "approved", window: { ...w, serving: s.serving } };
     }
   }
 }
