@@ -57,7 +57,14 @@ export class MemoryStore implements HallStore {
     const body = decide(this.view(hall), cmd, { ...ctx, newTicketId: ctx.newTicketId ?? newTicketId() });
     const event = { ...body, hallId, seq: hall.snapshot.seq + 1, at: ctx.now } as HallEvent;
     this.append(hall, event);
-    if (commandId) hall.results.set(commandId, { event, expires: ctx.now + IDEMPOTENCY_TTL_MS });
+    if (commandId) {
+      hall.results.set(commandId, { event, expires: ctx.now + IDEMPOTENCY_TTL_MS });
+      // Forget expired results now and then, in insertion (= expiry) order, so memory stays bounded.
+      for (const [id, r] of hall.results) {
+        if (r.expires > ctx.now) break;
+        hall.results.delete(id);
+      }
+    }
     return event;
   }
 
