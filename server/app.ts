@@ -34,6 +34,8 @@ export interface HallCallOptions {
   /** Liveness of external dependencies for /healthz. */
   ready?: () => Promise<void>;
   collectDefaultMetrics?: boolean;
+  /** Public base URL for QR codes on printed tickets. */
+  publicUrl?: string;
   /** Builds a hall's expected-wait summary; without it no `hall:queue` messages are sent. */
   summarize?: Summarize;
   /** Least time between two summaries of one hall, ms. */
@@ -58,7 +60,7 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
   const ctx = new HallContext(opts.store, halls, clock, new SessionSigner(opts.sessionSecret), new HallMetrics(opts.collectDefaultMetrics ?? true), log);
   const app = express();
   app.disable("x-powered-by");
-  app.use(restRouter(ctx, { sessionHours: opts.sessionHours ?? 12, ready: opts.ready ?? (async () => {}) }));
+  app.use(restRouter(ctx, { sessionHours: opts.sessionHours ?? 12, ready: opts.ready ?? (async () => {}), publicUrl: opts.publicUrl }));
   if (opts.webRoot && existsSync(opts.webRoot)) {
     app.use(express.static(opts.webRoot, { extensions: ["html"] }));
   } else if (opts.webRoot) {

@@ -32,7 +32,7 @@ const MobileIssue = z.object({
   channel: z.enum(["mobile", "appointment"]).default("mobile"),
 });
 
-export function restRouter(ctx: HallContext, opts: { sessionHours: number; ready: () => Promise<void> }): express.Router {
+export function restRouter(ctx: HallContext, opts: { sessionHours: number; ready: () => Promise<void>; publicUrl?: string }): express.Router {
   const r = express.Router();
   r.use(express.json({ limit: "16kb" }));
 
@@ -58,6 +58,8 @@ export function restRouter(ctx: HallContext, opts: { sessionHours: number; ready
 
   r.get("/api/halls", (_req, res) => {
     res.json({
+      /** Where phones reach this server (QR codes on tickets); null: use the page's own origin. */
+      publicUrl: opts.publicUrl ?? null,
       halls: [...ctx.halls.values()].map((h) => ({
         id: h.id,
         name: h.name,
