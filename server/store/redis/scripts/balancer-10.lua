@@ -3,7 +3,8 @@
   manager's decision on one.
 
   Invariant: at most one open suggestion per window (a newer one replaces it); a suggestion is
-  closed once; a suggestion only names services the window is qualified for.
+  closed once; a suggestion only names services the window is qualified for; an approved
+  suggestion changes what the window serves in the same step as it closes.
 
   KEYS: the common layout of includes/prelude.lua.
   ARGV: the common layout, then arg(1) op and
@@ -13,7 +14,7 @@
 
   Returns { 1, event } / { 0, first event } / { code, message }: UNKNOWN_HALL, DAY_STALE,
   UNKNOWN_WINDOW, NOT_QUALIFIED, UNKNOWN_SUGGESTION.
-  Events: balancer:modeChanged, balancer:suggested, balancer:suggestionClosed.
+  Events: balancer:modeChanged, balancer:suggested, balancer:suggestionClosed (with the window when approved).
 ]]
 --- @include "prelude"
 --- @include "begin"
@@ -44,15 +45,22 @@ end
 
 if op == 'decide' then
   local id = arg(2)
-  local found, kept = false, {}
+  local found, kept = nil, {}
   for _, s in ipairs(loadSuggestions()) do
-    if s.id == id then found = true else kept[#kept + 1] = s end
+    if s.id == id then found = s else kept[#kept + 1] = s end
   end
   if not found then return fail(E.UNKNOWN_SUGGESTION, 'No open balancer suggestion with this id.') end
+  if arg(3) ~= '1' then
+    saveSuggestions(kept)
+    return emit({ type = 'balancer:suggestionClosed', suggestionId = id, outcome = 'rejected', window = NULL })
+  end
+  -- Approved: the window serves the suggested services in the same step.
+  local w = getWindow(found.windowId)
+  if not w then return fail(E.UNKNOWN_WINDOW, 'No window "' .. found.windowId .. '" in this hall.') end
+  w.serving = found.serving
+  putWindow(w)
   saveSuggestions(kept)
-  local outcome = 'rejected'
-  if arg(3) == '1' then outcome = 'approved' end
-  return emit({ type = 'balancer:suggestionClosed', suggestionId = id, outcome = outcome })
+  return emit({ type = 'balancer:suggestionClosed', suggestionId = id, outcome = 'approved', window = w })
 end
 
 return redis.error_reply('balancer: unknown op ' .. tostring(op))

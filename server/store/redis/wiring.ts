@@ -1,0 +1,194 @@
+/**
+ * Everything a node needs to share Redis with other nodes: the HallStore, the Socket.IO sharded
+ * Redis adapter (Redis 7 sharded pub/sub, standalone or Cluster) and a per-hall lock so that
+ * hall-wide jobs (the balancer) run on one node at a time.
+ *
+ *   const { store, configureIo, ready, lock } = await wireRedis({ url, clusterNodes, prefix, log });
+ *
+ * Broadcast channels are per hall: HallCall emits a ticket's event to `hall:<id>` + `ticket:<id>:<t>`
+ * (two rooms), which the stock adapter would send on the one namespace-wide channel that every
+ * node reads. `hallScoped` maps every room of a hall to one channel `<prefix>socket.io#/#hall:<id>#`
+ * (one slot, so one shard in a Cluster) that a node subscribes to while it holds any room of that
+ * hall. Everything else (socket-id rooms, acks, server-side emits) stays on the adapter's own
+ * channels.
+ */
+import { randomBytes } from "node:crypto";
+import { createShardedAdapter } from "@socket.io/redis-adapter";
+import { createClient, createCluster } from "redis";
+import type { Logger } from "../../log.js";
+import type { HallServer } from "../../transport/socket.js";
+import { RedisStore, type ClusterRedis, type SingleRedis } from "./redis-store.js";
+
+/** Grants a hall to one holder at a time for ttlMs; the holder renews by acquiring again. */
+export interface HallLock {
+  tryAcquire(hallId: string, ttlMs: number): Promise<boolean>;
+}
+
+export interface WiredRedis {
+  store: RedisStore;
+  configureIo(io: HallServer): Promise<void>;
+  ready(): Promise<void>;
+  lock: RedisHallLock;
+}
+
+export interface WireRedisOptions {
+  url?: string;
+  clusterNodes?: string[];
+  prefix: string;
+  log: Logger;
+}
+
+type AnyClient = ReturnType<typeof createClient>;
+type AnyCluster = ReturnType<typeof createCluster>;
+
+/** "hc" → "hc:", so keys read `hc:{hall:x}:meta`; "" stays "". */
+export const normalizePrefix = (prefix: string) => (prefix && !prefix.endsWith(":") ? `${prefix}:` : prefix);
+
+export async function wireRedis(opts: WireRedisOptions): Promise<WiredRedis> {
+  const prefix = normalizePrefix(opts.prefix);
+  const { log } = opts;
+  const isCluster = !!opts.clusterNodes?.length;
+  const main: AnyClient | AnyCluster = isCluster ? createCluster({ rootNodes: opts.clusterNodes!.map((url) => ({ url })) }) : createClient({ url: opts.url });
+  const extra: (AnyClient | AnyCluster)[] = [];
+  const onError = (which: string) => (err: unknown) => log.error(`redis ${which} error`, err);
+  main.on("error", onError("command"));
+  await main.connect();
+
+  const send = (key: string | undefined, args: string[]): Promise<unknown> =>
+    isCluster ? (main as AnyCluster).sendCommand(key, false, args) : (main as AnyClient).sendCommand(args);
+
+  const closeAll = async () => {
+    for (const c of [...extra, main]) {
+      try {
+        await c.close();
+      } catch {
+        /* already closed */
+      }
+    }
+  };
+  const store = new RedisStore(isCluster ? (main as unknown as ClusterRedis) : (main as unknown as SingleRedis), prefix, closeAll);
+  const lock = new RedisHallLock(send, prefix);
+
+  return {
+    store,
+    lock,
+    async configureIo(io: HallServer) {
+      const pub = main.duplicate();
+      const sub = main.duplicate();
+      pub.on("error", onError("adapter pub"));
+      sub.on("error", onError("adapter sub"));
+      extra.push(pub, sub);
+      await Promise.all([pub.connect(), sub.connect()]);
+      const factory = createShardedAdapter(pub, sub, { channelPrefix: `${prefix}socket.io`, subscriptionMode: "static" });
+      // Socket.IO calls `new Adapter(nsp)`: a plain function returning an object serves as one.
+      const make = factory as unknown as (n: unknown) => AdapterInternals;
+      io.adapter(function (nsp: unknown) {
+        return hallScoped(make(nsp), sub, log);
+      } as never);
+    },
+    async ready() {
+      const pong = await send(undefined, ["PING"]);
+      if (pong !== "PONG") throw new Error(`redis PING answered ${String(pong)}`);
+    },
+  };
+}
+
+/** The parts of the sharded adapter (8.x) that hallScoped relies on. */
+interface AdapterInternals {
+  channel: string;
+  computeChannel(message: { type: number; data?: { requestId?: string; opts?: { rooms?: string[] } } }): string;
+  onRawMessage(raw: Buffer, channel: Buffer | string): void;
+  on(event: "create-room" | "delete-room", fn: (room: string) => void): void;
+  close(): Promise<void> | void;
+}
+
+const BROADCAST = 3; // socket.io-adapter MessageType.BROADCAST
+
+/** The hall a room belongs to: `hall:<id>`, `queue:<id>`, `ticket:<id>:<ticket>`. */
+export function hallOfRoom(room: string): string | null {
+  const m = /^(?:hall|queue):(.+)$/.exec(room) ?? /^ticket:([^:]+):/.exec(room);
+  return m ? m[1]! : null;
+}
+
+function hallScoped(adapter: AdapterInternals, sub: AnyClient | AnyCluster, log: Logger): AdapterInternals {
+  const channelOf = (hallId: string) => `${adapter.channel}hall:${hallId}#`;
+  const roomsByHall = new Map<string, number>();
+  const handler = (raw: Buffer, channel: Buffer | string) => adapter.onRawMessage(raw, channel);
+  const original = adapter.computeChannel.bind(adapter);
+
+  adapter.computeChannel = (message) => {
+    const rooms = message.data?.opts?.rooms;
+    if (message.type === BROADCAST && message.data?.requestId === undefined && rooms?.length) {
+      const hall = hallOfRoom(rooms[0]!);
+      if (hall && rooms.every((r) => hallOfRoom(r) === hall)) return channelOf(hall);
+    }
+    return original(message);
+  };
+  adapter.on("create-room", (room) => {
+    const hall = hallOfRoom(room);
+    if (!hall) return;
+    const n = roomsByHall.get(hall) ?? 0;
+    roomsByHall.set(hall, n + 1);
+    if (n === 0) sub.sSubscribe(channelOf(hall), handler, true).catch((err: unknown) => log.error(`SSUBSCRIBE hall ${hall} failed`, err));
+  });
+  adapter.on("delete-room", (room) => {
+    const hall = hallOfRoom(room);
+    if (!hall) return;
+    const n = (roomsByHall.get(hall) ?? 1) - 1;
+    if (n > 0) return void roomsByHall.set(hall, n);
+    roomsByHall.delete(hall);
+    sub.sUnsubscribe(channelOf(hall), handler, true).catch((err: unknown) => log.error(`SUNSUBSCRIBE hall ${hall} failed`, err));
+  });
+  const close = adapter.close.bind(adapter);
+  adapter.close = async () => {
+    await Promise.all([...roomsByHall.keys()].map((h) => sub.sUnsubscribe(channelOf(h), handler, true).catch(() => {})));
+    roomsByHall.clear();
+    await close();
+  };
+  return adapter;
+}
+
+// Take the lock when free, or extend it when this holder already has it; one round trip, atomic.
+const ACQUIRE = `
+local cur = redis.call('GET', KEYS[1])
+if cur == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+if cur then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`;
+
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/**
+ * `SET <prefix>{hall:<id>}:lock <token> NX PX ttl`, renewed by the same token. The hash tag keeps
+ * the lock in the hall's slot. A holder that stops renewing loses the hall after ttlMs.
+ */
+export class RedisHallLock implements HallLock {
+  /** This holder's token (one per node process). */
+  readonly token = randomBytes(12).toString("base64url");
+
+  constructor(
+    private readonly send: (key: string | undefined, args: string[]) => Promise<unknown>,
+    private readonly prefix: string,
+  ) {}
+
+  keyOf(hallId: string): string {
+    return `${this.prefix}{hall:${hallId}}:lock`;
+  }
+
+  async tryAcquire(hallId: string, ttlMs: number): Promise<boolean> {
+    const key = this.keyOf(hallId);
+    const res = await this.send(key, ["EVAL", ACQUIRE, "1", key, this.token, String(Math.max(1, Math.round(ttlMs)))]);
+    return Number(res) === 1;
+  }
+
+  /** Give the hall up at once (on shutdown), if this holder has it. */
+  async release(hallId: string): Promise<void> {
+    const key = this.keyOf(hallId);
+    await this.send(key, ["EVAL", RELEASE, "1", key, this.token]);
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The store contract against a real redis-server (one per file, a unique key prefix per test), and
+ * the same random day of commands run on the memory and the Redis store side by side.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HallCallError, type HallEvent } from "../protocol/index.js";
+import { ManualClock } from "../server/domain/clock.js";
+import type { Actor, StoreCommand } from "../server/domain/commands.js";
+import { MemoryStore } from "../server/store/memory/memory-store.js";
+import { createRedisStore } from "../server/store/redis/redis-store.js";
+import type { HallStore } from "../server/store/types.js";
+import { startRedisServer, uniquePrefix, type RedisServerHandle } from "./helpers/redis.js";
+import { comparable, contractHall, describeStoreContract, HALL, T0, wire } from "./store.contract.js";
+
+let redis: RedisServerHandle;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+describeStoreContract("redis", () => createRedisStore({ url: redis.url, prefix: uniquePrefix("contract") }));
+
+/** mulberry32: a small seeded generator, so a failing sequence can be replayed. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe("memory and Redis stores side by side", () => {
+  it.each([1, 2, 3])("the same random day of commands (seed %i) leaves both stores in the same state", async (seed) => {
+    const memory = new MemoryStore();
+    const redisStore = await createRedisStore({ url: redis.url, prefix: uniquePrefix("cross") });
+    const stores: HallStore[] = [memory, redisStore];
+    const clock = new ManualClock(T0);
+    const config = contractHall();
+    for (const s of stores) await s.loadHall(config, clock.now());
+    const rand = rng(seed);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const windows = ["w1", "w2", "w3", "w4", "w9"];
+    const services = ["social", "medical", "estate", "night", "nope"];
+    const priorities = ["normal", "normal", "normal", "elderly", "urgent", "vip"];
+    const ticketIds: string[] = [];
+    let nextTicket = 0;
+    let suggestion = 0;
+
+    const randomCommand = (): [StoreCommand, Actor] => {
+      const w = pick(windows);
+      const t = ticketIds.length && rand() < 0.95 ? pick(ticketIds) : "nope";
+      switch (Math.floor(rand() * 16)) {
+        case 0:
+        case 1:
+          return [wire("ticket:issue", { serviceId: pick(services), priority: pick(priorities), then: rand() < 0.2 ? [pick(services)] : [] }), "kiosk"];
+        case 2:
+        case 3:
+          return [wire("window:callNext", { windowId: w }), "staff"];
+        case 4:
+          return [wire("ticket:start", { windowId: w }), "staff"];
+        case 5:
+          return [wire("ticket:finish", { windowId: w }), "staff"];
+        case 6:
+          return [rand() < 0.5 ? wire("ticket:noShow", { windowId: w }) : wire("window:recall", { windowId: w }), "staff"];
+        case 7:
+          return [rand() < 0.5 ? wire("ticket:park", { windowId: w, reason: "缺材料", missingDocs: rand() < 0.5 ? ["身份证"] : [] }) : wire("ticket:resume", { ticketId: t }), "staff"];
+        case 8:
+          return [rand() < 0.5 ? wire("ticket:transfer", { windowId: w, toServiceId: pick(services) }) : wire("ticket:transfer", { ticketId: t, toWindowId: pick(windows), toServiceId: rand() < 0.5 ? pick(services) : undefined }), "manager"];
+        case 9:
+          return [wire("ticket:cancel", { ticketId: t }), "citizen"];
+        case 10:
+          return [wire("ticket:rate", { windowId: w, ticketId: t, rating: 1 + Math.floor(rand() * 5) }), "pad"];
+        case 11:
+          return [{ name: "window:signIn", payload: { windowId: w, staffId: pick(["alice", "bob"]) } }, "staff"];
+        case 12:
+          return [pick([wire("window:open", { windowId: w }), wire("window:pause", { windowId: w, reason: "break" }), wire("window:resume", { windowId: w }), wire("window:close", { windowId: w })]), "staff"];
+        case 13:
+          return [wire("window:setServing", { windowId: w, serving: [pick(services), pick(services)] }), "manager"];
+        case 14:
+          return [{ name: "balancer:suggest", payload: { suggestionId: `s${++suggestion}`, windowId: w, serving: [pick(services)], reason: { zh: "z", en: "e" } } }, "balancer"];
+        default:
+          return [rand() < 0.5 ? wire("balancer:decide", { suggestionId: `s${Math.ceil(rand() * suggestion)}`, approve: rand() < 0.5 }) : wire("balancer:setMode", { mode: pick(["off", "suggest", "auto"] as const) }), "manager"];
+      }
+    };
+
+    let lastCmd: StoreCommand | null = null;
+    for (let step = 0; step < 400; step++) {
+      // Whole seconds, sometimes past midnight (a new business day), sometimes a repeated command.
+      clock.advance(rand() < 0.01 ? 14 * 3600_000 : Math.floor(rand() * 120) * 1000);
+      const [cmd, by]: [StoreCommand, Actor] = lastCmd && rand() < 0.05 ? [lastCmd, "staff"] : randomCommand();
+      lastCmd = cmd;
+      const id = `ticket-${seed}-${nextTicket++}`;
+      const outcomes = await Promise.all(
+        stores.map((s) =>
+          s.execute(HALL, cmd, { now: clock.now(), by, staffId: null, newTicketId: id }).then(
+            (e: HallEvent) => ({ ok: true as const, e }),
+            (err: unknown) => {
+              if (!(err instanceof HallCallError)) throw err;
+              return { ok: false as const, code: err.code };
+            },
+          ),
+        ),
+      );
+      expect(outcomes[1], `step ${step}: ${cmd.name} ${JSON.stringify(cmd.payload)}`).toEqual(outcomes[0]);
+      if (outcomes[0]!.ok && outcomes[0]!.e.type === "ticket:issued") ticketIds.push(outcomes[0]!.e.ticket.id);
+    }
+    const [m, r] = await Promise.all(stores.map((s) => s.snapshot(HALL, clock.now())));
+    expect(comparable(r!)).toEqual(comparable(m!));
+    expect(await redisStore.eventsSince(HALL, 0, 100_000)).toEqual(await memory.eventsSince(HALL, 0, 100_000));
+    for (const s of stores) await s.close();
+  });
+});
