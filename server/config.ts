@@ -30,7 +30,9 @@ const ServerConfig = z.object({
 export type ServerConfig = z.infer<typeof ServerConfig> & { SESSION_SECRET: string; sessionSecretGenerated: boolean };
 
 export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const res = ServerConfig.safeParse(env);
+  // An empty variable (`REDIS_URL=` in a compose file) means "not set".
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const res = ServerConfig.safeParse(set);
   if (!res.success) {
     const lines = res.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Environment is invalid:\n${lines.join("\n")}`);
