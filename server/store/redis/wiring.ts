@@ -115,6 +115,12 @@ function hallScoped(adapter: AdapterInternals, sub: AnyClient | AnyCluster, log:
   const roomsByHall = new Map<string, number>();
   const handler = (raw: Buffer, channel: Buffer | string) => adapter.onRawMessage(raw, channel);
   const original = adapter.computeChannel.bind(adapter);
+  // (Un)subscriptions run one at a time: node-redis 5 drops a Cluster shard's pub/sub connection
+  // when its last channel goes, and two concurrent SUNSUBSCRIBEs on one shard would both drop it.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = (what: string, op: () => Promise<unknown>) => {
+    queue = queue.then(op).catch((err: unknown) => log.warn(`${what} failed`, err));
+  };
 
   adapter.computeChannel = (message) => {
     const rooms = message.data?.opts?.rooms;
@@ -129,7 +135,7 @@ function hallScoped(adapter: AdapterInternals, sub: AnyClient | AnyCluster, log:
     if (!hall) return;
     const n = roomsByHall.get(hall) ?? 0;
     roomsByHall.set(hall, n + 1);
-    if (n === 0) sub.sSubscribe(channelOf(hall), handler, true).catch((err: unknown) => log.error(`SSUBSCRIBE hall ${hall} failed`, err));
+    if (n === 0) serially(`SSUBSCRIBE hall ${hall}`, () => sub.sSubscribe(channelOf(hall), handler, true));
   });
   adapter.on("delete-room", (room) => {
     const hall = hallOfRoom(room);
@@ -137,13 +143,16 @@ function hallScoped(adapter: AdapterInternals, sub: AnyClient | AnyCluster, log:
     const n = (roomsByHall.get(hall) ?? 1) - 1;
     if (n > 0) return void roomsByHall.set(hall, n);
     roomsByHall.delete(hall);
-    sub.sUnsubscribe(channelOf(hall), handler, true).catch((err: unknown) => log.error(`SUNSUBSCRIBE hall ${hall} failed`, err));
+    serially(`SUNSUBSCRIBE hall ${hall}`, () => (roomsByHall.has(hall) ? Promise.resolve() : sub.sUnsubscribe(channelOf(hall), handler, true)));
   });
-  const close = adapter.close.bind(adapter);
-  adapter.close = async () => {
-    await Promise.all([...roomsByHall.keys()].map((h) => sub.sUnsubscribe(channelOf(h), handler, true).catch(() => {})));
+  // Replaces the adapter's own close (which unsubscribes its two channels at once, unawaited by
+  // Socket.IO): the same channels plus the halls', one at a time.
+  adapter.close = () => {
+    const own = [adapter.channel, (adapter as unknown as { responseChannel: string }).responseChannel];
+    const halls = [...roomsByHall.keys()].map(channelOf);
     roomsByHall.clear();
-    await close();
+    for (const ch of [...halls, ...own]) serially(`SUNSUBSCRIBE ${ch}`, () => (sub.isOpen ? sub.sUnsubscribe(ch) : Promise.resolve()));
+    return queue.then(() => undefined);
   };
   return adapter;
 }
