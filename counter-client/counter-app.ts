@@ -1,0 +1,284 @@
+import { LitElement, css, html } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import type { HallError, HallEvent, Ticket } from "../protocol/index.js";
+import { HallConnection } from "../web/shared/hall-connection.js";
+import { errorText } from "../web/shared/errors.js";
+import { LangController, tr } from "../web/shared/i18n.js";
+import { param } from "../web/shared/params.js";
+import { loadSession, saveSession, type StaffSession } from "../web/shared/session.js";
+import "../web/shared/connection-badge.js";
+import "../web/shared/lang-switch.js";
+import "../web/shared/sign-in.js";
+import "./action-bar.js";
+import "./current-ticket.js";
+import "./my-figures.js";
+import "./park-dialog.js";
+import "./parked-list.js";
+import "./pause-dialog.js";
+import "./queue-panel.js";
+import "./transfer-dialog.js";
+import "./window-picker.js";
+import { actionForKey, allowed, type CounterAction } from "./actions.js";
+import type { LastRating } from "./my-figures.js";
+import type { ParkDetail } from "./park-dialog.js";
+import type { TransferDetail } from "./transfer-dialog.js";
+
+const APP = "counter";
+const WINDOW_KEY = (hall: string) => `hallcall.counter.window.${hall}`;
+
+/**
+ * 窗口叫号端: sign in, pick the window, then call, recall, start, finish, no-show, transfer, park
+ * and pause with buttons or function keys. Everything shown comes from the hall snapshot kept by
+ * HallConnection.
+ */
+@customElement("hc-counter-app")
+export class CounterApp extends LitElement {
+  static styles = css`
+    :host { display: flex; flex-direction: column; height: 100vh; color: var(--hc-fg); }
+    header { display: flex; align-items: center; gap: 1rem; padding: 0.5rem 1.2rem; background: #081629; min-height: 60px; }
+    header h1 { margin: 0; font-size: 1.35rem; flex: 1; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+    header .who { color: var(--hc-muted); font-size: 1.05rem; }
+    header button.link { font: inherit; min-height: 44px; padding: 0 1rem; border-radius: 999px; border: 1px solid var(--hc-muted); background: transparent; color: var(--hc-fg); cursor: pointer; }
+    main { flex: 1; display: grid; grid-template-columns: 1fr 420px; gap: 0.8rem; padding: 0.8rem 1.2rem; min-height: 0; }
+    .left { display: flex; flex-direction: column; gap: 0.8rem; min-width: 0; }
+    .right { display: flex; flex-direction: column; gap: 0.7rem; min-height: 0; overflow: auto; }
+    .center { flex: 1; display: grid; place-items: center; }
+    .msg { min-height: 48px; padding: 0.6rem 1rem; border-radius: 8px; font-size: 1.2rem; }
+    .msg.error { background: #7f1d1d; color: #fee2e2; }
+    .msg.ok { background: #14532d; color: #dcfce7; }
+    .msg.none { background: transparent; }
+  `;
+
+  private hallId = param("hall", "demo");
+  @state() private session: StaffSession | null = loadSession(this.hallId, APP);
+  @state() private windowId: string | null = this.session ? sessionStorage.getItem(WINDOW_KEY(this.hallId)) : null;
+  @state() private dialog: "park" | "transfer" | "pause" | null = null;
+  @state() private busy = false;
+  @state() private message: { kind: "ok" | "error"; text: string } | null = null;
+  @state() private lastRating: LastRating | null = null;
+  @state() private now = Date.now();
+  private i18n = new LangController(this);
+  private tickTimer: ReturnType<typeof setInterval> | null = null;
+  private messageTimer: ReturnType<typeof setTimeout> | null = null;
+
+  readonly conn = new HallConnection(this, {
+    auth: () => (this.session && this.windowId ? { role: "counter", hallId: this.hallId, token: this.session.token, windowId: this.windowId } : null),
+    onEvent: (e) => this.onHallEvent(e),
+    onSnapshot: (s) => {
+      // After a reload: the last finished ticket has ended, so it is not in the snapshot; ask for it.
+      const id = s.windows.find((x) => x.id === this.windowId)?.lastFinishedId;
+      if (id && this.lastRating === null)
+        void this.conn.send<Ticket>("ticket:get", { ticketId: id }).then((r) => {
+          if (r.ok && this.lastRating === null) this.lastRating = { number: r.data.number, rating: r.data.rating };
+        });
+    },
+  });
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener("keydown", this.onKey);
+    this.tickTimer = setInterval(() => (this.now = Date.now()), 1_000);
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener("keydown", this.onKey);
+    if (this.tickTimer) clearInterval(this.tickTimer);
+  }
+
+  private get win() {
+    return this.conn.snapshot?.windows.find((w) => w.id === this.windowId);
+  }
+
+  private get ticket(): Ticket | undefined {
+    const w = this.win;
+    return w?.ticketId ? this.conn.snapshot?.tickets.find((t) => t.id === w.ticketId) : undefined;
+  }
+
+  private get waiting(): number {
+    const w = this.win;
+    if (!w) return 0;
+    return (this.conn.snapshot?.tickets ?? []).filter((t) => t.state === "waiting" && (t.targetWindowId ? t.targetWindowId === w.id : w.serving.includes(t.serviceId))).length;
+  }
+
+  private onHallEvent(e: HallEvent) {
+    if (e.type === "ticket:finished" && e.window.id === this.windowId && e.ticket.state === "finished") this.lastRating = { number: e.ticket.number, rating: null };
+    if (e.type === "ticket:rated" && e.ticket.windowId === this.windowId) this.lastRating = { number: e.ticket.number, rating: e.ticket.rating };
+  }
+
+  private onKey = (e: KeyboardEvent) => {
+    if (!this.session || !this.windowId) return;
+    if (this.dialog) {
+      if (e.key === "Escape") this.dialog = null;
+      return;
+    }
+    const action = actionForKey(e.key, this.win);
+    if (!action) return;
+    e.preventDefault();
+    void this.act(action);
+  };
+
+  private flash(kind: "ok" | "error", text: string) {
+    this.message = { kind, text };
+    if (this.messageTimer) clearTimeout(this.messageTimer);
+    this.messageTimer = setTimeout(() => (this.message = null), kind === "error" ? 8_000 : 3_000);
+  }
+
+  /** Send a command for this window; shows the outcome in plain words. Returns true when done. */
+  private async send(name: Parameters<HallConnection["send"]>[0], payload: Record<string, unknown>, done: (e: HallEvent) => string): Promise<boolean> {
+    this.busy = true;
+    try {
+      const res = await this.conn.send(name, payload);
+      if (res.ok) {
+        this.flash("ok", done(res.data));
+        return true;
+      }
+      this.showError(res.error);
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private showError(err: HallError) {
+    this.flash("error", errorText(err));
+  }
+
+  private async act(action: CounterAction) {
+    const w = this.win;
+    if (this.busy || !w) return;
+    if (!allowed(action, w, this.ticket, this.waiting)) {
+      if (action === "callNext" && w.state === "open" && !w.ticketId) this.flash("error", errorText({ code: "QUEUE_EMPTY", message: "" }));
+      return;
+    }
+    const windowId = w.id;
+    const num = (e: HallEvent) => ("ticket" in e ? e.ticket.number : "");
+    switch (action) {
+      case "callNext":
+        return void this.send("window:callNext", { windowId }, (e) => tr({ zh: `已叫号 ${num(e)}`, en: `Called ${num(e)}` }));
+      case "recall":
+        return void this.send("window:recall", { windowId }, (e) => tr({ zh: `已重呼 ${num(e)}`, en: `Recalled ${num(e)}` }));
+      case "start":
+        return void this.send("ticket:start", { windowId }, (e) => tr({ zh: `${num(e)} 开始办理`, en: `${num(e)} in service` }));
+      case "finish":
+        return void this.send("ticket:finish", { windowId }, (e) => tr({ zh: `${num(e)} 已办结，请群众评价`, en: `${num(e)} finished; the citizen can rate now` }));
+      case "noShow":
+        return void this.send("ticket:noShow", { windowId }, (e) => tr({ zh: `${num(e)} 已过号`, en: `${num(e)} marked no-show` }));
+      case "resume":
+        return void this.send("window:resume", { windowId }, () => tr({ zh: "已恢复服务", en: "Window resumed" }));
+      case "open":
+        return void this.send("window:open", { windowId }, () => tr({ zh: "窗口已开启", en: "Window open" }));
+      case "close":
+        return void this.send("window:close", { windowId }, () => tr({ zh: "窗口已关闭", en: "Window closed" }));
+      case "transfer":
+      case "park":
+      case "pause":
+        this.dialog = action;
+        return;
+    }
+  }
+
+  private async park(d: ParkDetail) {
+    if (await this.send("ticket:park", { windowId: this.windowId, ...d }, (e) => tr({ zh: `${"ticket" in e ? e.ticket.number : ""} 已挂起`, en: `${"ticket" in e ? e.ticket.number : ""} parked` }))) this.dialog = null;
+  }
+
+  private async transfer(d: TransferDetail) {
+    if (await this.send("ticket:transfer", { windowId: this.windowId, ...d }, (e) => tr({ zh: `${"ticket" in e ? e.ticket.number : ""} 已转办`, en: `${"ticket" in e ? e.ticket.number : ""} transferred` }))) this.dialog = null;
+  }
+
+  private async pause(reason: string) {
+    if (await this.send("window:pause", { windowId: this.windowId, reason }, () => tr({ zh: "窗口已暂停", en: "Window paused" }))) this.dialog = null;
+  }
+
+  private resumeTicket(ticketId: string) {
+    void this.send("ticket:resume", { ticketId }, (e) => tr({ zh: `${"ticket" in e ? e.ticket.number : ""} 已恢复排队，保留原位置`, en: `${"ticket" in e ? e.ticket.number : ""} back in the queue, place kept` }));
+  }
+
+  private signedIn(s: StaffSession) {
+    saveSession(this.hallId, APP, s);
+    this.session = s;
+  }
+
+  private pickWindow(id: string) {
+    sessionStorage.setItem(WINDOW_KEY(this.hallId), id);
+    this.windowId = id;
+    this.conn.connect();
+  }
+
+  private signOut() {
+    this.conn.disconnect();
+    saveSession(this.hallId, APP, null);
+    sessionStorage.removeItem(WINDOW_KEY(this.hallId));
+    this.session = null;
+    this.windowId = null;
+    this.lastRating = null;
+  }
+
+  protected updated(): void {
+    // An expired or revoked session: back to the sign-in form.
+    if (this.conn.status === "denied" && this.conn.denied?.code === "UNAUTHORIZED" && this.session) {
+      const text = errorText(this.conn.denied);
+      this.signOut();
+      this.flash("error", text);
+    }
+  }
+
+  private header() {
+    const s = this.conn.snapshot;
+    const w = this.win;
+    return html`<header>
+      <h1>${s ? tr(s.name) : tr({ zh: "窗口叫号端", en: "Counter app" })}${w ? html` · <span data-testid="window-label">${tr(w.label)}</span>` : ""}</h1>
+      ${this.session ? html`<span class="who" data-testid="staff-name">${this.session.staff.name}（${this.session.staff.id}）</span>` : ""}
+      ${this.session && this.windowId ? html`<button class="link" @click=${() => { this.conn.disconnect(); sessionStorage.removeItem(WINDOW_KEY(this.hallId)); this.windowId = null; }}>${tr({ zh: "换窗口", en: "Change window" })}</button>` : ""}
+      ${this.session ? html`<button class="link" data-testid="sign-out" @click=${this.signOut}>${tr({ zh: "退出", en: "Sign out" })}</button>` : ""}
+      <hc-lang-switch></hc-lang-switch>
+    </header>`;
+  }
+
+  private messageBar() {
+    const m = this.message;
+    return html`<div class="msg ${m?.kind ?? "none"}" role=${m?.kind === "error" ? "alert" : "status"} data-testid=${m?.kind === "error" ? "error" : "notice"}>${m?.text ?? ""}</div>`;
+  }
+
+  render() {
+    if (!this.session)
+      return html`${this.header()}<div class="center"><div>${this.message ? this.messageBar() : ""}<hc-sign-in .hallId=${this.hallId} role="counter" @signed-in=${(e: CustomEvent<StaffSession>) => this.signedIn(e.detail)}></hc-sign-in></div></div>`;
+    if (!this.windowId)
+      return html`${this.header()}<hc-window-picker .hallId=${this.hallId} .staffId=${this.session.staff.id} @window-picked=${(e: CustomEvent<{ windowId: string }>) => this.pickWindow(e.detail.windowId)}></hc-window-picker>`;
+    const s = this.conn.snapshot;
+    const w = this.win;
+    const t = this.ticket;
+    return html`${this.header()}
+      <hc-connection-badge .status=${this.conn.status} .message=${this.conn.denied ? errorText(this.conn.denied) : ""}></hc-connection-badge>
+      <main>
+        <section class="left">
+          <hc-current-ticket .ticket=${t} .window=${w} .services=${s?.services ?? []} .priorityClasses=${s?.priorityClasses ?? []} .now=${this.now}></hc-current-ticket>
+          <hc-action-bar .window=${w} .ticket=${t} .waiting=${this.waiting} ?busy=${this.busy} @counter-action=${(e: CustomEvent<{ action: CounterAction }>) => void this.act(e.detail.action)}></hc-action-bar>
+          ${this.messageBar()}
+        </section>
+        <aside class="right">
+          <hc-queue-panel .window=${w} .services=${s?.services ?? []} .tickets=${s?.tickets ?? []} .queue=${this.conn.queue}></hc-queue-panel>
+          <hc-my-figures .stats=${s?.stats.byStaff[this.session.staff.id]} .last=${this.lastRating}></hc-my-figures>
+          <hc-parked-list .tickets=${s?.tickets ?? []} .windows=${s?.windows ?? []} .windowId=${this.windowId} ?busy=${this.busy} @resume-ticket=${(e: CustomEvent<{ ticketId: string }>) => this.resumeTicket(e.detail.ticketId)}></hc-parked-list>
+        </aside>
+      </main>
+      ${this.dialog === "park" ? html`<hc-park-dialog .ticketNumber=${t?.number ?? ""} @park-submit=${(e: CustomEvent<ParkDetail>) => void this.park(e.detail)} @dialog-cancel=${() => (this.dialog = null)}></hc-park-dialog>` : ""}
+      ${this.dialog === "pause" ? html`<hc-pause-dialog @pause-submit=${(e: CustomEvent<{ reason: string }>) => void this.pause(e.detail.reason)} @dialog-cancel=${() => (this.dialog = null)}></hc-pause-dialog>` : ""}
+      ${this.dialog === "transfer"
+        ? html`<hc-transfer-dialog .ticketNumber=${t?.number ?? ""} .currentServiceId=${t?.serviceId ?? ""} .windowId=${this.windowId} .services=${s?.services ?? []} .windows=${s?.windows ?? []}
+            @transfer-submit=${(e: CustomEvent<TransferDetail>) => void this.transfer(e.detail)} @dialog-cancel=${() => (this.dialog = null)}></hc-transfer-dialog>`
+        : ""}
+      ${this.dialog ? this.messageBarOverlay() : ""}`;
+  }
+
+  /** Errors stay visible above an open dialog. */
+  private messageBarOverlay() {
+    return this.message?.kind === "error" ? html`<div style="position:fixed;top:1rem;left:50%;transform:translateX(-50%);z-index:60" class="msg error" role="alert" data-testid="dialog-error">${this.message.text}</div>` : "";
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "hc-counter-app": CounterApp;
+  }
+}

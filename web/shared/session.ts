@@ -1,0 +1,24 @@
+/**
+ * A staff session kept in sessionStorage (per browser tab): the token from
+ * POST /api/halls/:id/login and who signed in. Closing the tab signs out.
+ */
+export interface StaffSession {
+  token: string;
+  staff: { id: string; name: string; roles: string[] };
+}
+
+const key = (hallId: string, app: string) => `hallcall.session.${app}.${hallId}`;
+
+export function loadSession(hallId: string, app: string): StaffSession | null {
+  try {
+    const raw = sessionStorage.getItem(key(hallId, app));
+    return raw ? (JSON.parse(raw) as StaffSession) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(hallId: string, app: string, s: StaffSession | null): void {
+  if (s) sessionStorage.setItem(key(hallId, app), JSON.stringify(s));
+  else sessionStorage.removeItem(key(hallId, app));
+}
