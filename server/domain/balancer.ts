@@ -35,9 +35,11 @@ export interface BalancerOptions {
   helperGap: number;
   /** A window keeps its serving set at least this long (ms). */
   minDwellMs: number;
+  /** Windows a service may borrow in one round. */
+  maxAddsPerRound: number;
 }
 
-export const DEFAULT_BALANCER_OPTIONS: BalancerOptions = { addAt: 0.5, dropAt: 0.15, dropLoad: 0.7, helperGap: 0.25, minDwellMs: 10 * 60_000 };
+export const DEFAULT_BALANCER_OPTIONS: BalancerOptions = { addAt: 0.1, dropAt: 0.05, dropLoad: 0.5, helperGap: 0.05, minDwellMs: 10 * 60_000, maxAddsPerRound: 2 };
 
 export interface BalancerInput {
   snapshot: HallSnapshot;
@@ -115,25 +117,27 @@ export function proposeChanges(input: BalancerInput): BalancerPlan {
   // Adds, the most pressed service first.
   const pressed = snapshot.services.filter((s) => p[s.id]!.pressure >= opts.addAt).sort((a, b) => p[b.id]!.pressure - p[a.id]!.pressure);
   for (const s of pressed) {
-    const need = p[s.id]!.pressure;
-    let best: Window | null = null;
-    let bestOwn = Infinity;
-    for (const w of open) {
-      if (changedWindows.has(w.id) || !rested(w) || !w.qualified.includes(s.id) || serving.get(w.id)!.includes(s.id)) continue;
-      const own = ownPressure(w);
-      if (own + opts.helperGap > need) continue;
-      if (own < bestOwn || (own === bestOwn && best && serving.get(w.id)!.length < serving.get(best.id)!.length)) {
-        best = w;
-        bestOwn = own;
+    for (let k = 0; k < opts.maxAddsPerRound; k++) {
+      const need = p[s.id]!.pressure;
+      let best: Window | null = null;
+      let bestOwn = Infinity;
+      for (const w of open) {
+        if (changedWindows.has(w.id) || !rested(w) || !w.qualified.includes(s.id) || serving.get(w.id)!.includes(s.id)) continue;
+        const own = ownPressure(w);
+        if (own + opts.helperGap > need) continue;
+        if (own < bestOwn || (own === bestOwn && best && serving.get(w.id)!.length < serving.get(best.id)!.length)) {
+          best = w;
+          bestOwn = own;
+        }
       }
+      if (!best) break;
+      const from = serving.get(best.id)!;
+      const next = [...from, s.id];
+      serving.set(best.id, next);
+      changedWindows.add(best.id);
+      changedServices.add(s.id);
+      changes.push({ windowId: best.id, kind: "add", serviceId: s.id, from, serving: next, reason: addReason(s, best, p[s.id]!, ownWaitSec(best, p)) });
     }
-    if (!best) continue;
-    const from = serving.get(best.id)!;
-    const next = [...from, s.id];
-    serving.set(best.id, next);
-    changedWindows.add(best.id);
-    changedServices.add(s.id);
-    changes.push({ windowId: best.id, kind: "add", serviceId: s.id, from, serving: next, reason: addReason(s, best, p[s.id]!, ownWaitSec(best, p)) });
   }
 
   // Drops of borrowed services whose queue has eased.

@@ -13,6 +13,7 @@
  */
 import { HallCallError, type HallEvent, type HallSnapshot } from "../../protocol/index.js";
 import { HallBalancer } from "../balancer/hall-balancer.js";
+import type { BalancerOptions } from "../domain/balancer.js";
 import { instantOf, ManualClock } from "../domain/clock.js";
 import type { Actor, StoreCommand } from "../domain/commands.js";
 import { etaFor, naiveEtaSec } from "../domain/eta.js";
@@ -21,12 +22,14 @@ import { exponential, lognormal, mixSeed, mulberry32, pickShare, type Rng } from
 import { hallConfigFor, type Policy, type Scenario } from "./scenario.js";
 
 export interface SimOptions {
-  /** Minutes between balancer rounds (dynamic policy). */
+  /** Seconds between balancer rounds (dynamic policy). */
   balancerEverySec: number;
   /** A called citizen who does not come is marked no-show after this long. */
   noShowAfterSec: number;
   /** Compute the ETA shown to each new ticket (the costliest part; tests may turn it off). */
   eta: boolean;
+  /** Balancer tuning (defaults: DEFAULT_BALANCER_OPTIONS, as in production). */
+  balancer?: Partial<BalancerOptions>;
 }
 
 export const DEFAULT_SIM_OPTIONS: SimOptions = { balancerEverySec: 30, noShowAfterSec: 120, eta: true };
@@ -151,7 +154,7 @@ export function simulateDay(sc: Scenario, policy: Policy, seed: number, options:
   const clock = new ManualClock(start);
   const store = new MemoryStore();
   store.loadHallSync(config, start);
-  const brain = new HallBalancer(config);
+  const brain = new HallBalancer(config, options.balancer ? { balancer: options.balancer } : {});
   const meanServiceSec = new Map(sc.services.map((s) => [s.id, s.serviceMin.mean * 60]));
   const arrivals = drawArrivals(sc, seed, start);
   const byTicket = new Map<string, Arrival>();
@@ -235,7 +238,7 @@ export function simulateDay(sc: Scenario, policy: Policy, seed: number, options:
       if (opts.eta) {
         const s = snapshot();
         const now = clock.now();
-        rec.etaSec = etaFor(s, brain.rates.at(now), now, id, { primaryPreference: config.dispatch.primaryPreference, ...(process.env.ETA_NOFUT ? { futureArrivals: false } : {}) });
+        rec.etaSec = etaFor(s, brain.rates.at(now), now, id, { primaryPreference: config.dispatch.primaryPreference });
         rec.naiveSec = naiveEtaSec(s, id, meanServiceSec.get(a.serviceId)!);
       }
       wakeIdle(a.serviceId, true);
