@@ -61,7 +61,7 @@ export class StartPage extends LitElement {
         : ""}
       ${pads.length
         ? html`<h2>${tr({ zh: "评价器", en: "Rating pads" })}</h2>
-            <div class="small">${pads.map((d) => html`<a href="/pad/${q({ token: d.token })}">${d.windowId}</a>`)}</div>`
+            <div class="small">${pads.map((d) => html`<a href="/pad/${q({ token: d.token, window: d.windowId ?? "" })}">${d.windowId}</a>`)}</div>`
         : ""}
     `;
   }
