@@ -7,7 +7,8 @@ import { HallCallError, type HallEvent } from "../protocol/index.js";
 import { ManualClock } from "../server/domain/clock.js";
 import type { Actor, StoreCommand } from "../server/domain/commands.js";
 import { MemoryStore } from "../server/store/memory/memory-store.js";
-import { createRedisStore } from "../server/store/redis/redis-store.js";
+import { createClient } from "redis";
+import { createRedisStore, RedisStore } from "../server/store/redis/redis-store.js";
 import type { HallStore } from "../server/store/types.js";
 import { startRedisServer, uniquePrefix, type RedisServerHandle } from "./helpers/redis.js";
 import { comparable, contractHall, describeStoreContract, HALL, T0, wire } from "./store.contract.js";
@@ -21,6 +22,28 @@ afterAll(async () => {
 });
 
 describeStoreContract("redis", () => createRedisStore({ url: redis.url, prefix: uniquePrefix("contract") }));
+
+describe("connecting", () => {
+  it("a store on the caller's own client works and leaves the client open when closed", async () => {
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      const store = await createRedisStore({ client, prefix: uniquePrefix("own") });
+      await store.loadHall(contractHall(), T0);
+      const ev = await store.execute(HALL, wire("ticket:issue", { serviceId: "social" }), { now: T0, by: "kiosk", staffId: null });
+      expect(ev).toMatchObject({ type: "ticket:issued", seq: 1 });
+      await store.close();
+      expect(await client.ping()).toBe("PONG");
+      expect(RedisStore.fromClient(client, { prefix: "x:" }).kind).toBe("redis");
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("a key prefix with a hash-tag brace is refused", async () => {
+    await expect(createRedisStore({ url: redis.url, prefix: "{oops}:" })).rejects.toThrow(/must not contain/);
+  });
+});
 
 /** mulberry32: a small seeded generator, so a failing sequence can be replayed. */
 function rng(seed: number): () => number {

@@ -63,7 +63,7 @@ export interface RedisStoreOptions {
 
 /** Connect (unless a client is given) and build a store; `close()` quits what it opened here. */
 export async function createRedisStore(opts: RedisStoreOptions = {}): Promise<RedisStore> {
-  const prefix = opts.prefix ?? "";
+  const prefix = checkPrefix(opts.prefix ?? "");
   if (opts.client) return RedisStore.fromClient(opts.client, { prefix });
   if (opts.clusterNodes?.length) {
     const cluster = createCluster({ rootNodes: opts.clusterNodes.map((url) => ({ url })) });
@@ -75,6 +75,12 @@ export async function createRedisStore(opts: RedisStoreOptions = {}): Promise<Re
   client.on("error", (err) => console.error("[redis-store] client error:", err));
   await client.connect();
   return new RedisStore(client as unknown as SingleRedis, prefix, async () => void (await client.close()));
+}
+
+/** A brace in the prefix would become the hash tag and put every hall in one cluster slot. */
+function checkPrefix(prefix: string): string {
+  if (/[{}]/.test(prefix)) throw new Error(`Redis key prefix "${prefix}" must not contain { or }`);
+  return prefix;
 }
 
 interface RedisHall {
@@ -155,7 +161,9 @@ export class RedisStore implements HallStore {
     private readonly conn: RedisConnection,
     readonly prefix: string = "",
     private readonly closeOwned: (() => Promise<void>) | null = null,
-  ) {}
+  ) {
+    checkPrefix(prefix);
+  }
 
   /** A store on a client or cluster the caller connected and will close. */
   static fromClient(client: RedisConnection, opts: { prefix?: string } = {}): RedisStore {
