@@ -1,0 +1,66 @@
+import { LitElement, css, html } from "lit";
+import { customElement, property } from "lit/decorators.js";
+import { keyed } from "lit/directives/keyed.js";
+import { LangController, tr } from "../../web/shared/i18n.js";
+import type { CallView } from "./types.js";
+
+/**
+ * The numbers being called now: the newest one very big, up to three more beside it. The call
+ * whose key is `flashKey` flashes (its element is re-created so the animation restarts).
+ * @csspart latest - the newest call
+ */
+@customElement("hc-now-calling")
+export class NowCalling extends LitElement {
+  static styles = css`
+    :host { display: flex; flex-direction: column; height: 100%; min-height: 0; }
+    h2 { margin: 0 0 1.5vh; font-size: clamp(18px, 4vh, 110px); color: var(--hc-muted); font-weight: 600; }
+    .latest { flex: 1; min-height: 0; display: flex; flex-direction: column; justify-content: center; align-items: center; border-radius: 1.5vh; background: var(--hc-panel); border: 0.5vh solid var(--hc-accent); }
+    .latest .number { font-size: clamp(60px, 25vh, 700px); line-height: 1; font-weight: 800; color: var(--hc-accent); font-variant-numeric: tabular-nums; letter-spacing: 0.02em; }
+    .latest .window { margin-top: 2vh; font-size: clamp(28px, 9vh, 260px); font-weight: 700; line-height: 1.05; text-align: center; max-width: 95%; }
+    .others { display: grid; grid-template-columns: repeat(3, 1fr); gap: 1.2vw; margin-top: 1.6vh; }
+    .other { border-radius: 1.2vh; background: var(--hc-panel); padding: 1vh 1vw; display: flex; flex-direction: column; align-items: center; }
+    .other .number { font-size: clamp(40px, 10vh, 300px); line-height: 1; font-weight: 800; color: var(--hc-accent); }
+    .other .window { font-size: clamp(16px, 4vh, 110px); font-weight: 600; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 100%; }
+    .idle { flex: 1; display: flex; align-items: center; justify-content: center; font-size: clamp(24px, 7vh, 200px); color: var(--hc-muted); border-radius: 1.5vh; background: var(--hc-panel); }
+    .flash { animation: flash 0.8s steps(1, end) 6; }
+    @keyframes flash { 50% { background: var(--hc-accent); } }
+    .flash .number, .flash .window { animation: flash-text 0.8s steps(1, end) 6; }
+    @keyframes flash-text { 50% { color: #0b1f3a; } }
+  `;
+  /** Calls still waiting for their citizen, newest first. */
+  @property({ attribute: false }) calls: CallView[] = [];
+  /** Key of the call announced last; it flashes. */
+  @property() flashKey = "";
+  private i18n = new LangController(this);
+
+  render() {
+    const [latest, ...others] = this.calls;
+    return html`
+      <h2>${tr({ zh: "正在叫号", en: "Now calling" })}</h2>
+      ${latest
+        ? keyed(
+            latest.key,
+            html`<div part="latest" class="latest ${latest.key === this.flashKey ? "flash" : ""}" data-testid="latest-call">
+              <div class="number" data-testid="latest-number">${latest.number}</div>
+              <div class="window" data-testid="latest-window">${tr({ zh: `请到 ${latest.windowLabel}`, en: `please go to ${latest.windowLabel}` })}</div>
+            </div>`,
+          )
+        : html`<div class="idle">${tr({ zh: "请留意叫号", en: "Please watch for your number" })}</div>`}
+      ${others.length
+        ? html`<div class="others">
+            ${others.slice(0, 3).map(
+              (c) => html`<div class="other ${c.key === this.flashKey ? "flash" : ""}" data-testid="other-call">
+                <span class="number">${c.number}</span><span class="window">${c.windowLabel}</span>
+              </div>`,
+            )}
+          </div>`
+        : ""}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "hc-now-calling": NowCalling;
+  }
+}

@@ -1,0 +1,50 @@
+import { LitElement, css, html } from "lit";
+import { customElement, property } from "lit/decorators.js";
+import { LangController, minutes, tr } from "../../web/shared/i18n.js";
+import type { Bilingual } from "../../protocol/index.js";
+
+export interface ServiceQueueView {
+  id: string;
+  name: Bilingual;
+  waiting: number;
+  etaSec: number | null;
+  /** Open windows serving it now; 0 means no expected wait can be promised. */
+  windows: number | null;
+}
+
+/** Per service: how many are waiting and the expected wait of a ticket taken now. */
+@customElement("hc-service-queues")
+export class ServiceQueues extends LitElement {
+  static styles = css`
+    :host { display: grid; grid-template-columns: repeat(auto-fit, minmax(11vw, 1fr)); gap: 0.8vw; height: 100%; }
+    .svc { border-radius: 1.2vh; background: var(--hc-panel); padding: 1vh 0.8vw; display: flex; flex-direction: column; justify-content: space-between; min-width: 0; }
+    .name { font-size: clamp(14px, 3vh, 90px); font-weight: 700; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+    .waiting { font-size: clamp(16px, 3vh, 90px); color: var(--hc-muted); }
+    .waiting b { font-size: clamp(28px, 6.5vh, 190px); color: var(--hc-fg); font-variant-numeric: tabular-nums; margin: 0 0.2em; }
+    .eta { font-size: clamp(14px, 2.7vh, 80px); color: var(--hc-accent); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  `;
+  @property({ attribute: false }) services: ServiceQueueView[] = [];
+  private i18n = new LangController(this);
+
+  private eta(s: ServiceQueueView): string {
+    if (s.windows === 0) return tr({ zh: "暂无窗口办理", en: "No window open" });
+    if (s.etaSec === null) return "\u00a0";
+    return `${tr({ zh: "预计等待", en: "Wait" })} ${minutes(s.etaSec)}`;
+  }
+
+  render() {
+    return this.services.map(
+      (s) => html`<div class="svc" data-testid="service-queue" data-service=${s.id}>
+        <div class="name">${tr(s.name)}</div>
+        <div class="waiting">${tr({ zh: "等候", en: "Waiting" })}<b data-testid="waiting-count">${s.waiting}</b>${tr({ zh: "人", en: "" })}</div>
+        <div class="eta">${this.eta(s)}</div>
+      </div>`,
+    );
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "hc-service-queues": ServiceQueues;
+  }
+}

@@ -1,0 +1,8 @@
+/** One call as the board shows it. */
+export interface CallView {
+  /** Ticket id + call instant: a recall is a new call. */
+  key: string;
+  number: string;
+  windowLabel: string;
+  at: number;
+}
