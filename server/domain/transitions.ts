@@ -74,7 +74,9 @@ export function nextFor(view: HallView, w: Window, now: number): Ticket | null {
     const a = { rank: rankOf(view.config, t.priority), arrivedAt: t.arrivedAt, id: t.id };
     if (!cur || compareQueued(a, { rank: rankOf(view.config, cur.priority), arrivedAt: cur.arrivedAt, id: cur.id }) < 0) heads.set(k, t);
   }
-  const candidates: QueueHead[] = [...heads.values()].map((t) => ({
+  // The window's own queue first, then its services in preference order: ties go to the earlier.
+  const order = (t: Ticket) => (t.targetWindowId ? -1 : w.serving.indexOf(t.serviceId));
+  const candidates: QueueHead[] = [...heads.values()].sort((a, b) => order(a) - order(b)).map((t) => ({
     ticketId: t.id,
     rank: rankOf(view.config, t.priority),
     arrivedAt: t.arrivedAt,
