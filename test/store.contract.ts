@@ -162,6 +162,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Hal
         expect((await snap()).seq).toBe(1);
       });
 
+      it("a ticket keeps the expected wait it was issued with", async () => {
+        const ev = await store.execute(HALL, wire("ticket:issue", { serviceId: "social" }), { ...ctx("kiosk"), issueEtaSec: 754.4 });
+        expect(ev.type === "ticket:issued" && ev.ticket.etaSec).toBe(754);
+        const plain = await issue("social");
+        expect(plain.etaSec).toBeNull();
+      });
+
       it("the daily quota is enforced", async () => {
         await issue("estate");
         await issue("estate");

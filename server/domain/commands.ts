@@ -23,6 +23,8 @@ export interface CommandContext {
   staffId: string | null;
   /** Fresh unguessable id, used when the command issues a ticket. */
   newTicketId?: string;
+  /** Expected wait to print on a ticket being issued, seconds (from the hall's latest forecast). */
+  issueEtaSec?: number | null;
 }
 
 /** An event before the store stamps it with hall, sequence number and time. */

@@ -120,7 +120,7 @@ export function decide(view: HallView, cmd: StoreCommand, ctx: CommandContext): 
         missingDocs: [],
         rating: null,
         staffId: null,
-        etaSec: null,
+        etaSec: ctx.issueEtaSec == null ? null : Math.round(ctx.issueEtaSec),
       };
       return { type: "ticket:issued", ticket };
     }

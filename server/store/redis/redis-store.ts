@@ -288,7 +288,7 @@ export class RedisStore implements HallStore {
         checkIssuable(config, services, p.priority, ctx.now);
         const svc = serviceOf(config, p.serviceId);
         const bundle = services.length > 1 ? services : [];
-        return { script: "issue", args: [ctx.newTicketId ?? newTicketId(), svc.id, svc.prefix, String(svc.dailyQuota), p.priority, p.channel ?? "kiosk", JSON.stringify(bundle), String(localHour(ctx.now, config.timezone))] };
+        return { script: "issue", args: [ctx.newTicketId ?? newTicketId(), svc.id, svc.prefix, String(svc.dailyQuota), p.priority, p.channel ?? "kiosk", JSON.stringify(bundle), String(localHour(ctx.now, config.timezone)), ctx.issueEtaSec == null ? "" : String(Math.round(ctx.issueEtaSec))] };
       }
       case "window:callNext":
         return { script: "callNext", args: [cmd.payload.windowId, String(config.dispatch.primaryPreference)] };

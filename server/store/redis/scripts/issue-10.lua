@@ -14,6 +14,7 @@
     arg(5) priority class id   arg(6) channel
     arg(7) bundle as a JSON array ("[]" when not a bundle)
     arg(8) hall-local hour of now (0..23), for issuedByHour
+    arg(9) expected wait shown to the citizen, seconds ("" when unknown)
 
   Returns { 1, event JSON }, { 0, first event JSON } for a repeated commandId, or
   { negative code, message }: UNKNOWN_HALL, DAY_STALE, QUOTA_EXHAUSTED.
@@ -36,7 +37,7 @@ local t = {
   priority = arg(5), channel = arg(6), state = 'waiting', businessDate = BUSINESS_DATE,
   issuedAt = NOW, arrivedAt = NOW, queuedAt = NOW, calledAt = NULL, servingAt = NULL, endedAt = NULL,
   windowId = NULL, targetWindowId = NULL, recalls = 0, bundle = cjson.decode(arg(7)), bundleStep = 0,
-  parkReason = NULL, missingDocs = {}, rating = NULL, staffId = NULL, etaSec = NULL,
+  parkReason = NULL, missingDocs = {}, rating = NULL, staffId = NULL, etaSec = (arg(9) ~= '' and tonumber(arg(9))) or NULL,
 }
 putTicket(t)
 enqueue(t)
