@@ -57,7 +57,7 @@ export class StartPage extends LitElement {
       </div>
       ${strips.length
         ? html`<h2>${tr({ zh: "窗口屏", en: "Window strips" })}</h2>
-            <div class="small">${strips.map((d) => html`<a href="/displays/strip.html${q({ token: d.token })}">${d.windowId}</a>`)}</div>`
+            <div class="small">${strips.map((d) => html`<a href="/displays/strip.html${q({ token: d.token, window: d.windowId ?? "" })}">${d.windowId}</a>`)}</div>`
         : ""}
       ${pads.length
         ? html`<h2>${tr({ zh: "评价器", en: "Rating pads" })}</h2>
