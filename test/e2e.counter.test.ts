@@ -8,6 +8,9 @@ import { call, cid, startTestServer, type Client, type TestServer } from "./help
 import { PASSWORD, TOKENS } from "./helpers/hall.js";
 import { openPage, screenshot, startBrowser } from "./helpers/browser.js";
 
+/** Pages update over a socket: give them a few seconds on a busy machine. */
+const WAIT = { timeout: 5_000 };
+
 let srv: TestServer;
 let browser: Browser;
 let kiosk: Client;
@@ -42,25 +45,25 @@ describe("counter app", () => {
     const page = await signIn("alice", "1", "counter-signin");
     const number = await issue();
     await page.getByTestId("action-callNext").click();
-    await expect.poll(() => page.getByTestId("current-number").textContent()).toBe(number);
+    await expect.poll(() => page.getByTestId("current-number").textContent(), WAIT).toBe(number);
     await page.getByTestId("action-start").click();
-    await expect.poll(() => page.getByTestId("ticket-state").textContent()).toBe("办理中");
+    await expect.poll(() => page.getByTestId("ticket-state").textContent(), WAIT).toBe("办理中");
     await screenshot(page, "counter");
     await page.getByTestId("action-finish").click();
     await page.getByTestId("idle").waitFor();
-    await expect.poll(() => page.getByTestId("my-served").textContent()).toBe("1");
-    await expect.poll(() => page.getByTestId("last-rating").textContent()).toContain(number);
+    await expect.poll(() => page.getByTestId("my-served").textContent(), WAIT).toBe("1");
+    await expect.poll(() => page.getByTestId("last-rating").textContent(), WAIT).toContain(number);
     await page.context().close();
   });
 
   it("calls the next citizen with the F1 key and starts with F3", async () => {
     const page = await signIn("bob", "2", undefined);
     const number = await issue("medical");
-    await expect.poll(() => page.getByTestId("action-callNext").isEnabled()).toBe(true);
+    await expect.poll(() => page.getByTestId("action-callNext").isEnabled(), WAIT).toBe(true);
     await page.keyboard.press("F1");
-    await expect.poll(() => page.getByTestId("current-number").textContent()).toBe(number);
+    await expect.poll(() => page.getByTestId("current-number").textContent(), WAIT).toBe(number);
     await page.keyboard.press("F3");
-    await expect.poll(() => page.getByTestId("ticket-state").textContent()).toBe("办理中");
+    await expect.poll(() => page.getByTestId("ticket-state").textContent(), WAIT).toBe("办理中");
     await page.keyboard.press("F4");
     await page.getByTestId("idle").waitFor();
     await page.context().close();
@@ -70,7 +73,7 @@ describe("counter app", () => {
     const page = await signIn("boss", "4");
     const number = await issue();
     await page.getByTestId("action-callNext").click();
-    await expect.poll(() => page.getByTestId("current-number").textContent()).toBe(number);
+    await expect.poll(() => page.getByTestId("current-number").textContent(), WAIT).toBe(number);
     await page.keyboard.press("F8");
     await page.getByTestId("park-reason").fill("材料不全");
     await page.getByRole("button", { name: "户口簿" }).click();
@@ -78,11 +81,11 @@ describe("counter app", () => {
     await screenshot(page, "counter-park");
     await page.getByTestId("park-submit").click();
     await page.getByTestId(`parked-${number}`).waitFor();
-    await expect.poll(() => page.getByTestId(`parked-${number}`).textContent()).toContain("结婚证复印件");
+    await expect.poll(() => page.getByTestId(`parked-${number}`).textContent(), WAIT).toContain("结婚证复印件");
     await page.getByTestId(`resume-${number}`).click();
     await page.getByTestId(`parked-${number}`).waitFor({ state: "detached" });
     await page.getByTestId("action-callNext").click();
-    await expect.poll(() => page.getByTestId("current-number").textContent()).toBe(number);
+    await expect.poll(() => page.getByTestId("current-number").textContent(), WAIT).toBe(number);
     await page.getByTestId("action-noShow").click();
     await page.getByTestId("idle").waitFor();
     await page.context().close();
@@ -93,11 +96,11 @@ describe("counter app", () => {
     await page.getByTestId("action-pause").click();
     await page.getByRole("button", { name: "用餐" }).click();
     await page.getByTestId("pause-submit").click();
-    await expect.poll(() => page.getByTestId("idle").textContent()).toContain("用餐");
-    await expect.poll(() => page.getByTestId("action-callNext").isDisabled()).toBe(true);
+    await expect.poll(() => page.getByTestId("idle").textContent(), WAIT).toContain("用餐");
+    await expect.poll(() => page.getByTestId("action-callNext").isDisabled(), WAIT).toBe(true);
     await screenshot(page, "counter-paused");
     await page.keyboard.press("F9");
-    await expect.poll(() => page.getByTestId("idle").textContent()).toContain("空闲");
+    await expect.poll(() => page.getByTestId("idle").textContent(), WAIT).toContain("空闲");
     await page.context().close();
   });
 
@@ -106,7 +109,7 @@ describe("counter app", () => {
     await page.getByTestId("staff-id").fill("alice");
     await page.getByTestId("password").fill("not-the-password");
     await page.getByTestId("sign-in-submit").click();
-    await expect.poll(() => page.getByTestId("sign-in-error").textContent()).toContain("工号或密码不正确");
+    await expect.poll(() => page.getByTestId("sign-in-error").textContent(), WAIT).toContain("工号或密码不正确");
     await screenshot(page, "counter-signin-error");
     await context.close();
   });

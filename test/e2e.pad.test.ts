@@ -5,6 +5,9 @@ import { call, cid, nextEvent, startTestServer, type TestServer } from "./helper
 import { TOKENS } from "./helpers/hall.js";
 import { openPage, screenshot, startBrowser } from "./helpers/browser.js";
 
+/** Pages update over a socket: give them a few seconds on a busy machine. */
+const WAIT = { timeout: 5_000 };
+
 let srv: TestServer;
 let browser: Browser;
 
@@ -16,7 +19,7 @@ beforeAll(async () => {
 describe("rating pad", () => {
   it("a finish at window 1 brings up the five levels; tapping 非常满意 rates once and thanks", async () => {
     const { page, context } = await openPage(browser, "pad", `${srv.url}/pad/?hall=${srv.hall.id}&token=${TOKENS.pad1}&window=1`);
-    await expect.poll(() => page.getByTestId("pad-window").textContent()).toBe("1号窗口");
+    await expect.poll(() => page.getByTestId("pad-window").textContent(), WAIT).toBe("1号窗口");
     await page.getByTestId("pad-idle").waitFor();
     await screenshot(page, "pad-idle");
 
@@ -29,7 +32,7 @@ describe("rating pad", () => {
     if (!finished.ok || finished.data.type !== "ticket:finished") throw new Error("finish failed");
 
     await page.getByTestId("pad-ask").waitFor();
-    await expect.poll(() => page.getByTestId("pad-number").textContent()).toBe(finished.data.ticket.number);
+    await expect.poll(() => page.getByTestId("pad-number").textContent(), WAIT).toBe(finished.data.ticket.number);
     for (const r of [5, 4, 3, 2, 1]) {
       const box = await page.getByTestId(`rate-${r}`).boundingBox();
       expect(box!.height).toBeGreaterThanOrEqual(100);

@@ -1,0 +1,183 @@
+import { LitElement, css, html } from "lit";
+import { customElement, query, state } from "lit/decorators.js";
+import type { BalancerMode, HallEvent } from "../protocol/index.js";
+import { HallConnection } from "../web/shared/hall-connection.js";
+import { errorText } from "../web/shared/errors.js";
+import { LangController, tr } from "../web/shared/i18n.js";
+import { param } from "../web/shared/params.js";
+import { loadSession, saveSession, type StaffSession } from "../web/shared/session.js";
+import "../web/shared/connection-badge.js";
+import "../web/shared/lang-switch.js";
+import "../web/shared/sign-in.js";
+import "./alerts-bar.js";
+import "./balancer-panel.js";
+import "./figures-panel.js";
+import "./queue-table.js";
+import "./staffing-panel.js";
+import "./window-table.js";
+import { queueRows } from "./queues.js";
+import type { StaffingAdvice } from "./staffing-panel.js";
+import type { WindowCommand, WindowTable } from "./window-table.js";
+
+const APP = "manager";
+const STAFFING_EVERY_MS = 60_000;
+
+/**
+ * 大厅管理台: windows, queues against their targets, alerts, the balancer and its suggestions,
+ * staffing advice and today's figures, for a signed-in manager.
+ */
+@customElement("hc-manager-app")
+export class ManagerApp extends LitElement {
+  static styles = css`
+    :host { display: flex; flex-direction: column; min-height: 100vh; color: var(--hc-fg); }
+    header { display: flex; align-items: center; gap: 1rem; padding: 0.5rem 1.2rem; background: #081629; min-height: 56px; }
+    header h1 { margin: 0; font-size: 1.3rem; flex: 1; }
+    header .who { color: var(--hc-muted); }
+    header button { font: inherit; min-height: 40px; padding: 0 1rem; border-radius: 999px; border: 1px solid var(--hc-muted); background: transparent; color: var(--hc-fg); cursor: pointer; }
+    main { display: grid; grid-template-columns: minmax(0, 1.55fr) minmax(0, 1fr); gap: 0.8rem; padding: 0.7rem 1.2rem 1.2rem; }
+    .full { grid-column: 1 / -1; }
+    .col { display: flex; flex-direction: column; gap: 0.8rem; min-width: 0; }
+    .center { flex: 1; display: grid; place-items: center; }
+    .msg { position: fixed; top: 0.5rem; left: 50%; transform: translateX(-50%); padding: 0.6rem 1.2rem; border-radius: 8px; font-size: 1.1rem; z-index: 20; }
+    .msg.error { background: #7f1d1d; color: #fee2e2; }
+    .msg.ok { background: #14532d; color: #dcfce7; }
+  `;
+  private hallId = param("hall", "demo");
+  @state() private session: StaffSession | null = loadSession(this.hallId, APP);
+  @state() private busy = false;
+  @state() private message: { kind: "ok" | "error"; text: string } | null = null;
+  @state() private staffing: StaffingAdvice | null = null;
+  @state() private now = Date.now();
+  @query("hc-window-table") private windowTable!: WindowTable;
+  private i18n = new LangController(this);
+  private timers: ReturnType<typeof setInterval>[] = [];
+  private staffingSoon: ReturnType<typeof setTimeout> | null = null;
+  private messageTimer: ReturnType<typeof setTimeout> | null = null;
+
+  readonly conn = new HallConnection(this, {
+    auth: () => (this.session ? { role: "manager", hallId: this.hallId, token: this.session.token } : null),
+    onEvent: (e) => this.onHallEvent(e),
+    onSnapshot: () => void this.loadStaffing(),
+  });
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    this.timers.push(setInterval(() => (this.now = Date.now()), 5_000));
+    this.timers.push(setInterval(() => void this.loadStaffing(), STAFFING_EVERY_MS));
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.timers.forEach(clearInterval);
+    this.timers = [];
+  }
+
+  private onHallEvent(e: HallEvent) {
+    if (e.type === "window:changed") {
+      if (this.staffingSoon) clearTimeout(this.staffingSoon);
+      this.staffingSoon = setTimeout(() => void this.loadStaffing(), 500);
+    }
+  }
+
+  private async loadStaffing() {
+    if (!this.session) return;
+    try {
+      const res = await fetch(`/api/halls/${encodeURIComponent(this.hallId)}/staffing`, { headers: { authorization: `Bearer ${this.session.token}` } });
+      this.staffing = res.ok ? ((await res.json()) as StaffingAdvice) : null;
+    } catch {
+      this.staffing = null;
+    }
+  }
+
+  private flash(kind: "ok" | "error", text: string) {
+    this.message = { kind, text };
+    if (this.messageTimer) clearTimeout(this.messageTimer);
+    this.messageTimer = setTimeout(() => (this.message = null), kind === "error" ? 8_000 : 3_000);
+  }
+
+  private async send(name: Parameters<HallConnection["send"]>[0], payload: Record<string, unknown>, ok: string): Promise<boolean> {
+    this.busy = true;
+    try {
+      const res = await this.conn.send(name, payload);
+      if (res.ok) this.flash("ok", ok);
+      else this.flash("error", errorText(res.error));
+      return res.ok;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private windowCommand(name: WindowCommand, windowId: string) {
+    const w = this.conn.snapshot?.windows.find((x) => x.id === windowId);
+    const label = w ? tr(w.label) : windowId;
+    const done = { "window:open": { zh: "已开启", en: "opened" }, "window:pause": { zh: "已暂停", en: "paused" }, "window:resume": { zh: "已恢复", en: "resumed" }, "window:close": { zh: "已关闭", en: "closed" } }[name];
+    const extra = name === "window:pause" ? { reason: tr({ zh: "大厅主任安排暂停", en: "Paused by the hall manager" }) } : {};
+    void this.send(name, { windowId, ...extra }, `${label} ${tr(done)}`);
+  }
+
+  private async saveServing(windowId: string, serving: string[]) {
+    const w = this.conn.snapshot?.windows.find((x) => x.id === windowId);
+    if (await this.send("window:setServing", { windowId, serving }, tr({ zh: `${w ? w.label.zh : windowId}办理事项已调整`, en: `${w ? w.label.en : windowId}: services changed` }))) this.windowTable?.closeEditor();
+  }
+
+  private signedIn(s: StaffSession) {
+    saveSession(this.hallId, APP, s);
+    this.session = s;
+    this.conn.connect();
+  }
+
+  private signOut() {
+    this.conn.disconnect();
+    saveSession(this.hallId, APP, null);
+    this.session = null;
+    this.staffing = null;
+  }
+
+  protected updated(): void {
+    if (this.conn.status === "denied" && this.conn.denied?.code === "UNAUTHORIZED" && this.session) {
+      const text = errorText(this.conn.denied);
+      this.signOut();
+      this.flash("error", text);
+    }
+  }
+
+  render() {
+    const s = this.conn.snapshot;
+    const header = html`<header>
+      <h1>${s ? tr(s.name) : ""} ${tr({ zh: "大厅管理台", en: "Manager console" })}</h1>
+      ${this.session ? html`<span class="who">${this.session.staff.name}</span><button data-testid="sign-out" @click=${this.signOut}>${tr({ zh: "退出", en: "Sign out" })}</button>` : ""}
+      <hc-lang-switch></hc-lang-switch>
+    </header>`;
+    const msg = this.message ? html`<div class="msg ${this.message.kind}" role=${this.message.kind === "error" ? "alert" : "status"} data-testid=${this.message.kind === "error" ? "error" : "notice"}>${this.message.text}</div>` : "";
+    if (!this.session)
+      return html`${header}<div class="center"><hc-sign-in .hallId=${this.hallId} role="manager" .heading=${{ zh: "大厅主任登录", en: "Manager sign-in" }} @signed-in=${(e: CustomEvent<StaffSession>) => this.signedIn(e.detail)}></hc-sign-in></div>${msg}`;
+    const rows = s ? queueRows(s, this.conn.queue, this.now) : [];
+    return html`${header}
+      <hc-connection-badge .status=${this.conn.status} .message=${this.conn.denied ? errorText(this.conn.denied) : ""}></hc-connection-badge>
+      ${s
+        ? html`<main>
+            <hc-alerts-bar class="full" .rows=${rows}></hc-alerts-bar>
+            <div class="col">
+              <hc-window-table .windows=${s.windows} .tickets=${s.tickets} .services=${s.services} ?busy=${this.busy}
+                @window-command=${(e: CustomEvent<{ name: WindowCommand; windowId: string }>) => this.windowCommand(e.detail.name, e.detail.windowId)}
+                @serving-save=${(e: CustomEvent<{ windowId: string; serving: string[] }>) => void this.saveServing(e.detail.windowId, e.detail.serving)}></hc-window-table>
+            </div>
+            <div class="col">
+              <hc-queue-table .rows=${rows}></hc-queue-table>
+              <hc-balancer-panel .mode=${s.balancer.mode} .suggestions=${s.balancer.suggestions} .windows=${s.windows} .services=${s.services} ?busy=${this.busy}
+                @balancer-mode=${(e: CustomEvent<{ mode: BalancerMode }>) => void this.send("balancer:setMode", { mode: e.detail.mode }, tr({ zh: "调度模式已切换", en: "Balancer mode changed" }))}
+                @balancer-decide=${(e: CustomEvent<{ suggestionId: string; approve: boolean }>) => void this.send("balancer:decide", e.detail, e.detail.approve ? tr({ zh: "已同意调整", en: "Approved" }) : tr({ zh: "已不采纳", en: "Rejected" }))}></hc-balancer-panel>
+              <hc-staffing-panel .advice=${this.staffing} .services=${s.services}></hc-staffing-panel>
+            </div>
+            <hc-figures-panel class="full" .stats=${s.stats} .services=${s.services}></hc-figures-panel>
+          </main>`
+        : ""}
+      ${msg}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "hc-manager-app": ManagerApp;
+  }
+}
