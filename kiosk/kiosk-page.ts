@@ -1,0 +1,183 @@
+import { LitElement, css, html } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import QRCode from "qrcode";
+import { HallConnection } from "../web/shared/hall-connection.js";
+import { LangController, tr } from "../web/shared/i18n.js";
+import { availability, hallTime, serviceFigures, serviceOf } from "../web/shared/hall-figures.js";
+import { param } from "../web/shared/params.js";
+import "../web/shared/connection-badge.js";
+import "../web/shared/lang-switch.js";
+import { plainError } from "./errors.js";
+import "./priority-picker.js";
+import "./service-button.js";
+import "./ticket-receipt.js";
+import type { ReceiptData } from "./ticket-receipt.js";
+import type { Bilingual, HallEvent, HallSnapshot, Ticket } from "../protocol/index.js";
+
+/** Seconds the ticket screen stays before the kiosk is ready for the next citizen. */
+const TICKET_SCREEN_SEC = 10;
+
+/**
+ * The ticket kiosk (自助取号机), `?hall=ID&token=DEVICE_TOKEN[&lang=en]`: pick the priority lane
+ * (普通 by default) and tap a service; the ticket is shown, printed on the 80 mm printer and the
+ * kiosk returns to the start after ten seconds.
+ */
+@customElement("hc-kiosk-page")
+export class KioskPage extends LitElement {
+  static styles = css`
+    :host { display: flex; flex-direction: column; min-height: 100vh; padding: 28px 36px 40px; gap: 28px; color: var(--hc-fg); box-sizing: border-box; }
+    header { display: flex; align-items: center; gap: 24px; }
+    header h1 { flex: 1; margin: 0; font-size: 46px; line-height: 1.2; }
+    header time { font-size: 40px; font-weight: 700; color: var(--hc-accent); font-variant-numeric: tabular-nums; }
+    hc-lang-switch { --hc-lang-size: 28px; }
+    h2 { margin: 0; font-size: 52px; }
+    .services { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); grid-auto-rows: minmax(180px, auto); gap: 22px; }
+    .error { position: fixed; left: 36px; right: 36px; bottom: 40px; padding: 28px 32px; border-radius: 18px; background: var(--hc-bad); color: #fff; font-size: 34px; line-height: 1.4; box-shadow: 0 10px 40px #000a; }
+    .busy { position: fixed; inset: 0; background: #000a; display: flex; align-items: center; justify-content: center; font-size: 56px; font-weight: 700; }
+    .ticket { display: flex; flex-direction: column; align-items: center; gap: 30px; }
+    .ticket h2 { text-align: center; color: #86efac; }
+    hc-ticket-receipt { width: min(680px, 100%); }
+    .hint { font-size: 32px; text-align: center; color: var(--hc-muted); line-height: 1.5; }
+    .done { min-height: 120px; min-width: 420px; font: inherit; font-size: 44px; font-weight: 700; border: 0; border-radius: 18px; background: var(--hc-accent); color: #0b1f3a; cursor: pointer; }
+    .setup { font-size: 36px; }
+    @media print {
+      :host { padding: 0; min-height: 0; gap: 0; background: #fff; }
+      header, h2, .hint, .done, .error, .busy, hc-connection-badge { display: none; }
+      .ticket { gap: 0; }
+      hc-ticket-receipt { width: auto; }
+    }
+  `;
+  private hallId = param("hall");
+  private token = param("token");
+  @state() private priority = "normal";
+  @state() private busy = false;
+  @state() private error: Bilingual | null = null;
+  @state() private receipt: ReceiptData | null = null;
+  @state() private countdown = 0;
+  private i18n = new LangController(this);
+  private conn = new HallConnection(this, {
+    auth: () => (this.hallId && this.token ? { role: "kiosk", hallId: this.hallId, deviceToken: this.token } : null),
+  });
+  private clock?: ReturnType<typeof setInterval>;
+  private errorTimer?: ReturnType<typeof setTimeout>;
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    // Opening hours and the countdown move with time, not only with events.
+    this.clock = setInterval(() => {
+      if (this.countdown > 0 && --this.countdown === 0) this.reset();
+      this.requestUpdate();
+    }, 1_000);
+  }
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.clock);
+  }
+
+  private reset() {
+    this.receipt = null;
+    this.countdown = 0;
+    this.priority = "normal";
+  }
+
+  private showError(error: Bilingual) {
+    this.error = error;
+    clearTimeout(this.errorTimer);
+    this.errorTimer = setTimeout(() => (this.error = null), 8_000);
+  }
+
+  private async issue(serviceId: string) {
+    if (this.busy) return;
+    this.busy = true;
+    this.error = null;
+    const res = await this.conn.send<HallEvent>("ticket:issue", { serviceId, priority: this.priority });
+    if (!res.ok || res.data.type !== "ticket:issued") {
+      this.busy = false;
+      this.priority = "normal";
+      this.showError(res.ok ? plainError({ code: "INTERNAL", message: "" }) : plainError(res.error));
+      return;
+    }
+    const s = this.conn.snapshot!;
+    this.receipt = await this.receiptOf(s, res.data.ticket);
+    this.busy = false;
+    this.countdown = TICKET_SCREEN_SEC;
+    await this.updateComplete;
+    // Give the QR image a frame to decode before the print dialog (silent with --kiosk-printing).
+    requestAnimationFrame(() => setTimeout(() => window.print(), 50));
+  }
+
+  private async receiptOf(s: HallSnapshot, t: Ticket): Promise<ReceiptData> {
+    const url = `${location.origin}/track/?${new URLSearchParams({ hall: s.hallId, ticket: t.id })}`;
+    const rank = (id: string) => s.priorityClasses.find((p) => p.id === id)?.rank ?? 0;
+    // Waiting tickets of the same service that are called before this one (priority, then arrival).
+    const ahead = s.tickets.filter(
+      (x) => x.id !== t.id && x.state === "waiting" && x.serviceId === t.serviceId && (rank(x.priority) > rank(t.priority) || (rank(x.priority) === rank(t.priority) && x.arrivedAt <= t.arrivedAt)),
+    ).length;
+    const priority = s.priorityClasses.find((p) => p.id === t.priority);
+    const date = new Intl.DateTimeFormat("sv-SE", { timeZone: s.timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(t.issuedAt);
+    return {
+      hallName: s.name,
+      number: t.number,
+      serviceName: serviceOf(s, t.serviceId)?.name ?? { zh: t.serviceId, en: t.serviceId },
+      priorityName: priority && priority.rank > 0 ? priority.name : null,
+      ahead,
+      etaSec: t.etaSec ?? this.newTicketEta(s, t.serviceId),
+      issuedAt: `${date} ${hallTime(t.issuedAt, s.timezone)}`,
+      qr: await QRCode.toDataURL(url, { margin: 1, width: 320, errorCorrectionLevel: "M" }),
+    };
+  }
+
+  /** The server's expected wait for a ticket taken now, when the ticket itself carries none. */
+  private newTicketEta(s: HallSnapshot, serviceId: string): number | null {
+    const f = serviceFigures(s, this.conn.queue, serviceId);
+    return f.windows ? f.etaSec : null;
+  }
+
+  private renderChoose(s: HallSnapshot) {
+    const now = Date.now();
+    return html`
+      <h2>${tr({ zh: "请选择要办理的业务", en: "Choose your service" })}</h2>
+      <hc-priority-picker .classes=${s.priorityClasses} .value=${this.priority} @change=${(e: CustomEvent<string>) => (this.priority = e.detail)}></hc-priority-picker>
+      <div class="services" @pick=${(e: CustomEvent<string>) => void this.issue(e.detail)}>
+        ${s.services.map((svc) => {
+          const f = serviceFigures(s, this.conn.queue, svc.id);
+          return html`<hc-service-button data-service=${svc.id} .service=${svc} .waiting=${f.waiting} .etaSec=${f.windows === 0 ? null : f.etaSec} .availability=${availability(s, svc, now)}></hc-service-button>`;
+        })}
+      </div>
+    `;
+  }
+
+  private renderTicket(r: ReceiptData) {
+    return html`<div class="ticket" data-testid="ticket-screen">
+      <h2>${tr({ zh: "取号成功，请取走小票", en: "Here is your ticket" })}</h2>
+      <hc-ticket-receipt .data=${r}></hc-ticket-receipt>
+      <div class="hint">${tr({ zh: "请留意大屏叫号，叫到时请到对应窗口办理", en: "Watch the hall screen; when your number is called, go to the window shown" })}<br />${tr({
+        zh: `${this.countdown} 秒后返回`,
+        en: `Back to the start in ${this.countdown} s`,
+      })}</div>
+      <button class="done" data-testid="done" @click=${() => this.reset()}>${tr({ zh: "完成", en: "Done" })}</button>
+    </div>`;
+  }
+
+  render() {
+    if (!this.hallId || !this.token) return html`<p class="setup">${tr({ zh: "请在地址中加上 ?hall=大厅编号&token=设备令牌", en: "Add ?hall=HALL_ID&token=DEVICE_TOKEN to the address" })}</p>`;
+    const s = this.conn.snapshot;
+    return html`
+      <hc-connection-badge style="--hc-badge-size: 30px" .status=${this.conn.status} .message=${this.conn.denied?.message ?? ""}></hc-connection-badge>
+      <header>
+        <h1>${s ? tr(s.name) : ""}</h1>
+        <time>${s ? hallTime(Date.now(), s.timezone) : ""}</time>
+        <hc-lang-switch></hc-lang-switch>
+      </header>
+      ${this.receipt ? this.renderTicket(this.receipt) : s ? this.renderChoose(s) : ""}
+      ${this.busy ? html`<div class="busy">${tr({ zh: "正在取号…", en: "Issuing…" })}</div>` : ""}
+      ${this.error ? html`<div class="error" role="alert" data-testid="kiosk-error">${tr(this.error)}</div>` : ""}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "hc-kiosk-page": KioskPage;
+  }
+}
