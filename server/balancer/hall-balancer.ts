@@ -34,10 +34,9 @@ export class HallBalancer {
     this.home = Object.fromEntries(config.windows.map((w) => [w.id, initialServing(w)]));
   }
 
-  /** Start measuring from a snapshot (configured service times, priority ranks, last seq). */
-  begin(snapshot: HallSnapshot, now: number): void {
-    this.rates.configure(snapshot, now);
-    if (this.rates.lastSeq === 0) this.rates.lastSeq = snapshot.seq;
+  /** Take configured service times and priority ranks from a snapshot; rates count from `since`. */
+  begin(snapshot: HallSnapshot, since: number): void {
+    this.rates.configure(snapshot, since);
   }
 
   observe(e: HallEvent): void {

@@ -30,6 +30,8 @@ export interface SimOptions {
   eta: boolean;
   /** Balancer tuning (defaults: DEFAULT_BALANCER_OPTIONS, as in production). */
   balancer?: Partial<BalancerOptions>;
+  /** Sees every hall event the run produces (tests use it to audit the balancer). */
+  onEvent?: (e: HallEvent) => void;
 }
 
 export const DEFAULT_SIM_OPTIONS: SimOptions = { balancerEverySec: 30, noShowAfterSec: 120, eta: true };
@@ -174,6 +176,7 @@ export function simulateDay(sc: Scenario, policy: Policy, seed: number, options:
     if (!payload.commandId) payload.commandId = `sim-${String(++commandN).padStart(8, "0")}`;
     const e = store.executeSync(hallId, cmd, { now: clock.now(), by, staffId: null, newTicketId });
     brain.observe(e);
+    opts.onEvent?.(e);
     return e;
   };
   const snapshot = (): HallSnapshot => store.snapshotSync(hallId, clock.now());

@@ -1,0 +1,175 @@
+/**
+ * The balancer at run time, for one hall (no sockets): every `intervalMs`, and soon after a queue
+ * change (`notify`), it reads the hall's new events into the rate estimators, takes the lock, and
+ * runs one round of the HallBalancer under the hall's mode:
+ *
+ * - off: nothing; suggest: `balancer:suggest` (the manager approves with `balancer:decide`, and
+ *   `approveSuggestion` below does decide + apply); auto: `balancer:apply` with its reason.
+ *
+ * Every node may run a BalancerRunner per hall: all of them keep measuring (so each can publish
+ * ETAs with `summarize`), but only the holder of the hall's lock acts. A change never interrupts
+ * a ticket in service: serving lists only decide a window's next call.
+ */
+import type { HallEvent, HallSnapshot, QueueSummary } from "../../protocol/index.js";
+import type { BalancerOptions, BalancerPlan } from "../domain/balancer.js";
+import { systemClock, type Clock } from "../domain/clock.js";
+import type { CommandContext } from "../domain/commands.js";
+import type { HallConfig } from "../domain/config.js";
+import { queueSummary } from "../domain/eta.js";
+import type { RateOptions } from "../domain/rates.js";
+import { staffingAdvice, type StaffingAdvice } from "../domain/staffing.js";
+import type { HallStore } from "../store/types.js";
+import { HallBalancer, type Round } from "./hall-balancer.js";
+import type { HallLock } from "./lock.js";
+
+export interface BalancerRunnerOptions {
+  store: HallStore;
+  config: HallConfig;
+  /** Who may act for the hall; LocalHallLock for one process, RedisHallLock for several nodes. */
+  lock: HallLock;
+  clock?: Clock;
+  /** Regular rounds, ms. */
+  intervalMs?: number;
+  /** After a queue change, a round runs this soon (and no more often). */
+  debounceMs?: number;
+  /** Lock lease; renewed every round, so a dead node's hall moves on after this long. */
+  lockTtlMs?: number;
+  balancer?: Partial<BalancerOptions>;
+  rates?: Partial<RateOptions>;
+  /** Told about failures of a round (the runner itself keeps going). */
+  onError?: (err: unknown) => void;
+  /** Told about every round this node ran while holding the lock (for logs and metrics). */
+  onRound?: (round: Round, events: HallEvent[]) => void;
+}
+
+export class BalancerRunner {
+  readonly hallId: string;
+  readonly brain: HallBalancer;
+  private readonly store: HallStore;
+  private readonly lock: HallLock;
+  private readonly clock: Clock;
+  private readonly intervalMs: number;
+  private readonly debounceMs: number;
+  private readonly lockTtlMs: number;
+  private timer: NodeJS.Timeout | null = null;
+  private soon: NodeJS.Timeout | null = null;
+  private running: Promise<Round | null> | null = null;
+  private began = false;
+  private lastRoundAt = 0;
+
+  constructor(private readonly opts: BalancerRunnerOptions) {
+    this.hallId = opts.config.id;
+    this.store = opts.store;
+    this.lock = opts.lock;
+    this.clock = opts.clock ?? systemClock;
+    this.intervalMs = opts.intervalMs ?? 15_000;
+    this.debounceMs = opts.debounceMs ?? 2_000;
+    this.lockTtlMs = opts.lockTtlMs ?? this.intervalMs * 3;
+    this.brain = new HallBalancer(opts.config, { balancer: opts.balancer, rates: opts.rates });
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer.unref?.();
+    void this.tick();
+  }
+
+  /** Stop the timers and wait for a round in progress. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.soon) clearTimeout(this.soon);
+    this.timer = this.soon = null;
+    await this.running;
+  }
+
+  /** A queue changed (wire to HallContext.onEvent): run a round soon, at most once per debounce. */
+  readonly notify = (event?: HallEvent): void => {
+    if (event && event.hallId !== this.hallId) return;
+    if (!this.timer || this.soon) return;
+    const wait = Math.max(0, this.lastRoundAt + this.debounceMs - this.clock.now());
+    this.soon = setTimeout(() => {
+      this.soon = null;
+      void this.tick();
+    }, wait);
+    this.soon.unref?.();
+  };
+
+  /** One round now: measure, and act if this node holds the hall. Resolves with what it did (null when not the holder). */
+  tick(): Promise<Round | null> {
+    if (this.running) return this.running;
+    this.running = this.round()
+      .catch((err) => {
+        this.opts.onError?.(err);
+        return null;
+      })
+      .finally(() => {
+        this.running = null;
+      });
+    return this.running;
+  }
+
+  /** Expected waits for the hall (the transport's `hall:queue` summarizer). */
+  readonly summarize = (snapshot: HallSnapshot, now: number): QueueSummary =>
+    queueSummary(snapshot, this.brain.rates.at(now), now, { primaryPreference: this.opts.config.dispatch.primaryPreference });
+
+  /** Staffing advice for the manager console. */
+  staffing(snapshot: HallSnapshot, now: number): StaffingAdvice[] {
+    return staffingAdvice(snapshot, this.brain.rates.at(now));
+  }
+
+  /** What the balancer would change now and why, whatever the mode (for the console). */
+  plan(snapshot: HallSnapshot, now: number): BalancerPlan {
+    return this.brain.plan(snapshot, now);
+  }
+
+  private async round(): Promise<Round | null> {
+    const now = this.clock.now();
+    this.lastRoundAt = now;
+    await this.catchUp(now);
+    if (!(await this.lock.tryAcquire(this.hallId, this.lockTtlMs))) return null;
+    const snapshot = await this.store.snapshot(this.hallId, now);
+    const round = this.brain.round(snapshot, now);
+    const events: HallEvent[] = [];
+    for (const cmd of round.commands) {
+      try {
+        const e = await this.store.execute(this.hallId, cmd, { now, by: "balancer", staffId: null });
+        this.brain.observe(e);
+        events.push(e);
+      } catch (err) {
+        // A window changed under us (closed, requalified): skip it, the next round sees the new state.
+        this.opts.onError?.(err);
+      }
+    }
+    this.opts.onRound?.(round, events);
+    return round;
+  }
+
+  /** Feed every event since the last one seen into the estimators. */
+  private async catchUp(now: number): Promise<void> {
+    if (!this.began) {
+      const first = (await this.store.eventsSince(this.hallId, 0, 1))[0];
+      this.brain.begin(await this.store.snapshot(this.hallId, now), first?.at ?? now);
+      this.began = true;
+    }
+    for (;;) {
+      const batch = await this.store.eventsSince(this.hallId, this.brain.rates.lastSeq, 1000);
+      for (const e of batch) this.brain.observe(e);
+      if (batch.length < 1000) return;
+    }
+  }
+}
+
+/**
+ * A manager approves a balancer suggestion: `balancer:decide` (approve) closes it, then
+ * `balancer:apply` makes the change with the suggestion's reason. Returns both events.
+ */
+export async function approveSuggestion(store: HallStore, hallId: string, suggestionId: string, ctx: CommandContext): Promise<HallEvent[]> {
+  const snapshot = await store.snapshot(hallId, ctx.now);
+  const s = snapshot.balancer.suggestions.find((x) => x.id === suggestionId);
+  const decided = await store.execute(hallId, { name: "balancer:decide", payload: { commandId: `decide:${suggestionId}`.slice(0, 80).padEnd(8, "-"), suggestionId, approve: true } }, ctx);
+  // A repeated approval returns the first decision; the suggestion is gone and was applied then.
+  if (!s) return [decided];
+  const applied = await store.execute(hallId, { name: "balancer:apply", payload: { commandId: `apply:${suggestionId}`.slice(0, 80).padEnd(8, "-"), windowId: s.windowId, serving: s.serving, reason: s.reason } }, ctx);
+  return [decided, applied];
+}
