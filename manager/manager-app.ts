@@ -1,6 +1,6 @@
 import { LitElement, css, html } from "lit";
 import { customElement, query, state } from "lit/decorators.js";
-import type { BalancerMode, HallEvent } from "../protocol/index.js";
+import type { BalancerMode, Bilingual, HallEvent } from "../protocol/index.js";
 import { HallConnection } from "../web/shared/hall-connection.js";
 import { errorText } from "../web/shared/errors.js";
 import { LangController, tr } from "../web/shared/i18n.js";
@@ -45,7 +45,8 @@ export class ManagerApp extends LitElement {
   private hallId = param("hall", "demo");
   @state() private session: StaffSession | null = loadSession(this.hallId, APP);
   @state() private busy = false;
-  @state() private message: { kind: "ok" | "error"; text: string } | null = null;
+  /** Kept bilingual so a language switch re-renders it. */
+  @state() private message: { kind: "ok" | "error"; text: Bilingual | string } | null = null;
   @state() private staffing: StaffingAdvice | null = null;
   @state() private now = Date.now();
   @query("hc-window-table") private windowTable!: WindowTable;
@@ -89,13 +90,13 @@ export class ManagerApp extends LitElement {
     }
   }
 
-  private flash(kind: "ok" | "error", text: string) {
+  private flash(kind: "ok" | "error", text: Bilingual | string) {
     this.message = { kind, text };
     if (this.messageTimer) clearTimeout(this.messageTimer);
     this.messageTimer = setTimeout(() => (this.message = null), kind === "error" ? 8_000 : 3_000);
   }
 
-  private async send(name: Parameters<HallConnection["send"]>[0], payload: Record<string, unknown>, ok: string): Promise<boolean> {
+  private async send(name: Parameters<HallConnection["send"]>[0], payload: Record<string, unknown>, ok: Bilingual): Promise<boolean> {
     this.busy = true;
     try {
       const res = await this.conn.send(name, payload);
@@ -109,15 +110,14 @@ export class ManagerApp extends LitElement {
 
   private windowCommand(name: WindowCommand, windowId: string) {
     const w = this.conn.snapshot?.windows.find((x) => x.id === windowId);
-    const label = w ? tr(w.label) : windowId;
     const done = { "window:open": { zh: "已开启", en: "opened" }, "window:pause": { zh: "已暂停", en: "paused" }, "window:resume": { zh: "已恢复", en: "resumed" }, "window:close": { zh: "已关闭", en: "closed" } }[name];
     const extra = name === "window:pause" ? { reason: tr({ zh: "大厅主任安排暂停", en: "Paused by the hall manager" }) } : {};
-    void this.send(name, { windowId, ...extra }, `${label} ${tr(done)}`);
+    void this.send(name, { windowId, ...extra }, { zh: `${w?.label.zh ?? windowId} ${done.zh}`, en: `${w?.label.en ?? windowId} ${done.en}` });
   }
 
   private async saveServing(windowId: string, serving: string[]) {
     const w = this.conn.snapshot?.windows.find((x) => x.id === windowId);
-    if (await this.send("window:setServing", { windowId, serving }, tr({ zh: `${w ? w.label.zh : windowId}办理事项已调整`, en: `${w ? w.label.en : windowId}: services changed` }))) this.windowTable?.closeEditor();
+    if (await this.send("window:setServing", { windowId, serving }, { zh: `${w ? w.label.zh : windowId}办理事项已调整`, en: `${w ? w.label.en : windowId}: services changed` })) this.windowTable?.closeEditor();
   }
 
   private signedIn(s: StaffSession) {
@@ -148,7 +148,7 @@ export class ManagerApp extends LitElement {
       ${this.session ? html`<span class="who">${this.session.staff.name}</span><button data-testid="sign-out" @click=${this.signOut}>${tr({ zh: "退出", en: "Sign out" })}</button>` : ""}
       <hc-lang-switch></hc-lang-switch>
     </header>`;
-    const msg = this.message ? html`<div class="msg ${this.message.kind}" role=${this.message.kind === "error" ? "alert" : "status"} data-testid=${this.message.kind === "error" ? "error" : "notice"}>${this.message.text}</div>` : "";
+    const msg = this.message ? html`<div class="msg ${this.message.kind}" role=${this.message.kind === "error" ? "alert" : "status"} data-testid=${this.message.kind === "error" ? "error" : "notice"}>${typeof this.message.text === "string" ? this.message.text : tr(this.message.text)}</div>` : "";
     if (!this.session)
       return html`${header}<div class="center"><hc-sign-in .hallId=${this.hallId} role="manager" .heading=${{ zh: "大厅主任登录", en: "Manager sign-in" }} @signed-in=${(e: CustomEvent<StaffSession>) => this.signedIn(e.detail)}></hc-sign-in></div>${msg}`;
     const rows = s ? queueRows(s, this.conn.queue, this.now) : [];
@@ -165,8 +165,8 @@ export class ManagerApp extends LitElement {
             <div class="col">
               <hc-queue-table .rows=${rows}></hc-queue-table>
               <hc-balancer-panel .mode=${s.balancer.mode} .suggestions=${s.balancer.suggestions} .windows=${s.windows} .services=${s.services} ?busy=${this.busy}
-                @balancer-mode=${(e: CustomEvent<{ mode: BalancerMode }>) => void this.send("balancer:setMode", { mode: e.detail.mode }, tr({ zh: "调度模式已切换", en: "Balancer mode changed" }))}
-                @balancer-decide=${(e: CustomEvent<{ suggestionId: string; approve: boolean }>) => void this.send("balancer:decide", e.detail, e.detail.approve ? tr({ zh: "已同意调整", en: "Approved" }) : tr({ zh: "已不采纳", en: "Rejected" }))}></hc-balancer-panel>
+                @balancer-mode=${(e: CustomEvent<{ mode: BalancerMode }>) => void this.send("balancer:setMode", { mode: e.detail.mode }, { zh: "调度模式已切换", en: "Balancer mode changed" })}
+                @balancer-decide=${(e: CustomEvent<{ suggestionId: string; approve: boolean }>) => void this.send("balancer:decide", e.detail, e.detail.approve ? { zh: "已同意调整", en: "Approved" } : { zh: "已不采纳", en: "Rejected" })}></hc-balancer-panel>
               <hc-staffing-panel .advice=${this.staffing} .services=${s.services}></hc-staffing-panel>
             </div>
             <hc-figures-panel class="full" .stats=${s.stats} .services=${s.services}></hc-figures-panel>
