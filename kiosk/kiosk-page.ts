@@ -3,7 +3,7 @@ import { customElement, state } from "lit/decorators.js";
 import QRCode from "qrcode";
 import { HallConnection } from "../web/shared/hall-connection.js";
 import { LangController, tr } from "../web/shared/i18n.js";
-import { availability, hallTime, serviceFigures, serviceOf } from "../web/shared/hall-figures.js";
+import { aheadOf, availability, hallTime, serviceFigures, serviceOf } from "../web/shared/hall-figures.js";
 import { param } from "../web/shared/params.js";
 import "../web/shared/connection-badge.js";
 import "../web/shared/lang-switch.js";
@@ -108,11 +108,7 @@ export class KioskPage extends LitElement {
 
   private async receiptOf(s: HallSnapshot, t: Ticket): Promise<ReceiptData> {
     const url = `${location.origin}/track/?${new URLSearchParams({ hall: s.hallId, ticket: t.id })}`;
-    const rank = (id: string) => s.priorityClasses.find((p) => p.id === id)?.rank ?? 0;
-    // Waiting tickets of the same service that are called before this one (priority, then arrival).
-    const ahead = s.tickets.filter(
-      (x) => x.id !== t.id && x.state === "waiting" && x.serviceId === t.serviceId && (rank(x.priority) > rank(t.priority) || (rank(x.priority) === rank(t.priority) && x.arrivedAt <= t.arrivedAt)),
-    ).length;
+    const ahead = aheadOf(s, t);
     const priority = s.priorityClasses.find((p) => p.id === t.priority);
     const date = new Intl.DateTimeFormat("sv-SE", { timeZone: s.timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(t.issuedAt);
     return {

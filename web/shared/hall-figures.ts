@@ -39,3 +39,13 @@ export function serviceFigures(snapshot: HallSnapshot, queue: QueueSummary | nul
 export const windowOf = (snapshot: HallSnapshot, id: string | null): Window | undefined => (id ? snapshot.windows.find((w) => w.id === id) : undefined);
 export const ticketOf = (snapshot: HallSnapshot, id: string | null): Ticket | undefined => (id ? snapshot.tickets.find((t) => t.id === id) : undefined);
 export const serviceOf = (snapshot: HallSnapshot, id: string): ServiceInfo | undefined => snapshot.services.find((s) => s.id === id);
+
+/**
+ * Waiting tickets of the same service called before `t` by the queue's own order (priority rank,
+ * then arrival). For the printed ticket, and for the tracker until the first QueueSummary arrives.
+ */
+export function aheadOf(s: Pick<HallSnapshot, "tickets" | "priorityClasses">, t: Pick<Ticket, "id" | "serviceId" | "priority" | "arrivedAt">): number {
+  const rank = (id: string) => s.priorityClasses.find((p) => p.id === id)?.rank ?? 0;
+  const mine = rank(t.priority);
+  return s.tickets.filter((x) => x.id !== t.id && x.state === "waiting" && x.serviceId === t.serviceId && (rank(x.priority) > mine || (rank(x.priority) === mine && x.arrivedAt <= t.arrivedAt))).length;
+}

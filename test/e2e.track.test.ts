@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { DEVICES, screenshot, startBrowser } from "./helpers/browser.js";
+import { issue, ok, startWebServer, text, waitForExact, waitForText } from "./helpers/web.js";
+
+declare global {
+  interface Window {
+    __vibrations?: unknown[];
+  }
+}
+
+describe("citizen tracker", async () => {
+  const t = await startWebServer();
+  const browser = await startBrowser();
+  const alice = await t.counter("alice", "1");
+
+  /** A phone whose vibration motor is recorded. */
+  async function openPhone(query: string): Promise<Page> {
+    const context = await browser.newContext(DEVICES.phone);
+    await context.addInitScript(() => {
+      navigator.vibrate = (pattern: VibratePattern) => {
+        (window.__vibrations ??= []).push(pattern);
+        return true;
+      };
+    });
+    const page = await context.newPage();
+    page.on("pageerror", (err) => console.error("[phone] page error:", err.message));
+    await page.goto(`${t.url}/track/${query}`);
+    return page;
+  }
+
+  it("shows the place in line, then 请到 1号窗口 with a vibration when the ticket is called", async () => {
+    await issue(t, "social");
+    const mine = await issue(t, "social");
+    const page = await openPhone(`?hall=t1&ticket=${mine.id}`);
+    await waitForText(page, "track-number", mine.number);
+    await waitForExact(page, '[data-testid="ahead"]', "1");
+    expect(await text(page, "track-service")).toBe("社保");
+    await screenshot(page, "track-waiting");
+
+    await ok(alice, "window:callNext", { windowId: "1" });
+    await waitForExact(page, '[data-testid="ahead"]', "0");
+    expect(await text(page, "eta")).toMatch(/分钟|即将叫号/);
+    await ok(alice, "ticket:start", { windowId: "1" });
+    await ok(alice, "ticket:finish", { windowId: "1" });
+    await ok(alice, "window:callNext", { windowId: "1" });
+    await waitForText(page, "called-window", "请到 1号窗口");
+    await page.waitForFunction(() => (window.__vibrations ?? []).length === 1);
+    await screenshot(page, "track-called");
+    await page.context().close();
+  });
+
+  it("a parked ticket shows the reason and every missing document at once", async () => {
+    const page = await openPhone(`?hall=t1&ticket=${(await t.server.ctx.store.snapshot("t1", Date.now())).tickets.find((x) => x.state === "called")!.id}`);
+    await waitForText(page, "called-window", "1号窗口");
+    await ok(alice, "ticket:park", { windowId: "1", reason: "材料不全", missingDocs: ["户口本原件", "近期免冠照片 2 张"] });
+    await waitForText(page, "park-reason", "材料不全");
+    expect(await page.locator('[data-testid="missing-docs"] li').allTextContents()).toEqual(["户口本原件", "近期免冠照片 2 张"]);
+    await screenshot(page, "track-parked");
+    await page.context().close();
+  });
+
+  it("a finished ticket thanks the citizen", async () => {
+    const ticket = await issue(t, "social");
+    const page = await openPhone(`?hall=t1&ticket=${ticket.id}`);
+    await waitForText(page, "track-number", ticket.number);
+    await ok(alice, "window:callNext", { windowId: "1" });
+    await ok(alice, "ticket:start", { windowId: "1" });
+    await ok(alice, "ticket:finish", { windowId: "1" });
+    await page.locator('[data-testid="status"][data-state="finished"]').waitFor();
+    await screenshot(page, "track-finished");
+    await page.context().close();
+  });
+
+  it("without a ticket in the address it explains how to scan the QR code", async () => {
+    const page = await openPhone("?hall=t1");
+    await waitForText(page, "no-ticket", "二维码");
+    await screenshot(page, "track-no-ticket");
+    await page.context().close();
+  });
+});
