@@ -59,6 +59,8 @@ export class CounterApp extends LitElement {
   @state() private now = Date.now();
   private i18n = new LangController(this);
   private tickTimer: ReturnType<typeof setInterval> | null = null;
+  /** A key pressed while a command was on its way: run after it, if the new state still allows. */
+  private queued: CounterAction | null = null;
   private messageTimer: ReturnType<typeof setTimeout> | null = null;
 
   readonly conn = new HallConnection(this, {
@@ -137,6 +139,12 @@ export class CounterApp extends LitElement {
       return false;
     } finally {
       this.busy = false;
+      const next = this.queued;
+      this.queued = null;
+      if (next) {
+        await this.updateComplete;
+        void this.act(next);
+      }
     }
   }
 
@@ -146,7 +154,11 @@ export class CounterApp extends LitElement {
 
   private async act(action: CounterAction) {
     const w = this.win;
-    if (this.busy || !w) return;
+    if (!w) return;
+    if (this.busy) {
+      this.queued = action;
+      return;
+    }
     if (!allowed(action, w, this.ticket, this.waiting)) {
       if (action === "callNext" && w.state === "open" && !w.ticketId) this.flash("error", errorText({ code: "QUEUE_EMPTY", message: "" }));
       return;
