@@ -26,10 +26,16 @@ export function waitBucket(waitSec: number): number {
   return i === -1 ? WAIT_BUCKETS_MIN.length : i;
 }
 
+const hourFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Hall-local hour (0..23) of an instant. */
 export function localHour(at: number, timezone: string): number {
-  const h = new Intl.DateTimeFormat("en-GB", { timeZone: timezone, hour: "2-digit", hourCycle: "h23" }).format(at);
-  return Number(h) % 24;
+  let f = hourFormats.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-GB", { timeZone: timezone, hour: "2-digit", hourCycle: "h23" });
+    hourFormats.set(timezone, f);
+  }
+  return Number(f.format(at)) % 24;
 }
 
 /** What the result of applying an event to a snapshot is: a gap means the caller must resync. */
@@ -72,10 +78,12 @@ function reduceInto(s: HallSnapshot, e: HallEvent): void {
   if ("window" in e && e.window) upsertWindow(s, e.window);
   const st: HallStats = { ...s.stats };
   switch (e.type) {
-    case "ticket:issued":
+    case "ticket:issued": {
       st.issued = bump(st.issued, e.ticket.serviceId);
-      st.issuedByHour = st.issuedByHour.map((n, h) => (h === localHour(e.ticket.issuedAt, s.timezone) ? n + 1 : n));
+      const hour = localHour(e.ticket.issuedAt, s.timezone);
+      st.issuedByHour = st.issuedByHour.map((n, h) => (h === hour ? n + 1 : n));
       break;
+    }
     case "ticket:called":
       s.recentCalls = [{ ticketId: e.ticket.id, number: e.ticket.number, windowId: e.window.id, at: e.at }, ...s.recentCalls.filter((c) => c.ticketId !== e.ticket.id)].slice(0, RECENT_CALLS);
       if (!e.recall) {
