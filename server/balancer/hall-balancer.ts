@@ -41,6 +41,7 @@ export class HallBalancer {
 
   observe(e: HallEvent): void {
     if (e.type === "window:changed" && e.change === "servingChanged") this.lastChangeAt[e.window.id] = e.at;
+    if (e.type === "balancer:suggestionClosed" && e.window) this.lastChangeAt[e.window.id] = e.at;
     this.rates.observe(e);
   }
 

@@ -3,8 +3,8 @@
  * change (`notify`), it reads the hall's new events into the rate estimators, takes the lock, and
  * runs one round of the HallBalancer under the hall's mode:
  *
- * - off: nothing; suggest: `balancer:suggest` (the manager approves with `balancer:decide`, and
- *   `approveSuggestion` below does decide + apply); auto: `balancer:apply` with its reason.
+ * - off: nothing; suggest: `balancer:suggest` (the manager approves with `balancer:decide`, which
+ *   applies the change in the same step); auto: `balancer:apply` with its reason.
  *
  * Every node may run a BalancerRunner per hall: all of them keep measuring (so each can publish
  * ETAs with `summarize`), but only the holder of the hall's lock acts. A change never interrupts
@@ -13,7 +13,6 @@
 import type { HallEvent, HallSnapshot, QueueSummary } from "../../protocol/index.js";
 import type { BalancerOptions, BalancerPlan } from "../domain/balancer.js";
 import { systemClock, type Clock } from "../domain/clock.js";
-import type { CommandContext } from "../domain/commands.js";
 import type { HallConfig } from "../domain/config.js";
 import { queueSummary } from "../domain/eta.js";
 import type { RateOptions } from "../domain/rates.js";
@@ -158,18 +157,4 @@ export class BalancerRunner {
       if (batch.length < 1000) return;
     }
   }
-}
-
-/**
- * A manager approves a balancer suggestion: `balancer:decide` (approve) closes it, then
- * `balancer:apply` makes the change with the suggestion's reason. Returns both events.
- */
-export async function approveSuggestion(store: HallStore, hallId: string, suggestionId: string, ctx: CommandContext): Promise<HallEvent[]> {
-  const snapshot = await store.snapshot(hallId, ctx.now);
-  const s = snapshot.balancer.suggestions.find((x) => x.id === suggestionId);
-  const decided = await store.execute(hallId, { name: "balancer:decide", payload: { commandId: `decide:${suggestionId}`.slice(0, 80).padEnd(8, "-"), suggestionId, approve: true } }, ctx);
-  // A repeated approval returns the first decision; the suggestion is gone and was applied then.
-  if (!s) return [decided];
-  const applied = await store.execute(hallId, { name: "balancer:apply", payload: { commandId: `apply:${suggestionId}`.slice(0, 80).padEnd(8, "-"), windowId: s.windowId, serving: s.serving, reason: s.reason } }, ctx);
-  return [decided, applied];
 }
