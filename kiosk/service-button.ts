@@ -1,7 +1,7 @@
 import { LitElement, css, html } from "lit";
 import { customElement, property } from "lit/decorators.js";
-import { LangController, minutes, tr } from "../web/shared/i18n.js";
-import type { Availability } from "../web/shared/hall-figures.js";
+import { LangController, tr } from "../web/shared/i18n.js";
+import { expectedWait, type Availability } from "../web/shared/hall-figures.js";
 import type { ServiceInfo } from "../protocol/index.js";
 
 /**
@@ -43,7 +43,7 @@ export class ServiceButton extends LitElement {
       <span class="prefix">${this.service.prefix}</span>
       <span class="name">${tr(this.service.name)}</span>
       ${open
-        ? html`<span class="figures">${tr({ zh: "等候", en: "Waiting" })} <b data-testid="kiosk-waiting">${this.waiting}</b> ${tr({ zh: "人", en: "" })}${this.etaSec === null ? "" : html` · <span class="eta">${tr({ zh: "预计", en: "wait" })} ${minutes(this.etaSec)}</span>`}</span>`
+        ? html`<span class="figures">${tr({ zh: "等候", en: "Waiting" })} <b data-testid="kiosk-waiting">${this.waiting}</b> ${tr({ zh: "人", en: "" })}${this.etaSec === null ? "" : html` · <span class="eta">${expectedWait(this.etaSec)}</span>`}</span>`
         : html`<span class="reason" data-testid="service-unavailable">${this.reason()}</span>`}
     </button>`;
   }

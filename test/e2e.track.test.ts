@@ -18,7 +18,7 @@ describe("citizen tracker", async () => {
   async function openPhone(query: string): Promise<Page> {
     const context = await browser.newContext(DEVICES.phone);
     await context.addInitScript(() => {
-      navigator.vibrate = (pattern: VibratePattern) => {
+      (navigator as unknown as { vibrate: (p: unknown) => boolean }).vibrate = (pattern) => {
         (window.__vibrations ??= []).push(pattern);
         return true;
       };

@@ -17,6 +17,7 @@ export class TicketStatus extends LitElement {
     .card.called { background: var(--hc-accent); color: #0b1f3a; animation: pulse 1.2s ease-in-out 4; }
     .card.done { background: #14532d; }
     .card.bad { background: #7f1d1d; }
+    .card.hold { background: #713f12; }
     @keyframes pulse { 50% { transform: scale(1.03); } }
     .label { font-size: 18px; opacity: 0.85; }
     .big { font-size: 44px; font-weight: 800; line-height: 1.2; margin: 6px 0; word-break: keep-all; }
@@ -49,7 +50,7 @@ export class TicketStatus extends LitElement {
           ${this.transferredTo ? html`<p data-testid="transferred">${tr({ zh: `已转办到「${tr(this.transferredTo)}」，原排队时间保留。`, en: `Transferred to ${tr(this.transferredTo)}; your original arrival time is kept.` })}</p>` : ""}
           <div class="label">${tr({ zh: "排队中", en: "In line" })}</div>
           <div class="row">
-            <div>${tr({ zh: "前面还有", en: "Ahead of you" })}<b data-testid="ahead">${this.ahead === null ? "…" : this.ahead}</b></div>
+            <div>${tr({ zh: "前面还有", en: "Ahead of you" })}<b><span data-testid="ahead">${this.ahead === null ? "…" : this.ahead}</span> ${this.ahead === null ? "" : tr({ zh: "人", en: this.ahead === 1 ? "person" : "people" })}</b></div>
             <div>${tr({ zh: "预计等待", en: "Expected wait" })}<b data-testid="eta">${this.etaSec === null ? "…" : minutes(this.etaSec)}</b></div>
           </div>
           <p>${this.ahead === 0 ? tr({ zh: "下一位就是您，请回到大厅留意叫号。", en: "You are next. Please be in the hall and watch for your number." }) : tr({ zh: "叫号时本页会提醒您，请在叫号前回到大厅。", en: "This page will alert you when you are called; please be back in the hall in time." })}</p>
@@ -66,7 +67,7 @@ export class TicketStatus extends LitElement {
           <div class="big">${this.windowText()}</div>
         </div>`;
       case "parked":
-        return html`<div part="card" class="card bad" data-testid="status" data-state="parked">
+        return html`<div part="card" class="card hold" data-testid="status" data-state="parked">
           <div class="label">${tr({ zh: "业务暂缓办理（已挂起）", en: "On hold" })}</div>
           <p data-testid="park-reason">${tr({ zh: "原因：", en: "Reason: " })}${t.parkReason ?? ""}</p>
           ${t.missingDocs.length

@@ -16,7 +16,9 @@ export class NowCalling extends LitElement {
     h2 { margin: 0 0 1.5vh; font-size: clamp(18px, 4vh, 110px); color: var(--hc-muted); font-weight: 600; }
     .latest { flex: 1; min-height: 0; display: flex; flex-direction: column; justify-content: center; align-items: center; border-radius: 1.5vh; background: var(--hc-panel); border: 0.5vh solid var(--hc-accent); }
     .latest .number { font-size: clamp(60px, 25vh, 700px); line-height: 1; font-weight: 800; color: var(--hc-accent); font-variant-numeric: tabular-nums; letter-spacing: 0.02em; }
-    .latest .window { margin-top: 2vh; font-size: clamp(28px, 9vh, 260px); font-weight: 700; line-height: 1.05; text-align: center; max-width: 95%; }
+    .latest .window { margin-top: 1.5vh; display: flex; flex-direction: column; align-items: center; text-align: center; max-width: 95%; }
+    .latest .go { font-size: clamp(18px, 4.5vh, 130px); color: var(--hc-muted); font-weight: 600; }
+    .latest .label { font-size: clamp(28px, min(10vh, 5vw), 290px); font-weight: 800; line-height: 1.1; }
     .others { display: grid; grid-template-columns: repeat(3, 1fr); gap: 1.2vw; margin-top: 1.6vh; }
     .other { border-radius: 1.2vh; background: var(--hc-panel); padding: 1vh 1vw; display: flex; flex-direction: column; align-items: center; }
     .other .number { font-size: clamp(40px, 10vh, 300px); line-height: 1; font-weight: 800; color: var(--hc-accent); }
@@ -24,7 +26,7 @@ export class NowCalling extends LitElement {
     .idle { flex: 1; display: flex; align-items: center; justify-content: center; font-size: clamp(24px, 7vh, 200px); color: var(--hc-muted); border-radius: 1.5vh; background: var(--hc-panel); }
     .flash { animation: flash 0.8s steps(1, end) 6; }
     @keyframes flash { 50% { background: var(--hc-accent); } }
-    .flash .number, .flash .window { animation: flash-text 0.8s steps(1, end) 6; }
+    .flash .number, .flash .label, .flash .go { animation: flash-text 0.8s steps(1, end) 6; }
     @keyframes flash-text { 50% { color: #0b1f3a; } }
   `;
   /** Calls still waiting for their citizen, newest first. */
@@ -42,7 +44,7 @@ export class NowCalling extends LitElement {
             latest.key,
             html`<div part="latest" class="latest ${latest.key === this.flashKey ? "flash" : ""}" data-testid="latest-call">
               <div class="number" data-testid="latest-number">${latest.number}</div>
-              <div class="window" data-testid="latest-window">${tr({ zh: `请到 ${latest.windowLabel}`, en: `please go to ${latest.windowLabel}` })}</div>
+              <div class="window" data-testid="latest-window"><span class="go">${tr({ zh: "请到", en: "please go to" })}</span><span class="label">${latest.windowLabel}</span></div>
             </div>`,
           )
         : html`<div class="idle">${tr({ zh: "请留意叫号", en: "Please watch for your number" })}</div>`}

@@ -1,6 +1,7 @@
 import { LitElement, css, html } from "lit";
 import { customElement, property } from "lit/decorators.js";
-import { LangController, minutes, tr } from "../../web/shared/i18n.js";
+import { LangController, tr } from "../../web/shared/i18n.js";
+import { expectedWait } from "../../web/shared/hall-figures.js";
 import type { Bilingual } from "../../protocol/index.js";
 
 export interface ServiceQueueView {
@@ -29,7 +30,7 @@ export class ServiceQueues extends LitElement {
   private eta(s: ServiceQueueView): string {
     if (s.windows === 0) return tr({ zh: "暂无窗口办理", en: "No window open" });
     if (s.etaSec === null) return "\u00a0";
-    return `${tr({ zh: "预计等待", en: "Wait" })} ${minutes(s.etaSec)}`;
+    return expectedWait(s.etaSec);
   }
 
   render() {

@@ -3,6 +3,7 @@
  * sent: the snapshot and the latest QueueSummary. Nothing here is invented on the client — a
  * waiting count is counted from the snapshot only while the summary is behind it.
  */
+import { minutes, tr } from "./i18n.js";
 import type { HallSnapshot, QueueSummary, ServiceInfo, Ticket, Window } from "../../protocol/index.js";
 
 /** Hall-local "HH:MM" of an instant (same rule as the server's opening-hours check). */
@@ -48,4 +49,9 @@ export function aheadOf(s: Pick<HallSnapshot, "tickets" | "priorityClasses">, t:
   const rank = (id: string) => s.priorityClasses.find((p) => p.id === id)?.rank ?? 0;
   const mine = rank(t.priority);
   return s.tickets.filter((x) => x.id !== t.id && x.state === "waiting" && x.serviceId === t.serviceId && (rank(x.priority) > mine || (rank(x.priority) === mine && x.arrivedAt <= t.arrivedAt))).length;
+}
+
+/** "预计等待 约 12 分钟" / "Wait about 12 min"; "基本无需等待" / "Almost no wait" under a minute. */
+export function expectedWait(sec: number): string {
+  return Math.round(sec / 60) < 1 ? tr({ zh: "基本无需等待", en: "Almost no wait" }) : `${tr({ zh: "预计等待", en: "Wait" })} ${minutes(sec)}`;
 }
