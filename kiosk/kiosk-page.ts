@@ -31,7 +31,7 @@ export class KioskPage extends LitElement {
     header time { font-size: 40px; font-weight: 700; color: var(--hc-accent); font-variant-numeric: tabular-nums; }
     hc-lang-switch { --hc-lang-size: 28px; }
     h2 { margin: 0; font-size: 52px; }
-    .services { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); grid-auto-rows: minmax(180px, auto); gap: 22px; }
+    .services { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); grid-auto-rows: minmax(200px, auto); gap: 22px; }
     .error { position: fixed; left: 36px; right: 36px; bottom: 40px; padding: 28px 32px; border-radius: 18px; background: var(--hc-bad); color: #fff; font-size: 34px; line-height: 1.4; box-shadow: 0 10px 40px #000a; }
     .busy { position: fixed; inset: 0; background: #000a; display: flex; align-items: center; justify-content: center; font-size: 56px; font-weight: 700; }
     .ticket { display: flex; flex-direction: column; align-items: center; gap: 30px; }

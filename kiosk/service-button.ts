@@ -18,7 +18,7 @@ export class ServiceButton extends LitElement {
     button:active:not(:disabled) { transform: translateY(4px); box-shadow: 0 2px 0 #061428; border-color: var(--hc-accent); }
     .prefix { grid-row: span 2; width: 84px; height: 84px; border-radius: 14px; background: var(--hc-accent); color: #0b1f3a; font-size: 52px; font-weight: 800; display: flex; align-items: center; justify-content: center; }
     .name { font-size: 40px; font-weight: 700; line-height: 1.2; }
-    .figures { font-size: 26px; color: var(--hc-muted); margin-top: 6px; }
+    .figures { font-size: 26px; color: var(--hc-muted); margin-top: 6px; line-height: 1.45; }
     .figures b { color: var(--hc-fg); font-size: 30px; }
     .eta { color: var(--hc-accent); }
     button:disabled { background: #1a2433; border-color: #33404f; color: #8695a8; box-shadow: none; cursor: not-allowed; }
@@ -43,7 +43,7 @@ export class ServiceButton extends LitElement {
       <span class="prefix">${this.service.prefix}</span>
       <span class="name">${tr(this.service.name)}</span>
       ${open
-        ? html`<span class="figures">${tr({ zh: "等候", en: "Waiting" })} <b data-testid="kiosk-waiting">${this.waiting}</b> ${tr({ zh: "人", en: "" })}${this.etaSec === null ? "" : html` · <span class="eta">${expectedWait(this.etaSec)}</span>`}</span>`
+        ? html`<span class="figures">${tr({ zh: "等候", en: "Waiting" })} <b data-testid="kiosk-waiting">${this.waiting}</b> ${tr({ zh: "人", en: "" })}${this.etaSec === null ? "" : html`<br /><span class="eta">${expectedWait(this.etaSec)}</span>`}</span>`
         : html`<span class="reason" data-testid="service-unavailable">${this.reason()}</span>`}
     </button>`;
   }

@@ -14,11 +14,13 @@ export class NowCalling extends LitElement {
   static styles = css`
     :host { display: flex; flex-direction: column; height: 100%; min-height: 0; }
     h2 { margin: 0 0 1.5vh; font-size: clamp(18px, 4vh, 110px); color: var(--hc-muted); font-weight: 600; }
-    .latest { flex: 1; min-height: 0; display: flex; flex-direction: column; justify-content: center; align-items: center; border-radius: 1.5vh; background: var(--hc-panel); border: 0.5vh solid var(--hc-accent); }
-    .latest .number { font-size: clamp(60px, 25vh, 700px); line-height: 1; font-weight: 800; color: var(--hc-accent); font-variant-numeric: tabular-nums; letter-spacing: 0.02em; }
+    /* Sized by the card itself (container units): a long window label or a second row of calls never overflows it. */
+    .latest { container-type: size; overflow: hidden; flex: 1; min-height: 0; display: flex; flex-direction: column; justify-content: center; align-items: center; border-radius: 1.5vh; background: var(--hc-panel); border: 0.5vh solid var(--hc-accent); }
+    .latest .number { font-size: min(46cqh, 24cqw); line-height: 1; font-weight: 800; color: var(--hc-accent); font-variant-numeric: tabular-nums; letter-spacing: 0.02em; }
     .latest .window { margin-top: 1.5vh; display: flex; flex-direction: column; align-items: center; text-align: center; max-width: 95%; }
-    .latest .go { font-size: clamp(18px, 4.5vh, 130px); color: var(--hc-muted); font-weight: 600; }
-    .latest .label { font-size: clamp(28px, min(10vh, 5vw), 290px); font-weight: 800; line-height: 1.1; }
+    .latest .go { font-size: min(8cqh, 5cqw); color: var(--hc-muted); font-weight: 600; }
+    .latest .label { font-size: min(16cqh, 8.5cqw); font-weight: 800; line-height: 1.15; padding-bottom: 0.08em; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
+    .latest .label.long { font-size: min(12cqh, 6.5cqw); }
     .others { display: grid; grid-template-columns: repeat(3, 1fr); gap: 1.2vw; margin-top: 1.6vh; }
     .other { border-radius: 1.2vh; background: var(--hc-panel); padding: 1vh 1vw; display: flex; flex-direction: column; align-items: center; }
     .other .number { font-size: clamp(40px, 10vh, 300px); line-height: 1; font-weight: 800; color: var(--hc-accent); }
@@ -44,7 +46,7 @@ export class NowCalling extends LitElement {
             latest.key,
             html`<div part="latest" class="latest ${latest.key === this.flashKey ? "flash" : ""}" data-testid="latest-call">
               <div class="number" data-testid="latest-number">${latest.number}</div>
-              <div class="window" data-testid="latest-window"><span class="go">${tr({ zh: "请到", en: "please go to" })}</span><span class="label">${latest.windowLabel}</span></div>
+              <div class="window" data-testid="latest-window"><span class="go">${tr({ zh: "请到", en: "please go to" })}</span><span class="label ${latest.windowLabel.length > 12 ? "long" : ""}">${latest.windowLabel}</span></div>
             </div>`,
           )
         : html`<div class="idle">${tr({ zh: "请留意叫号", en: "Please watch for your number" })}</div>`}

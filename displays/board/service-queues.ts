@@ -1,7 +1,6 @@
 import { LitElement, css, html } from "lit";
 import { customElement, property } from "lit/decorators.js";
-import { LangController, tr } from "../../web/shared/i18n.js";
-import { expectedWait } from "../../web/shared/hall-figures.js";
+import { LangController, minutes, tr } from "../../web/shared/i18n.js";
 import type { Bilingual } from "../../protocol/index.js";
 
 export interface ServiceQueueView {
@@ -19,7 +18,7 @@ export class ServiceQueues extends LitElement {
   static styles = css`
     :host { display: grid; grid-template-columns: repeat(auto-fit, minmax(11vw, 1fr)); gap: 0.8vw; height: 100%; }
     .svc { border-radius: 1.2vh; background: var(--hc-panel); padding: 1vh 0.8vw; display: flex; flex-direction: column; justify-content: space-between; min-width: 0; }
-    .name { font-size: clamp(14px, 3vh, 90px); font-weight: 700; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+    .name { font-size: clamp(14px, 2.7vh, 80px); font-weight: 700; line-height: 1.15; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; overflow-wrap: anywhere; }
     .waiting { font-size: clamp(16px, 3vh, 90px); color: var(--hc-muted); }
     .waiting b { font-size: clamp(28px, 6.5vh, 190px); color: var(--hc-fg); font-variant-numeric: tabular-nums; margin: 0 0.2em; }
     .eta { font-size: clamp(14px, 2.7vh, 80px); color: var(--hc-accent); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
@@ -28,9 +27,10 @@ export class ServiceQueues extends LitElement {
   private i18n = new LangController(this);
 
   private eta(s: ServiceQueueView): string {
-    if (s.windows === 0) return tr({ zh: "暂无窗口办理", en: "No window open" });
+    // Tiles are narrow when a hall has many services: short words only.
+    if (s.windows === 0) return tr({ zh: "暂无窗口", en: "No window" });
     if (s.etaSec === null) return "\u00a0";
-    return expectedWait(s.etaSec);
+    return Math.round(s.etaSec / 60) < 1 ? tr({ zh: "无需等待", en: "No wait" }) : minutes(s.etaSec);
   }
 
   render() {

@@ -17,6 +17,7 @@ export class StripDisplay extends LitElement {
     .body { flex: 1; min-width: 0; display: flex; flex-direction: column; justify-content: center; align-items: center; text-align: center; }
     .message { font-size: min(56vh, 11vw); line-height: 1.05; white-space: nowrap; text-shadow: 0 0 1.5vh #ff3b1f88; }
     .sub { margin-top: 2vh; font-size: min(18vh, 3.6vw); color: #ffb000; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 100%; }
+    .label.long { font-size: min(15vh, 3.4vw); line-height: 1.2; padding-bottom: 0.1em; display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; }
     :host([mode="idle"]) .message { color: #22e36b; text-shadow: 0 0 1.5vh #22e36b88; }
     :host([mode="paused"]) .message, :host([mode="closed"]) .message, :host([mode="offline"]) .message { color: #ff8a00; text-shadow: none; }
     :host([mode="calling"]) .message { animation: blink 1s steps(1, end) 5; }
@@ -32,7 +33,7 @@ export class StripDisplay extends LitElement {
 
   render() {
     return html`
-      <div class="label" data-testid="strip-label">${this.label}</div>
+      <div class="label ${this.label.length > 8 ? "long" : ""}" data-testid="strip-label">${this.label}</div>
       <div class="body">
         <div part="message" class="message" data-testid="strip-message">${this.message}</div>
         ${this.sub ? html`<div class="sub" data-testid="strip-sub">${this.sub}</div>` : ""}
