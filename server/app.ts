@@ -16,7 +16,9 @@ import type { HallStore } from "./store/types.js";
 import { SessionSigner } from "./transport/auth.js";
 import { HallContext } from "./transport/context.js";
 import { HallMetrics } from "./transport/metrics.js";
-import { QueuePublisher, type Summarize } from "./transport/queue-publisher.js";
+import { BalancerRunner } from "./balancer/runner.js";
+import { LocalHallLock, type HallLock } from "./balancer/lock.js";
+import { QueuePublisher } from "./transport/queue-publisher.js";
 import { restRouter } from "./transport/rest.js";
 import { attachSocketTransport, rooms, type HallServer } from "./transport/socket.js";
 
@@ -36,16 +38,23 @@ export interface HallCallOptions {
   collectDefaultMetrics?: boolean;
   /** Public base URL for QR codes on printed tickets. */
   publicUrl?: string;
-  /** Builds a hall's expected-wait summary; without it no `hall:queue` messages are sent. */
-  summarize?: Summarize;
-  /** Least time between two summaries of one hall, ms. */
+  /** Least time between two expected-wait summaries of one hall, ms. */
   queueSummaryMs?: number;
+  /**
+   * Grants each hall's balancer to one node at a time. Several nodes must share one (Redis);
+   * a single process uses its own LocalHallLock (the default).
+   */
+  lock?: HallLock;
+  /** Regular balancer rounds, ms (it also runs soon after queue changes). */
+  balancerIntervalMs?: number;
 }
 
 export interface HallCallServer {
   http: HttpServer;
   io: HallServer;
   ctx: HallContext;
+  /** Each hall's balancer (rates, expected waits, staffing advice). */
+  runners: Map<string, BalancerRunner>;
   /** Resolves with the port actually bound (pass 0 for a free one). */
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
@@ -60,7 +69,17 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
   const ctx = new HallContext(opts.store, halls, clock, new SessionSigner(opts.sessionSecret), new HallMetrics(opts.collectDefaultMetrics ?? true), log);
   const app = express();
   app.disable("x-powered-by");
-  app.use(restRouter(ctx, { sessionHours: opts.sessionHours ?? 12, ready: opts.ready ?? (async () => {}), publicUrl: opts.publicUrl }));
+  // One balancer per hall on every node: all measure rates (for expected waits), the lock holder acts.
+  const lock = opts.lock ?? new LocalHallLock(() => clock.now());
+  const runners = new Map(
+    opts.halls.map((h) => [h.id, new BalancerRunner({ store: opts.store, config: h, lock, clock, intervalMs: opts.balancerIntervalMs, onError: (err) => log.warn(`balancer round for ${h.id} failed`, err) })]),
+  );
+  const runnerOf = (hallId: string) => runners.get(hallId)!;
+  const staffing = async (hallId: string) => {
+    const now = clock.now();
+    return runnerOf(hallId).staffing(await opts.store.snapshot(hallId, now), now);
+  };
+  app.use(restRouter(ctx, { sessionHours: opts.sessionHours ?? 12, ready: opts.ready ?? (async () => {}), publicUrl: opts.publicUrl, staffing }));
   if (opts.webRoot && existsSync(opts.webRoot)) {
     app.use(express.static(opts.webRoot, { extensions: ["html"] }));
   } else if (opts.webRoot) {
@@ -83,20 +102,28 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
     if ("ticket" in event) target = target.to(rooms.ticket(event.hallId, event.ticket.id));
     target.emit("hall:event", event);
   });
-  const publisher = opts.summarize ? new QueuePublisher(io, ctx, opts.summarize, opts.queueSummaryMs ?? 1_000) : null;
-  if (publisher) ctx.onEvent(publisher.onEvent);
+  const publisher = new QueuePublisher(io, ctx, (snapshot, now) => runnerOf(snapshot.hallId).summarize(snapshot, now), opts.queueSummaryMs ?? 1_000);
+  ctx.onEvent(publisher.onEvent);
+  ctx.issueEta = (hallId, serviceId) => publisher.current(hallId)?.services[serviceId]?.newTicketEtaSec ?? null;
+  io.on("connection", (socket) => void publisher.greet(socket.data.hallId, (summary) => socket.emit("hall:queue", summary)));
+  for (const runner of runners.values()) {
+    ctx.onEvent(runner.notify);
+    runner.start();
+  }
 
   return {
     http,
     io,
     ctx,
+    runners,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.once("error", reject);
         http.listen(port, host, () => resolve((http.address() as AddressInfo).port));
       }),
     close: async () => {
-      publisher?.stop();
+      publisher.stop();
+      await Promise.all([...runners.values()].map((r) => r.stop()));
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
     },

@@ -35,8 +35,12 @@ export class HallContext {
     };
   }
 
+  /** Expected wait to print on a new ticket of a service (the hall's latest forecast), if known. */
+  issueEta: (hallId: string, serviceId: string) => number | null = () => null;
+
   async run(hallId: string, cmd: StoreCommand, by: Actor, staffId: string | null): Promise<HallEvent> {
-    const event = await this.store.execute(hallId, cmd, { now: this.clock.now(), by, staffId });
+    const issueEtaSec = cmd.name === "ticket:issue" ? this.issueEta(hallId, cmd.payload.serviceId) : null;
+    const event = await this.store.execute(hallId, cmd, { now: this.clock.now(), by, staffId, issueEtaSec });
     if (event.seq <= (this.produced.get(hallId) ?? 0)) return event;
     this.produced.set(hallId, event.seq);
     this.metrics.observeEvent(event);

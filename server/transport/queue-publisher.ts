@@ -12,6 +12,8 @@ export type Summarize = (snapshot: HallSnapshot, now: number) => QueueSummary;
 export class QueuePublisher {
   private pending = new Map<string, NodeJS.Timeout>();
   private last = new Map<string, number>();
+  /** The last summary of each hall, for sockets that connect between changes. */
+  private latest = new Map<string, QueueSummary>();
   private stopped = false;
 
   constructor(
@@ -34,10 +36,23 @@ export class QueuePublisher {
     try {
       const now = this.ctx.clock.now();
       const summary = this.summarize(await this.ctx.store.snapshot(hallId, now), now);
+      this.latest.set(hallId, summary);
       this.io.to(rooms.queue(hallId)).emit("hall:queue", summary);
     } catch (err) {
       this.ctx.log.warn(`queue summary for ${hallId} failed`, err);
     }
+  }
+
+  /** The hall's latest summary, if one was made. */
+  current(hallId: string): QueueSummary | undefined {
+    return this.latest.get(hallId);
+  }
+
+  /** A socket just connected: give it the current expected waits without waiting for a change. */
+  async greet(hallId: string, send: (summary: QueueSummary) => void): Promise<void> {
+    const known = this.latest.get(hallId);
+    if (known) return send(known);
+    await this.publish(hallId);
   }
 
   stop(): void {

@@ -5,6 +5,7 @@
 import express, { type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
 import { CommandId, CommandSchemas, HallCallError, Id, type ErrorCode } from "../../protocol/index.js";
+import type { StaffingAdvice } from "../domain/staffing.js";
 import { authenticateStaff } from "./auth.js";
 import type { HallContext } from "./context.js";
 import { toHallError } from "./errors.js";
@@ -32,7 +33,15 @@ const MobileIssue = z.object({
   channel: z.enum(["mobile", "appointment"]).default("mobile"),
 });
 
-export function restRouter(ctx: HallContext, opts: { sessionHours: number; ready: () => Promise<void>; publicUrl?: string }): express.Router {
+export interface RestOptions {
+  sessionHours: number;
+  ready: () => Promise<void>;
+  publicUrl?: string;
+  /** Staffing advice of a hall for the next hour. */
+  staffing: (hallId: string) => Promise<StaffingAdvice[]>;
+}
+
+export function restRouter(ctx: HallContext, opts: RestOptions): express.Router {
   const r = express.Router();
   r.use(express.json({ limit: "16kb" }));
 
@@ -91,6 +100,19 @@ export function restRouter(ctx: HallContext, opts: { sessionHours: number; ready
     const ticket = await ctx.store.ticket(hall.id, String(req.params.ticketId).slice(0, 64));
     if (!ticket) throw new HallCallError("UNKNOWN_TICKET", "No such ticket today.");
     res.json({ ticket });
+  });
+
+  r.get("/api/halls/:hallId/staffing", async (req, res) => {
+    const hall = hallOf(req);
+    const token = /^Bearer (.+)$/.exec(req.get("authorization") ?? "")?.[1];
+    const session = ctx.signer.verify(token, ctx.clock.now());
+    if (!session || session.hallId !== hall.id) throw new HallCallError("UNAUTHORIZED", "Sign in as a manager first.");
+    if (!session.roles.includes("manager")) throw new HallCallError("FORBIDDEN", "Staffing advice is for hall managers.");
+    const advice = await opts.staffing(hall.id);
+    res.json({
+      at: ctx.clock.now(),
+      services: advice.map((a) => ({ ...a, meanServiceMin: a.serviceMin, windowsNeeded: a.needed, windowsServing: a.servingNow })),
+    });
   });
 
   r.get("/api/halls/:hallId/snapshot", async (req, res) => {

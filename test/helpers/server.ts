@@ -18,7 +18,8 @@ export interface TestServer {
   url: string;
   hall: HallConfig;
   login(staffId: string, password?: string): Promise<string>;
-  client(auth: Record<string, unknown>): Promise<Client>;
+  /** Connects with this auth; `setup` runs before connecting (to listen for what arrives at once). */
+  client(auth: Record<string, unknown>, setup?: (socket: Client) => void): Promise<Client>;
   counter(staffId: string, windowId: string): Promise<Client>;
   manager(): Promise<Client>;
 }
@@ -39,10 +40,12 @@ export async function startTestServer(opts: Partial<HallCallOptions> = {}): Prom
     if (!res.ok) throw new Error(`login failed: ${res.status}`);
     return ((await res.json()) as { token: string }).token;
   };
-  const client = (auth: Record<string, unknown>) =>
+  const client = (auth: Record<string, unknown>, setup?: (socket: Client) => void) =>
     new Promise<Client>((resolve, reject) => {
-      const s: Client = connect(url, { auth: { hallId: hall.id, ...auth }, transports: ["websocket"], reconnection: false, forceNew: true });
+      const s: Client = connect(url, { auth: { hallId: hall.id, ...auth }, transports: ["websocket"], reconnection: false, forceNew: true, autoConnect: false });
       sockets.push(s);
+      setup?.(s);
+      s.connect();
       s.once("connect", () => resolve(s));
       s.once("connect_error", (err) => reject(err));
     });

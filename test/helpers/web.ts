@@ -5,14 +5,12 @@
 import { inject } from "vitest";
 import type { Page } from "playwright-core";
 import type { HallCallOptions } from "../../server/app.js";
-import { queueSummary } from "../../server/domain/eta.js";
-import { staticRates } from "../../server/domain/rates.js";
 import type { HallEvent, Ticket } from "../../protocol/index.js";
 import { call, cid, startTestServer, type Client, type TestServer } from "./server.js";
 import { TOKENS } from "./hall.js";
 
 export async function startWebServer(opts: Partial<HallCallOptions> = {}): Promise<TestServer> {
-  return startTestServer({ webRoot: inject("webRoot"), summarize: (s, now) => queueSummary(s, staticRates({}), now), queueSummaryMs: 100, ...opts });
+  return startTestServer({ webRoot: inject("webRoot"), queueSummaryMs: 100, ...opts });
 }
 
 /** Sends a command and fails the test with the server's error when it is refused. */
