@@ -8,6 +8,7 @@ import { loadServerConfig } from "./config.js";
 import { parseHalls } from "./domain/config.js";
 import { createLogger } from "./log.js";
 import { MemoryStore } from "./store/memory/memory-store.js";
+import type { HallLock } from "./balancer/lock.js";
 import type { HallStore } from "./store/types.js";
 import type { HallServer } from "./transport/socket.js";
 
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   let store: HallStore;
   let configureIo: ((io: HallServer) => Promise<void>) | undefined;
   let ready: (() => Promise<void>) | undefined;
+  let lock: HallLock | undefined;
   const clusterNodes = config.REDIS_CLUSTER_NODES?.split(",").map((s) => s.trim()).filter(Boolean);
   if (config.REDIS_URL || clusterNodes?.length) {
     const redis = await import("./store/redis/wiring.js");
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
     store = wired.store;
     configureIo = wired.configureIo;
     ready = wired.ready;
+    lock = wired.lock;
     log.info(`store: Redis ${clusterNodes?.length ? `cluster (${clusterNodes.join(", ")})` : config.REDIS_URL}`);
   } else {
     store = new MemoryStore();
@@ -33,7 +36,7 @@ async function main(): Promise<void> {
   }
   if (config.sessionSecretGenerated) log.warn("SESSION_SECRET not set: staff sign-ins last until this process restarts and work on this node only");
 
-  const server = await createHallCallServer({ store, halls, sessionSecret: config.SESSION_SECRET, sessionHours: config.SESSION_HOURS, log, webRoot: defaultWebRoot, configureIo, ready, queueSummaryMs: config.QUEUE_SUMMARY_MS, publicUrl: config.PUBLIC_URL });
+  const server = await createHallCallServer({ store, halls, sessionSecret: config.SESSION_SECRET, sessionHours: config.SESSION_HOURS, log, webRoot: defaultWebRoot, configureIo, ready, lock, queueSummaryMs: config.QUEUE_SUMMARY_MS, publicUrl: config.PUBLIC_URL });
   const port = await server.listen(config.PORT, config.HOST);
   log.info(`HallCall listening on http://localhost:${port} (${halls.length} hall${halls.length > 1 ? "s" : ""}: ${halls.map((h) => h.id).join(", ")})`);
 
