@@ -24,7 +24,7 @@ export class QueueTable extends LitElement {
             <td>${r.service.prefix} ${tr(r.service.name)}</td>
             <td class="n" data-testid="queue-waiting-${r.service.id}">${r.waiting}</td>
             <td class="n ${r.waiting ? light(r.oldestSec, r.service.targetWaitMin) : "muted"}">${r.waiting ? mins(r.oldestSec) : "—"}</td>
-            <td class="n ${r.etaSec === null ? "muted" : light(r.etaSec, r.service.targetWaitMin)}">${r.etaSec === null ? "—" : mins(r.etaSec)}</td>
+            <td class="n ${r.etaSec === null ? "muted" : light(r.etaSec, r.service.targetWaitMin)}">${r.windows === 0 ? tr({ zh: "无窗口", en: "no window" }) : r.etaSec === null ? "—" : mins(r.etaSec)}</td>
             <td class="n muted">${r.service.targetWaitMin}′</td>
             <td class="n">${r.windows}</td>
           </tr>`,

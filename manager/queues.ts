@@ -6,7 +6,7 @@ export interface QueueRow {
   waiting: number;
   /** Seconds the oldest waiting ticket has waited (0 when none). */
   oldestSec: number;
-  /** Expected wait of a ticket issued now, seconds; null before the first summary. */
+  /** Expected wait of a ticket issued now, seconds; null before the first summary or with no window serving it. */
   etaSec: number | null;
   windows: number;
   /** Oldest wait or expected wait passes the service's target. */
@@ -18,9 +18,10 @@ export function queueRows(s: HallSnapshot, q: QueueSummary | null, now: number):
     const waiting = s.tickets.filter((t) => t.state === "waiting" && t.serviceId === service.id);
     const oldestSec = waiting.length ? Math.max(0, (now - Math.min(...waiting.map((t) => t.queuedAt))) / 1000) : 0;
     const sum = q?.services[service.id];
-    const etaSec = sum ? sum.newTicketEtaSec : null;
     const windows = sum?.windows ?? s.windows.filter((w) => w.state === "open" && w.serving.includes(service.id)).length;
+    // With no window serving it there is no honest expected wait, only "no window".
+    const etaSec = sum && windows > 0 ? sum.newTicketEtaSec : null;
     const target = service.targetWaitMin * 60;
-    return { service, waiting: waiting.length, oldestSec, etaSec, windows, overTarget: oldestSec > target || (etaSec !== null && waiting.length > 0 && etaSec > target) };
+    return { service, waiting: waiting.length, oldestSec, etaSec, windows, overTarget: oldestSec > target || (waiting.length > 0 && (windows === 0 || (etaSec !== null && etaSec > target))) };
   });
 }
