@@ -24,7 +24,7 @@ export class TicketStatus extends LitElement {
     .called .big { font-size: 52px; }
     .row { display: flex; gap: 12px; margin-top: 8px; }
     .row > div { flex: 1; border-radius: 14px; background: #0b1f3a55; padding: 14px; }
-    .row b { display: block; font-size: 34px; margin-top: 4px; }
+    .row b { display: block; font-size: clamp(24px, 8vw, 34px); margin-top: 4px; white-space: nowrap; }
     p { font-size: 18px; line-height: 1.6; margin: 10px 0 0; }
     ul { margin: 10px 0 0; padding-left: 1.3em; font-size: 20px; line-height: 1.6; }
   `;
