@@ -261,8 +261,13 @@ export class RedisStore implements HallStore {
     return entries.map(([, fields]) => parseEvent(fields[fields.indexOf("e") + 1]!));
   }
 
+  private closed = false;
+
+  /** Quits the connections this store opened; closing twice is harmless. */
   async close(): Promise<void> {
     this.halls.clear();
+    if (this.closed) return;
+    this.closed = true;
     if (this.closeOwned) await this.closeOwned();
   }
 
