@@ -72,7 +72,7 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
   // One balancer per hall on every node: all measure rates (for expected waits), the lock holder acts.
   const lock = opts.lock ?? new LocalHallLock(() => clock.now());
   const runners = new Map(
-    opts.halls.map((h) => [h.id, new BalancerRunner({ store: opts.store, config: h, lock, clock, intervalMs: opts.balancerIntervalMs, onError: (err) => log.warn(`balancer round for ${h.id} failed`, err) })]),
+    opts.halls.map((h) => [h.id, new BalancerRunner({ store: opts.store, config: h, lock, clock, intervalMs: opts.balancerIntervalMs, execute: (hallId, cmd) => ctx.run(hallId, cmd, "balancer", null), onError: (err) => log.warn(`balancer round for ${h.id} failed`, err) })]),
   );
   const runnerOf = (hallId: string) => runners.get(hallId)!;
   const staffing = async (hallId: string) => {

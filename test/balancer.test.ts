@@ -59,6 +59,16 @@ describe("balancer", () => {
     expect(plan.pressure.A!.pressure).toBeGreaterThan(1);
   });
 
+  it("a service nobody waits for and no window serves does not pull a window from citizens who wait", () => {
+    const h = hall();
+    for (let i = 0; i < 12; i++) h.issue("A", T0 + i * 1000);
+    // Window 3 (B's only window) closes: B has no window but nobody waits for it.
+    h.run({ name: "window:close", payload: { windowId: "3" } } as never, T0 + 15_000);
+    const plan = proposeChanges({ snapshot: h.snap(T0 + 20_000), rates: RATES, now: T0 + 20_000 });
+    expect(plan.pressure.B!.pressure).toBe(0);
+    expect(plan.changes.map((c) => c.serviceId)).not.toContain("B");
+  });
+
   it("does nothing while every queue is within reach of its target", () => {
     const h = hall();
     h.issue("A", T0);

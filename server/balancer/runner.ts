@@ -13,6 +13,7 @@
 import type { HallEvent, HallSnapshot, QueueSummary } from "../../protocol/index.js";
 import type { BalancerOptions, BalancerPlan } from "../domain/balancer.js";
 import { systemClock, type Clock } from "../domain/clock.js";
+import type { StoreCommand } from "../domain/commands.js";
 import type { HallConfig } from "../domain/config.js";
 import { queueSummary } from "../domain/eta.js";
 import type { RateOptions } from "../domain/rates.js";
@@ -35,6 +36,11 @@ export interface BalancerRunnerOptions {
   lockTtlMs?: number;
   balancer?: Partial<BalancerOptions>;
   rates?: Partial<RateOptions>;
+  /**
+   * Runs one of the balancer's commands. The server passes its own command path so that the
+   * resulting events are published like any other; by default the store runs it directly.
+   */
+  execute?: (hallId: string, cmd: StoreCommand, now: number) => Promise<HallEvent>;
   /** Told about failures of a round (the runner itself keeps going). */
   onError?: (err: unknown) => void;
   /** Told about every round this node ran while holding the lock (for logs and metrics). */
@@ -132,7 +138,7 @@ export class BalancerRunner {
     const events: HallEvent[] = [];
     for (const cmd of round.commands) {
       try {
-        const e = await this.store.execute(this.hallId, cmd, { now, by: "balancer", staffId: null });
+        const e = this.opts.execute ? await this.opts.execute(this.hallId, cmd, now) : await this.store.execute(this.hallId, cmd, { now, by: "balancer", staffId: null });
         this.brain.observe(e);
         events.push(e);
       } catch (err) {

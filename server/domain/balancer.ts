@@ -94,7 +94,12 @@ export function pressures(snapshot: HallSnapshot, f: Forecast, now: number): Rec
     if (total > p.predictedWaitSec) p.predictedWaitSec = total;
   }
   for (const w of snapshot.windows) if (w.state === "open") for (const s of w.serving) if (out[s]) out[s].windows++;
-  for (const p of Object.values(out)) p.pressure = p.predictedWaitSec / p.targetSec;
+  for (const p of Object.values(out)) {
+    // Nobody waits and no window serves it (its windows are closed): nothing to predict yet, and
+    // pulling a window away from citizens who do wait would only make them wait longer.
+    if (p.waiting === 0 && p.windows === 0) p.predictedWaitSec = 0;
+    p.pressure = p.predictedWaitSec / p.targetSec;
+  }
   return out;
 }
 
