@@ -2,35 +2,22 @@
  * The balancer live in the manager console, on the embedded store and on Redis: in suggest mode a
  * change waits for the manager's approval, in auto mode it happens by itself with its reason.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { HallEvent, HallSnapshot } from "../protocol/index.js";
-import { MemoryStore } from "../server/store/memory/memory-store.js";
-import { createRedisStore } from "../server/store/redis/redis-store.js";
-import type { HallStore } from "../server/store/types.js";
 import { openPage, screenshot as save, startBrowser } from "./helpers/browser.js";
 import { PASSWORD, TOKENS, testHall } from "./helpers/hall.js";
-import { startRedisServer, uniquePrefix, type RedisServerHandle } from "./helpers/redis.js";
+import { bothStores } from "./helpers/stores.js";
 import { call, cid, nextEvent, startTestServer, type TestServer } from "./helpers/server.js";
 
 const WAIT = { timeout: 10_000 };
 let browser: Browser;
-let redis: RedisServerHandle;
-const stores: HallStore[] = [];
 
 beforeAll(async () => {
   browser = await startBrowser();
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await Promise.all(stores.map((s) => s.close()));
-  await redis?.stop();
 });
 
-const STORES: [string, () => Promise<HallStore>][] = [
-  ["the embedded store", async () => new MemoryStore()],
-  ["Redis", () => createRedisStore({ url: redis.url, prefix: uniquePrefix("bal") })],
-];
+const STORES = bothStores("bal");
 
 describe.each(STORES)("the balancer in the manager console on %s", (storeName, makeStore) => {
   let srv: TestServer;
@@ -43,7 +30,6 @@ describe.each(STORES)("the balancer in the manager console on %s", (storeName, m
 
   beforeAll(async () => {
     const store = await makeStore();
-    stores.push(store);
     // Window 4 starts on medical only, so the balancer has a second window to move in auto mode.
     const base = testHall();
     const hall = testHall({ windows: base.windows.map((w) => (w.id === "4" ? { ...w, serving: ["medical"] } : w)) });

@@ -3,43 +3,28 @@
  * shows the place, the counter calls, the board and the window strip show and announce it, the
  * counter finishes, the rating pad takes the rating, and the manager console counts it.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { createRedisStore } from "../server/store/redis/redis-store.js";
-import { MemoryStore } from "../server/store/memory/memory-store.js";
-import type { HallStore } from "../server/store/types.js";
 import { nextEvent, startTestServer, type TestServer } from "./helpers/server.js";
 import { PASSWORD, TOKENS } from "./helpers/hall.js";
 import { openPage, screenshot as save, startBrowser } from "./helpers/browser.js";
-import { startRedisServer, uniquePrefix, type RedisServerHandle } from "./helpers/redis.js";
+import { bothStores } from "./helpers/stores.js";
 
 /** Pages update over sockets: give them a few seconds on a busy machine. */
 const WAIT = { timeout: 5_000 };
 
 let browser: Browser;
-let redis: RedisServerHandle;
-const stores: HallStore[] = [];
 
 beforeAll(async () => {
   browser = await startBrowser();
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  // Close the stores before their Redis goes away (each server's own teardown closes them again).
-  await Promise.all(stores.map((s) => s.close()));
-  await redis?.stop();
 });
 
-const STORES: [string, () => Promise<HallStore>][] = [
-  ["the embedded store", async () => new MemoryStore()],
-  ["Redis", () => createRedisStore({ url: redis.url, prefix: uniquePrefix("visit") })],
-];
+const STORES = bothStores("visit");
 
 describe.each(STORES)("a visit to the hall on %s", (storeName, makeStore) => {
   let srv: TestServer;
   beforeAll(async () => {
     const store = await makeStore();
-    stores.push(store);
     srv = await startTestServer({ webRoot: inject("webRoot"), store });
   });
   // The memory run's pictures are the ones the README points at; the Redis run's get a suffix.
