@@ -53,6 +53,7 @@ const callToScreen = new Trend("hc_call_to_screen", true);
 const connectTime = new Trend("hc_connect", true);
 const errors = new Counter("hc_errors");
 const seqGaps = new Counter("hc_seq_gaps");
+const seqLate = new Counter("hc_seq_late"); // counted as a gap, then arrived after all
 const boardEvents = new Counter("hc_board_events");
 const issuedOk = new Counter("hc_issued_ok");
 const calledOk = new Counter("hc_called_ok");
@@ -132,7 +133,7 @@ export default async function () {
 
   // ---- boards: sequence gaps and call-to-screen ----
   const boards = [];
-  const newBoard = () => ({ contig: null, early: [], above: new Set(), gapSince: 0 });
+  const newBoard = () => ({ contig: null, early: [], above: new Set(), skipped: new Set(), gapSince: 0 });
   const onBoardEvent = (b) => (e) => {
     const now = Date.now();
     boardEvents.add(1);
@@ -144,7 +145,10 @@ export default async function () {
     accept(b, e.seq, now);
   };
   const accept = (b, seq, now) => {
-    if (seq <= b.contig) return;
+    if (seq <= b.contig) {
+      if (b.skipped.delete(seq)) seqLate.add(1);
+      return;
+    }
     b.above.add(seq);
     while (b.above.has(b.contig + 1)) b.above.delete(++b.contig);
     b.gapSince = b.above.size ? b.gapSince || now : 0;
@@ -152,7 +156,7 @@ export default async function () {
   const checkGaps = (b, now, final) => {
     while (b.contig !== null && b.above.size && (final || now - b.gapSince > GAP_WAIT_MS)) {
       seqGaps.add(1);
-      b.contig++;
+      b.skipped.add(++b.contig);
       while (b.above.has(b.contig + 1)) b.above.delete(++b.contig);
       b.gapSince = b.above.size ? now : 0;
     }

@@ -166,7 +166,8 @@ export function connect(baseUrl, auth, handlers = {}) {
       case 48: {
         // "0" open: handshake data, then connect to the main namespace with the auth payload.
         const open = JSON.parse(data.slice(1));
-        pingBudget = (open.pingInterval || 25000) + (open.pingTimeout || 20000);
+        // pingInterval + pingTimeout as the protocol says, plus slack for a busy load generator.
+        pingBudget = (open.pingInterval || 25000) + (open.pingTimeout || 20000) + 5000;
         state = "engine";
         armPingWatch();
         ws.send(`40${JSON.stringify(auth)}`);
