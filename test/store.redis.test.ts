@@ -12,6 +12,7 @@ import { createRedisStore, RedisStore } from "../server/store/redis/redis-store.
 import type { HallStore } from "../server/store/types.js";
 import { startRedisServer, uniquePrefix, type RedisServerHandle } from "./helpers/redis.js";
 import { comparable, contractHall, describeStoreContract, HALL, T0, wire } from "./store.contract.js";
+import { mulberry32 } from "../server/sim/rng.js";
 
 let redis: RedisServerHandle;
 beforeAll(async () => {
@@ -45,18 +46,6 @@ describe("connecting", () => {
   });
 });
 
-/** mulberry32: a small seeded generator, so a failing sequence can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe("memory and Redis stores side by side", () => {
   it.each([1, 2, 3])("the same random day of commands (seed %i) leaves both stores in the same state", async (seed) => {
     const memory = new MemoryStore();
@@ -65,7 +54,7 @@ describe("memory and Redis stores side by side", () => {
     const clock = new ManualClock(T0);
     const config = contractHall();
     for (const s of stores) await s.loadHall(config, clock.now());
-    const rand = rng(seed);
+    const rand = mulberry32(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
     // Mostly valid input; unknown ids now and then.
     const rare = <T>(xs: readonly T[], odd: T): T => (rand() < 0.03 ? odd : pick(xs));
