@@ -44,15 +44,15 @@ async function serve(): Promise<void> {
   const log = createLogger("warn", `node:${process.env.PORT}`);
   const halls = parseHalls(JSON.parse(readFileSync(process.env.HALL_CONFIG!, "utf8")));
   let store: HallStore;
-  let configureIo, ready;
+  let configureIo, ready, lock;
   if (process.env.LT_STORE === "redis") {
     const { wireRedis } = await import("../server/store/redis/wiring.js");
     const wired = await wireRedis({ url: process.env.REDIS_URL, prefix: process.env.REDIS_PREFIX ?? "hc", log });
-    ({ store, configureIo, ready } = wired);
+    ({ store, configureIo, ready, lock } = wired);
   } else {
     store = new MemoryStore();
   }
-  const server = await createHallCallServer({ store, halls, sessionSecret: SECRET, log, configureIo, ready });
+  const server = await createHallCallServer({ store, halls, sessionSecret: SECRET, log, configureIo, ready, lock });
   const port = await server.listen(Number(process.env.PORT), "127.0.0.1");
   process.on("message", (msg: Request) => {
     const work = msg.op === "events" ? store.eventsSince(msg.hallId, msg.after, msg.limit) : store.snapshot(msg.hallId, Date.now());

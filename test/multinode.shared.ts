@@ -47,7 +47,7 @@ export async function startNodes(target: () => RedisTarget, halls: HallConfig[],
   const nodes: Node[] = [];
   for (let i = 0; i < count; i++) {
     const wired = await wireRedis({ ...target(), prefix, log: silentLogger });
-    const server = await createHallCallServer({ store: wired.store, halls, sessionSecret: SECRET, log: silentLogger, collectDefaultMetrics: false, configureIo: wired.configureIo, ready: wired.ready });
+    const server = await createHallCallServer({ store: wired.store, halls, sessionSecret: SECRET, log: silentLogger, collectDefaultMetrics: false, configureIo: wired.configureIo, ready: wired.ready, lock: wired.lock });
     const port = await server.listen(0, "127.0.0.1");
     nodes.push({ server, wired, url: `http://127.0.0.1:${port}` });
   }
@@ -220,6 +220,19 @@ export function multiNodeSuite(target: () => RedisTarget, extra?: (nodes: () => 
     const holder = after.indexOf(true);
     await locks[holder]!.release("east");
     expect(await locks[(holder + 1) % 3]!.tryAcquire("east", 10_000)).toBe(true);
+  });
+
+  it("each hall's balancer acts on exactly one node per round, the same one while it renews", async () => {
+    const holders = new Map<string, Set<number>>();
+    for (let round = 0; round < 3; round++) {
+      for (const hall of ["race", "east", "west"]) {
+        const results = await Promise.all(nodes.map((n) => n.server.runners.get(hall)!.tick()));
+        const acting = results.map((r, i) => (r ? i : -1)).filter((i) => i >= 0);
+        expect(acting, `hall ${hall}, round ${round}`).toHaveLength(1);
+        holders.set(hall, new Set([...(holders.get(hall) ?? []), acting[0]!]));
+      }
+    }
+    for (const [hall, who] of holders) expect(who.size, hall).toBe(1);
   });
 
   extra?.(() => nodes);
