@@ -263,6 +263,33 @@ async function memoryOf(url: string, kind: "hallcall" | "baseline"): Promise<Mem
   return { at: Date.now(), sockets, rss: one("process_resident_memory_bytes"), heapUsed: one("nodejs_heap_size_used_bytes") };
 }
 
+/** Where the checker reads the log: Redis directly (no load on the nodes), or the node's memory store over IPC. */
+interface LogReader {
+  events(hallId: string, after: number, limit: number): Promise<HallEvent[]>;
+  snapshot(hallId: string): Promise<HallSnapshot>;
+  close(): Promise<void>;
+}
+
+async function logReader(node: Node, redis: { url: string; prefix: string; halls: HallConfigInput[] } | null): Promise<LogReader> {
+  if (!redis) {
+    return {
+      events: (hallId, after, limit) => node.request<HallEvent[]>({ op: "events", hallId, after, limit }),
+      snapshot: (hallId) => node.request<HallSnapshot>({ op: "snapshot", hallId }),
+      close: async () => {},
+    };
+  }
+  const { createRedisStore } = await import("../server/store/redis/redis-store.js");
+  const { normalizePrefix } = await import("../server/store/redis/wiring.js");
+  const store = await createRedisStore({ url: redis.url, prefix: normalizePrefix(redis.prefix) });
+  // Registers the halls with this store object; halls that exist keep their live state.
+  for (const h of parseHalls({ halls: redis.halls })) await store.loadHall(h, Date.now());
+  return {
+    events: (hallId, after, limit) => store.eventsSince(hallId, after, limit),
+    snapshot: (hallId) => store.snapshot(hallId, Date.now()),
+    close: () => store.close(),
+  };
+}
+
 /** Reads every hall's event log as it grows and keeps what the "twice or lost" check needs. */
 class LogChecker {
   private after = new Map<string, number>();
@@ -273,7 +300,7 @@ class LogChecker {
   private stopped = false;
 
   constructor(
-    private node: Node,
+    private log: LogReader,
     private halls: string[],
   ) {}
 
@@ -282,7 +309,7 @@ class LogChecker {
     for (const hallId of this.halls) {
       for (;;) {
         const after = this.after.get(hallId) ?? 0;
-        const page = await this.node.request<HallEvent[]>({ op: "events", hallId, after, limit: 2000 });
+        const page = await this.log.events(hallId, after, 2000);
         if (!page.length) break;
         if (page[0]!.seq !== after + 1) this.logHoles++; // trimmed before we read it
         for (const e of page) {
@@ -314,7 +341,7 @@ class LogChecker {
     while ((await this.pass()) > 0);
     const open = new Set<string>();
     for (const hallId of this.halls) {
-      const snap = await this.node.request<HallSnapshot>({ op: "snapshot", hallId });
+      const snap = await this.log.snapshot(hallId);
       for (const t of snap.tickets) if (t.state === "waiting") open.add(t.id);
     }
     let lost = 0;
@@ -457,7 +484,8 @@ async function main(): Promise<void> {
     await signIn(plan, urls);
     console.log(`  ${plan.length * 16} staff signed in over REST in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     writeFileSync(planFile, JSON.stringify({ halls: plan }));
-    const checker = new LogChecker(nodes[0]!, plan.map((h) => h.id));
+    const reader = await logReader(nodes[0]!, env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX!, halls: config.halls } : null);
+    const checker = new LogChecker(reader, plan.map((h) => h.id));
     const following = checker.follow();
     const t = Date.now();
     const k = await runK6(k6, "hallcall", urls, planFile, opts, () => summed(urls, "hallcall"), tmp);
@@ -465,6 +493,7 @@ async function main(): Promise<void> {
     checker.stop();
     await following.catch((err) => console.error("event log reader failed", err));
     r.log = await checker.finish();
+    await reader.close();
     results.push(r);
   } finally {
     await cleanup();
