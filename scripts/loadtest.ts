@@ -176,7 +176,8 @@ async function startNode(env: Record<string, string>): Promise<Node> {
   const port = await freePort();
   const child = fork(path.join(ROOT, "scripts/loadtest.ts"), ["--serve"], {
     cwd: ROOT,
-    execArgv: ["--import", "tsx", "--max-old-space-size=4096"],
+    // LOADTEST_NODE_ARGS: extra Node flags for the nodes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    execArgv: ["--import", "tsx", "--max-old-space-size=4096", ...(process.env.LOADTEST_NODE_ARGS?.split(" ").filter(Boolean) ?? [])],
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
