@@ -101,7 +101,7 @@ export default async function () {
   const nextUrl = () => URLS[urlTurn++ % URLS.length];
   const all = new Set();
   let peak = 0;
-  const open = (auth, extra = {}) =>
+  const openSocket = (auth, extra = {}) =>
     new Promise((resolve) => {
       const started = Date.now();
       let settled = false;
@@ -167,7 +167,7 @@ export default async function () {
   const track = (ticketId) => {
     if (trackers >= TRACKERS || phase() === "drain" || phase() === "end") return;
     trackers++;
-    open({ role: "tracker", hallId: hall.id, ticketId }).then((s) => {
+    openSocket({ role: "tracker", hallId: hall.id, ticketId }).then((s) => {
       if (!s) {
         trackers--;
         return;
@@ -261,7 +261,7 @@ export default async function () {
     fixed.push(async () => {
       const b = newBoard();
       boards.push(b);
-      await open(
+      await openSocket(
         { role: "display", hallId: hall.id, deviceToken: token },
         {
           listen: { "hall:event": onBoardEvent(b) },
@@ -278,11 +278,11 @@ export default async function () {
       );
     });
   }
-  for (const strip of hall.strips) fixed.push(() => open({ role: "display", hallId: hall.id, deviceToken: strip.token }));
+  for (const strip of hall.strips) fixed.push(() => openSocket({ role: "display", hallId: hall.id, deviceToken: strip.token }));
   const kiosks = [];
-  for (const token of hall.kiosks) fixed.push(async () => kiosks.push(await open({ role: "kiosk", hallId: hall.id, deviceToken: token })));
+  for (const token of hall.kiosks) fixed.push(async () => kiosks.push(await openSocket({ role: "kiosk", hallId: hall.id, deviceToken: token })));
   const counters = [];
-  for (const c of hall.counters) fixed.push(async () => counters.push([await open({ role: "counter", hallId: hall.id, token: c.token, windowId: c.windowId }), c.windowId]));
+  for (const c of hall.counters) fixed.push(async () => counters.push([await openSocket({ role: "counter", hallId: hall.id, token: c.token, windowId: c.windowId }), c.windowId]));
 
   const spread = ((CONNECT_S * 0.7) * 1000) / fixed.length;
   await sleep(Math.random() * spread);

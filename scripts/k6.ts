@@ -47,7 +47,8 @@ export function findK6(log: (msg: string) => void = (m) => console.error(m)): st
       const bin = path.join(dir, "k6");
       const version = works(bin);
       if (version) {
-        if (mod !== K6_MODULES[0]) log(`NOTE: ${K6_MODULES[0]} could not be built (${errors[0]?.split("\n")[0] ?? "?"}); using ${mod} instead (${version}).`);
+        const why = errors[0]?.split("\n").filter((l) => l.trim()).pop() ?? "?";
+        if (mod !== K6_MODULES[0]) log(`NOTE: ${K6_MODULES[0]} could not be built (${why.trim()}); using ${mod} instead (${version}).`);
         return bin;
       }
       errors.push(`${mod}: built but does not run`);
