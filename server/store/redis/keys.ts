@@ -15,6 +15,7 @@
  *   <prefix>{hall:<id>}:numbers         hash   `<businessDate>|<serviceId>` -> tickets issued that day
  *   <prefix>{hall:<id>}:q:s:<serviceId> zset   waiting tickets of a service, score queueScore(rank, arrivedAt)
  *   <prefix>{hall:<id>}:q:w:<windowId>  zset   waiting tickets transferred to one window
+ *   <prefix>{hall:<id>}:lock            string the node that runs the hall's balancer (wiring.ts), PX TTL
  */
 export class HallKeys {
   readonly base: string;
@@ -28,6 +29,9 @@ export class HallKeys {
 
   get meta(): string {
     return `${this.base}meta`;
+  }
+  get lock(): string {
+    return `${this.base}lock`;
   }
   get events(): string {
     return `${this.base}events`;

@@ -15,14 +15,11 @@
 import { randomBytes } from "node:crypto";
 import { createShardedAdapter } from "@socket.io/redis-adapter";
 import { createClient, createCluster } from "redis";
+import type { HallLock } from "../../balancer/lock.js";
 import type { Logger } from "../../log.js";
 import type { HallServer } from "../../transport/socket.js";
+import { HallKeys } from "./keys.js";
 import { RedisStore, type ClusterRedis, type SingleRedis } from "./redis-store.js";
-
-/** Grants a hall to one holder at a time for ttlMs; the holder renews by acquiring again. */
-export interface HallLock {
-  tryAcquire(hallId: string, ttlMs: number): Promise<boolean>;
-}
 
 export interface WiredRedis {
   store: RedisStore;
@@ -186,7 +183,7 @@ export class RedisHallLock implements HallLock {
   ) {}
 
   keyOf(hallId: string): string {
-    return `${this.prefix}{hall:${hallId}}:lock`;
+    return new HallKeys(this.prefix, hallId).lock;
   }
 
   async tryAcquire(hallId: string, ttlMs: number): Promise<boolean> {
