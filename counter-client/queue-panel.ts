@@ -25,8 +25,10 @@ export class QueuePanel extends LitElement {
         ${w.serving.map((id) => {
           const s = this.services.find((x) => x.id === id);
           const n = waiting.filter((t) => t.serviceId === id && !t.targetWindowId).length;
-          const eta = this.queue?.services[id]?.newTicketEtaSec;
-          return html`<tr data-testid="queue-${id}"><td>${s ? tr(s.name) : id}</td><td class="n" data-testid="waiting-${id}">${n}</td><td>${eta === undefined ? "—" : minutes(eta)}</td></tr>`;
+          const q = this.queue?.services[id];
+          // A summary made while no window served it (e.g. just before this window opened) has no honest wait.
+          const eta = q && q.windows > 0 ? minutes(q.newTicketEtaSec) : "—";
+          return html`<tr data-testid="queue-${id}"><td>${s ? tr(s.name) : id}</td><td class="n" data-testid="waiting-${id}">${n}</td><td>${eta}</td></tr>`;
         })}
         ${direct ? html`<tr><td>${tr({ zh: "转给本窗口", en: "Sent to this window" })}</td><td class="n">${direct}</td><td></td></tr>` : ""}
       </table>`;
