@@ -56,3 +56,15 @@ describe("REST", async () => {
     expect(snap.windows).toHaveLength(4);
   });
 });
+
+describe("public hall info", async () => {
+  const t = await startTestServer();
+  it("names services and windows for phones without listing anyone's tickets", async () => {
+    await fetch(`${t.url}/api/halls/t1/tickets`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ commandId: "info-test-0001", serviceId: "social" }) });
+    const info = (await (await fetch(`${t.url}/api/halls/t1/info`)).json()) as Record<string, unknown> & { services: unknown[]; windows: { id: string; label: unknown }[] };
+    expect(info.services).toHaveLength(3);
+    expect(info.windows.map((w) => w.id)).toEqual(["1", "2", "3", "4"]);
+    expect(info).not.toHaveProperty("tickets");
+    expect(JSON.stringify(info)).not.toContain("staff");
+  });
+});

@@ -2,7 +2,6 @@ import { LitElement, css, html } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { HallConnection } from "../web/shared/hall-connection.js";
 import { LangController, tr } from "../web/shared/i18n.js";
-import { aheadOf } from "../web/shared/hall-figures.js";
 import { param } from "../web/shared/params.js";
 import "../web/shared/connection-badge.js";
 import "../web/shared/lang-switch.js";
@@ -11,10 +10,15 @@ import "./ticket-status.js";
 import type { Bilingual, HallEvent, HallSnapshot, Ticket, Window } from "../protocol/index.js";
 
 /**
- * Names the tracker shows, read once from the public hall snapshot (the tracker socket gets only
- * its ticket); its tickets give the place in line until the first QueueSummary arrives.
+ * Names the tracker shows, read once from the hall's public info (the tracker socket gets only its
+ * ticket and the queue summaries, which give the place in line).
  */
-type HallNames = Pick<HallSnapshot, "name" | "services" | "windows" | "priorityClasses" | "tickets">;
+interface HallNames {
+  name: Bilingual;
+  services: HallSnapshot["services"];
+  priorityClasses: HallSnapshot["priorityClasses"];
+  windows: Pick<Window, "id" | "label">[];
+}
 
 /**
  * The citizen's phone page (手机查号), `?hall=ID&ticket=TICKET_ID` from the QR code on the ticket:
@@ -56,11 +60,8 @@ export class TrackPage extends LitElement {
 
   private async loadNames(): Promise<void> {
     try {
-      const res = await fetch(`/api/halls/${encodeURIComponent(this.hallId)}/snapshot`);
-      if (res.ok) {
-        const s = (await res.json()) as HallSnapshot;
-        this.names = { name: s.name, services: s.services, windows: s.windows, priorityClasses: s.priorityClasses, tickets: s.tickets };
-      }
+      const res = await fetch(`/api/halls/${encodeURIComponent(this.hallId)}/info`);
+      if (res.ok) this.names = (await res.json()) as HallNames;
     } catch {
       /* names are a nicety; numbers and states still show */
     }
@@ -85,10 +86,7 @@ export class TrackPage extends LitElement {
   private place(t: Ticket): { ahead: number | null; etaSec: number | null } {
     const q = this.conn.queue?.services[t.serviceId];
     const i = q ? q.order.indexOf(t.number) : -1;
-    if (i >= 0) return { ahead: i, etaSec: q!.etaSec[i] ?? null };
-    // No summary yet (the server sends one only when a queue changes): count from the hall snapshot.
-    if (!this.conn.queue && this.names) return { ahead: aheadOf(this.names, t), etaSec: null };
-    return { ahead: null, etaSec: null };
+    return i >= 0 ? { ahead: i, etaSec: q!.etaSec[i] ?? null } : { ahead: null, etaSec: null };
   }
 
   private renderExplain() {

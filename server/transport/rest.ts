@@ -5,6 +5,7 @@
 import express, { type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
 import { CommandId, CommandSchemas, HallCallError, Id, type ErrorCode } from "../../protocol/index.js";
+import { serviceInfos } from "../domain/hall.js";
 import type { StaffingAdvice } from "../domain/staffing.js";
 import { authenticateStaff } from "./auth.js";
 import type { HallContext } from "./context.js";
@@ -100,6 +101,19 @@ export function restRouter(ctx: HallContext, opts: RestOptions): express.Router 
     const ticket = await ctx.store.ticket(hall.id, String(req.params.ticketId).slice(0, 64));
     if (!ticket) throw new HallCallError("UNKNOWN_TICKET", "No such ticket today.");
     res.json({ ticket });
+  });
+
+  /** What a phone needs to name things: no tickets, so a page never downloads others' ticket ids. */
+  r.get("/api/halls/:hallId/info", (req, res) => {
+    const hall = hallOf(req);
+    res.json({
+      id: hall.id,
+      name: hall.name,
+      timezone: hall.timezone,
+      services: serviceInfos(hall),
+      priorityClasses: hall.priorityClasses,
+      windows: hall.windows.map((w) => ({ id: w.id, label: w.label })),
+    });
   });
 
   r.get("/api/halls/:hallId/staffing", async (req, res) => {
