@@ -32,6 +32,18 @@ function hall(windows: { id: string; qualified: string[]; serving: string[] }[])
 const TEN_MIN = staticRates({ A: 600, B: 600 });
 
 describe("expected wait (ETA)", () => {
+  it("a guessed rush of priority tickets beyond capacity plays out for an hour, not forever", () => {
+    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }]);
+    h.issue("A", T0);
+    const now = T0 + 1000;
+    // 12 arrivals an hour, all elderly, against one 10-minute window (6 an hour): the queue never clears.
+    const rush = staticRates({ A: 600 }, { A: 12 / 3600 }, 1);
+    const f = forecast(h.snap(now), rush, now);
+    const eta = f.newTicketSec.get("A")!;
+    expect(eta).toBeGreaterThan(3600);
+    expect(eta).toBeLessThan(3 * 3600);
+  });
+
   it("follows the dispatch order over the windows that serve the service", () => {
     const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }, { id: "2", qualified: ["A"], serving: ["A"] }]);
     const ids = [0, 1, 2, 3].map((i) => h.issue("A", T0 + i * 1000));

@@ -27,6 +27,11 @@ export interface EtaOptions {
   futureArrivals: boolean;
   /** Give up (and report this wait) beyond this many seconds. */
   horizonSec: number;
+  /**
+   * Expected arrivals are played only this far ahead. Rates measured over a short, bursty stretch
+   * can exceed a service's capacity; beyond this the forecast would only compound that guess.
+   */
+  arrivalsHorizonSec: number;
   /** A busy window's remaining time is at least this fraction of its service's mean. */
   minResidual: number;
   /** Predict waits for a ticket issued now in each service (default true). */
@@ -37,7 +42,7 @@ export interface EtaOptions {
   only?: ReadonlySet<string>;
 }
 
-export const DEFAULT_ETA_OPTIONS: EtaOptions = { primaryPreference: 0.2, futureArrivals: true, horizonSec: 8 * 3600, minResidual: 0.3, probes: true };
+export const DEFAULT_ETA_OPTIONS: EtaOptions = { primaryPreference: 0.2, futureArrivals: true, horizonSec: 8 * 3600, arrivalsHorizonSec: 3600, minResidual: 0.3, probes: true };
 
 export interface Forecast {
   at: number;
@@ -70,6 +75,7 @@ interface Counter {
 export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, options: Partial<EtaOptions> = {}): Forecast {
   const opts = { ...DEFAULT_ETA_OPTIONS, ...options };
   const horizonAt = now + opts.horizonSec * 1000;
+  const arrivalsUntil = now + opts.arrivalsHorizonSec * 1000;
   const rankOf = new Map(snapshot.priorityClasses.map((p) => [p.id, p.rank]));
   const targetMin = new Map(snapshot.services.map((s) => [s.id, s.targetWaitMin]));
   const occMs = new Map(snapshot.services.map((s) => [s.id, Math.max(1, rates.occupancySec(s.id)) * 1000]));
@@ -136,7 +142,7 @@ export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, 
   const inject = (until: number) => {
     for (const [s, at] of nextArrival) {
       let t = at;
-      while (t <= until) {
+      while (t <= Math.min(until, arrivalsUntil)) {
         prioCredit += share;
         const prio = prioCredit >= 1;
         if (prio) prioCredit -= 1;
@@ -171,6 +177,7 @@ export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, 
       // Idle until the next arrival it could take; a window nothing will come to drops out.
       let next = Infinity;
       for (const s of c.serving) next = Math.min(next, nextArrival.get(s) ?? Infinity);
+      if (next > arrivalsUntil) next = Infinity;
       if (next === Infinity) counters.splice(ci, 1);
       else c.freeAt = next;
       continue;
