@@ -21,10 +21,14 @@ export class AlertsBar extends LitElement {
     return html`<ul role="alert">
       ${over.map((r) => {
         const m = Math.round(Math.max(r.oldestSec, r.etaSec ?? 0) / 60);
-        return html`<li data-testid="alert-${r.service.id}">⚠ ${tr({
-          zh: `${r.service.name.zh} 等候约 ${m} 分钟，超过目标 ${r.service.targetWaitMin} 分钟（${r.waiting} 人等候，${r.windows} 个窗口）`,
-          en: `${r.service.name.en}: about ${m} min wait, target ${r.service.targetWaitMin} min (${r.waiting} waiting, ${r.windows} windows)`,
-        })}</li>`;
+        const text =
+          r.windows === 0
+            ? { zh: `${r.service.name.zh} 有 ${r.waiting} 人等候，但没有窗口在办理`, en: `${r.service.name.en}: ${r.waiting} waiting and no window serves it` }
+            : {
+                zh: `${r.service.name.zh} 等候约 ${m} 分钟，超过目标 ${r.service.targetWaitMin} 分钟（${r.waiting} 人等候，${r.windows} 个窗口）`,
+                en: `${r.service.name.en}: about ${m} min wait, target ${r.service.targetWaitMin} min (${r.waiting} waiting, ${r.windows} windows)`,
+              };
+        return html`<li data-testid="alert-${r.service.id}">⚠ ${tr(text)}</li>`;
       })}
     </ul>`;
   }
