@@ -61,8 +61,15 @@ export class KioskPage extends LitElement {
   private clock?: ReturnType<typeof setInterval>;
   private errorTimer?: ReturnType<typeof setTimeout>;
 
+  /** Where phones reach the server (PUBLIC_URL), when the kiosk itself uses an internal address. */
+  private publicUrl: string | null = null;
+
   connectedCallback(): void {
     super.connectedCallback();
+    fetch("/api/halls")
+      .then((r) => (r.ok ? r.json() : null))
+      .then((d: { publicUrl?: string | null } | null) => (this.publicUrl = d?.publicUrl ?? null))
+      .catch(() => undefined);
     // Opening hours and the countdown move with time, not only with events.
     this.clock = setInterval(() => {
       if (this.countdown > 0 && --this.countdown === 0) this.reset();
@@ -107,7 +114,8 @@ export class KioskPage extends LitElement {
   }
 
   private async receiptOf(s: HallSnapshot, t: Ticket): Promise<ReceiptData> {
-    const url = `${location.origin}/track/?${new URLSearchParams({ hall: s.hallId, ticket: t.id })}`;
+    const base = (this.publicUrl ?? location.origin).replace(/\/+$/, "");
+    const url = `${base}/track/?${new URLSearchParams({ hall: s.hallId, ticket: t.id })}`;
     const ahead = aheadOf(s, t);
     const priority = s.priorityClasses.find((p) => p.id === t.priority);
     const date = new Intl.DateTimeFormat("sv-SE", { timeZone: s.timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(t.issuedAt);
@@ -119,6 +127,7 @@ export class KioskPage extends LitElement {
       ahead,
       etaSec: t.etaSec ?? this.newTicketEta(s, t.serviceId),
       issuedAt: `${date} ${hallTime(t.issuedAt, s.timezone)}`,
+      trackUrl: url,
       qr: await QRCode.toDataURL(url, { margin: 1, width: 320, errorCorrectionLevel: "M" }),
     };
   }

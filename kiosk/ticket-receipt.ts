@@ -13,6 +13,8 @@ export interface ReceiptData {
   etaSec: number | null;
   /** Hall-local "YYYY-MM-DD HH:MM". */
   issuedAt: string;
+  /** The tracker URL the QR code holds. */
+  trackUrl: string;
   /** QR code of the tracker URL (data: URL). */
   qr: string;
 }
@@ -62,7 +64,7 @@ export class TicketReceipt extends LitElement {
         <div>${tr({ zh: "前面还有", en: "Ahead of you" })}<b data-testid="receipt-ahead">${d.ahead} ${tr({ zh: "人", en: d.ahead === 1 ? "person" : "people" })}</b></div>
         <div>${tr({ zh: "预计等待", en: "Expected wait" })}<b>${d.etaSec === null ? "—" : minutes(d.etaSec)}</b></div>
       </div>
-      <img data-testid="ticket-qr" src=${d.qr} alt=${tr({ zh: "排队进度二维码", en: "QR code to follow your ticket" })} />
+      <img data-testid="ticket-qr" data-url=${d.trackUrl} src=${d.qr} alt=${tr({ zh: "排队进度二维码", en: "QR code to follow your ticket" })} />
       <div class="scan">${tr({ zh: "手机扫码查看排队进度，叫号时提醒您", en: "Scan to follow your place in line on your phone" })}</div>
       <div class="time">${tr({ zh: "取号时间", en: "Issued" })} ${d.issuedAt}</div>
     </div>`;

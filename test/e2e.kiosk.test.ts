@@ -20,7 +20,8 @@ function nightService() {
 
 describe("ticket kiosk", async () => {
   const base = testHall();
-  const t = await startWebServer({ halls: [testHall({ services: [...base.services, nightService()] })] });
+  // PUBLIC_URL: phones reach the hall at another address than the kiosk does.
+  const t = await startWebServer({ halls: [testHall({ services: [...base.services, nightService()] })], publicUrl: "https://hall.example.gov.cn/" });
   const browser = await startBrowser();
 
   /** A kiosk page whose printer is recorded instead of opening a dialog. */
@@ -61,6 +62,7 @@ describe("ticket kiosk", async () => {
     await waitForText(page, "ticket-number", "A001");
     expect(await text(page, "receipt-priority")).toContain("老年人");
     expect(await page.locator('[data-testid="ticket-qr"]').getAttribute("src")).toMatch(/^data:image\/png;base64,/);
+    expect(await page.locator('[data-testid="ticket-qr"]').getAttribute("data-url")).toMatch(/^https:\/\/hall\.example\.gov\.cn\/track\/\?hall=t1&ticket=/);
     await page.waitForFunction(() => (window.__printed ?? 0) === 1);
     const snap = (await (await fetch(`${t.url}/api/halls/t1/snapshot`)).json()) as HallSnapshot;
     const ticket = snap.tickets.find((x) => x.number === "A001");
