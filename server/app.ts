@@ -18,6 +18,7 @@ import { HallContext } from "./transport/context.js";
 import { HallMetrics } from "./transport/metrics.js";
 import { BalancerRunner } from "./balancer/runner.js";
 import { LocalHallLock, type HallLock } from "./balancer/lock.js";
+import { DayWatcher } from "./transport/day-watcher.js";
 import { QueuePublisher } from "./transport/queue-publisher.js";
 import { restRouter } from "./transport/rest.js";
 import { attachSocketTransport, rooms, type HallServer } from "./transport/socket.js";
@@ -55,6 +56,8 @@ export interface HallCallServer {
   ctx: HallContext;
   /** Each hall's balancer (rates, expected waits, staffing advice). */
   runners: Map<string, BalancerRunner>;
+  /** Starts each hall's new business day at midnight and tells its screens. */
+  days: DayWatcher;
   /** Resolves with the port actually bound (pass 0 for a free one). */
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
@@ -110,12 +113,15 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
     ctx.onEvent(runner.notify);
     runner.start();
   }
+  const days = new DayWatcher(io, ctx);
+  days.start();
 
   return {
     http,
     io,
     ctx,
     runners,
+    days,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.once("error", reject);
@@ -123,6 +129,7 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
       }),
     close: async () => {
       publisher.stop();
+      days.stop();
       await Promise.all([...runners.values()].map((r) => r.stop()));
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));

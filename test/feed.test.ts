@@ -64,3 +64,12 @@ describe("a screen's hall feed", () => {
     expect(f.reset(snapshot(5), 0).map((e) => e.seq)).toEqual([6, 7]);
   });
 });
+
+describe("a new business day", () => {
+  it("makes the feed ask for a fresh snapshot", () => {
+    const f = new HallFeed();
+    f.reset(snapshot(3), 0);
+    f.push({ type: "hall:dayStarted", hallId: "h", seq: 4, at: 4, businessDate: "2026-11-24" }, 0);
+    expect(f.status).toBe("resyncing");
+  });
+});

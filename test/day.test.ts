@@ -1,0 +1,33 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { HallEvent, HallSnapshot } from "../protocol/index.js";
+import { instantOf, ManualClock } from "../server/domain/clock.js";
+import { TOKENS } from "./helpers/hall.js";
+import { call, cid, nextEvent, startTestServer, type TestServer } from "./helpers/server.js";
+import { bothStores } from "./helpers/stores.js";
+
+describe.each(bothStores("day"))("a new business day on %s", (_name, makeStore) => {
+  const clock = new ManualClock(instantOf("2026-11-23", "23:58", "Asia/Shanghai"));
+  let srv: TestServer;
+  beforeAll(async () => {
+    srv = await startTestServer({ store: await makeStore(), clock });
+  });
+
+  it("at midnight the boards are told, and yesterday's calls and numbers are gone", async () => {
+    const kiosk = await srv.client({ role: "kiosk", deviceToken: TOKENS.kiosk });
+    const board = await srv.client({ role: "display", deviceToken: TOKENS.board });
+    await call(kiosk, "ticket:issue", { commandId: cid(), serviceId: "social" });
+    await srv.server.days.check();
+
+    clock.advance(3 * 60_000);
+    const told = nextEvent(board, (e) => e.type === "hall:dayStarted");
+    await srv.server.days.check();
+    const e = (await told) as Extract<HallEvent, { type: "hall:dayStarted" }>;
+    expect(e.businessDate).toBe("2026-11-24");
+
+    const snap = await call<HallSnapshot>(board, "hall:snapshot", {});
+    expect(snap.ok && snap.data.businessDate).toBe("2026-11-24");
+    expect(snap.ok && snap.data.tickets).toEqual([]);
+    const first = await call(kiosk, "ticket:issue", { commandId: cid(), serviceId: "social" });
+    expect(first.ok && (first.data as { ticket: { number: string } }).ticket.number).toBe("A001");
+  });
+});
