@@ -49,6 +49,9 @@ async function main(): Promise<void> {
     await store.close();
     process.exit(0);
   };
+  // Every handler answers its own errors; anything that still escapes is a bug to log, not a
+  // reason to drop every screen in the hall.
+  process.on("unhandledRejection", (err) => log.error("unhandled rejection", err));
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
 }
