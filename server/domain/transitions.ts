@@ -63,6 +63,18 @@ function requireState(t: Ticket, ...states: Ticket["state"][]): void {
 
 const freed = (w: Window, patch: Partial<Window> = {}): Window => ({ ...w, ticketId: null, ...patch });
 
+/** Back in a queue (resume, transfer, next bundle step): its original arrival keeps its place. */
+const requeued = (t: Ticket, now: number, patch: Partial<Ticket> = {}): Ticket => ({
+  ...t,
+  state: "waiting",
+  queuedAt: now,
+  windowId: null,
+  calledAt: null,
+  servingAt: null,
+  recalls: 0,
+  ...patch,
+});
+
 /** The next ticket for a window under the dispatch rule, or null when none waits for it. */
 export function nextFor(view: HallView, w: Window, now: number): Ticket | null {
   const heads = new Map<string, Ticket>();
@@ -154,7 +166,7 @@ export function decide(view: HallView, cmd: StoreCommand, ctx: CommandContext): 
       const nextStep = t.bundleStep + 1;
       const ticket: Ticket =
         nextStep < t.bundle.length
-          ? { ...t, state: "waiting", serviceId: t.bundle[nextStep]!, bundleStep: nextStep, queuedAt: now, calledAt: null, servingAt: null, windowId: null, recalls: 0 }
+          ? requeued(t, now, { serviceId: t.bundle[nextStep]!, bundleStep: nextStep })
           : { ...t, state: "finished", endedAt: now };
       return { type: "ticket:finished", ticket, window, serviceId: t.serviceId, serviceSec };
     }
@@ -174,7 +186,7 @@ export function decide(view: HallView, cmd: StoreCommand, ctx: CommandContext): 
     case "ticket:resume": {
       const t = ticketOf(view, cmd.payload.ticketId);
       requireState(t, "parked");
-      return { type: "ticket:resumed", ticket: { ...t, state: "waiting", queuedAt: now, windowId: null, recalls: 0 } };
+      return { type: "ticket:resumed", ticket: requeued(t, now) };
     }
     case "ticket:transfer": {
       const p = cmd.payload;
@@ -188,7 +200,7 @@ export function decide(view: HallView, cmd: StoreCommand, ctx: CommandContext): 
         if (!target.qualified.includes(toService)) fail("NOT_QUALIFIED", `Window ${target.label.zh} is not qualified for ${toService}.`);
       }
       const bundle = t.bundle.length ? t.bundle.map((s, i) => (i === t.bundleStep ? toService : s)) : [];
-      const ticket: Ticket = { ...t, state: "waiting", serviceId: toService, bundle, targetWindowId: p.toWindowId ?? null, queuedAt: now, windowId: null, calledAt: null, servingAt: null, recalls: 0 };
+      const ticket = requeued(t, now, { serviceId: toService, bundle, targetWindowId: p.toWindowId ?? null });
       const holding = t.windowId && (t.state === "called" || t.state === "serving") ? windowOf(view, t.windowId) : null;
       return { type: "ticket:transferred", ticket, window: holding ? freed(holding) : null, fromServiceId: t.serviceId };
     }

@@ -30,11 +30,7 @@ if op == 'resume' then
   local t = getTicket(arg(2))
   if not t then return noTicket() end
   if t.state ~= 'parked' then return illegal(t, 'parked') end
-  t.state = 'waiting'
-  t.queuedAt = NOW
-  t.windowId = NULL
-  t.recalls = 0
-  enqueue(t)
+  requeue(t)
   putTicket(t)
   return emit({ type = 'ticket:resumed', ticket = t })
 end
@@ -53,11 +49,7 @@ if op == 'cancel' then
   t.endedAt = NOW
   putTicket(t)
   local ev = { type = 'ticket:cancelled', ticket = t, window = NULL }
-  if holding then
-    holding.ticketId = NULL
-    putWindow(holding)
-    ev.window = holding
-  end
+  release(ev, holding)
   return emit(ev)
 end
 
@@ -114,22 +106,12 @@ if op == 'transfer' then
   if t.state == 'waiting' then dequeue(t) end
   local fromServiceId = t.serviceId
   if #t.bundle > 0 then t.bundle[t.bundleStep + 1] = toService end
-  t.state = 'waiting'
   t.serviceId = toService
   if toWindowId ~= '' then t.targetWindowId = toWindowId else t.targetWindowId = NULL end
-  t.queuedAt = NOW
-  t.windowId = NULL
-  t.calledAt = NULL
-  t.servingAt = NULL
-  t.recalls = 0
-  enqueue(t)
+  requeue(t)
   putTicket(t)
   local ev = { type = 'ticket:transferred', ticket = t, window = NULL, fromServiceId = fromServiceId }
-  if holding then
-    holding.ticketId = NULL
-    putWindow(holding)
-    ev.window = holding
-  end
+  release(ev, holding)
   return emit(ev)
 end
 

@@ -55,15 +55,9 @@ if op == 'finish' then
   w.lastFinishedId = t.id
   local nextStep = t.bundleStep + 1
   if nextStep < #t.bundle then
-    t.state = 'waiting'
     t.serviceId = t.bundle[nextStep + 1]
     t.bundleStep = nextStep
-    t.queuedAt = NOW
-    t.calledAt = NULL
-    t.servingAt = NULL
-    t.windowId = NULL
-    t.recalls = 0
-    enqueue(t)
+    requeue(t)
   else
     t.state = 'finished'
     t.endedAt = NOW

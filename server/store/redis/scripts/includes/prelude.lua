@@ -101,6 +101,26 @@ local function enqueue(t)
   redis.call('ZADD', k, num(queueScore(rankOf(t.priority), t.arrivedAt)), t.id)
 end
 
+-- Back in a queue (resume, transfer, next bundle step), as `requeued` in transitions.ts: the
+-- original arrival keeps its place. Set serviceId / targetWindowId before calling.
+local function requeue(t)
+  t.state = 'waiting'
+  t.queuedAt = NOW
+  t.windowId = NULL
+  t.calledAt = NULL
+  t.servingAt = NULL
+  t.recalls = 0
+  enqueue(t)
+end
+
+-- A ticket leaves the window holding it (cancel, transfer): the window is free and in the event.
+local function release(ev, holding)
+  if not holding then return end
+  holding.ticketId = NULL
+  putWindow(holding)
+  ev.window = holding
+end
+
 local function dequeue(t)
   local k = queueOf(t)
   if k then redis.call('ZREM', k, t.id) end
