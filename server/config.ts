@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { invalidInput } from "./domain/validation.js";
 
 const ServerConfig = z.object({
   /** HTTP and Socket.IO port. */
@@ -34,8 +35,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
   const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const res = ServerConfig.safeParse(set);
   if (!res.success) {
-    const lines = res.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Environment is invalid:\n${lines.join("\n")}`);
+    throw invalidInput("Environment", res.error);
   }
   const secret = res.data.SESSION_SECRET;
   return { ...res.data, SESSION_SECRET: secret ?? randomBytes(32).toString("base64url"), sessionSecretGenerated: !secret };

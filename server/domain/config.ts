@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { BalancerMode, Bilingual, Id } from "../../protocol/index.js";
+import { invalidInput, TimeZone } from "./validation.js";
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as "HH:MM"');
 
@@ -67,7 +68,7 @@ export const HallConfig = z
     id: Id,
     name: Bilingual,
     /** IANA zone; business dates and opening hours are read in it. */
-    timezone: z.string().default("Asia/Shanghai"),
+    timezone: TimeZone.default("Asia/Shanghai"),
     priorityClasses: z.array(PriorityClassConfig).min(1).default(DEFAULT_PRIORITY_CLASSES),
     services: z.array(ServiceConfig).min(1),
     windows: z.array(WindowConfig).min(1),
@@ -118,11 +119,6 @@ export const HallConfig = z
       if (d.windowId && !hall.windows.some((w) => w.id === d.windowId)) ctx.addIssue({ code: "custom", path: ["devices", i, "windowId"], message: `unknown window "${d.windowId}"` });
       if (d.role === "pad" && !d.windowId) ctx.addIssue({ code: "custom", path: ["devices", i, "windowId"], message: "a rating pad needs its window" });
     });
-    try {
-      new Intl.DateTimeFormat("en", { timeZone: hall.timezone });
-    } catch {
-      ctx.addIssue({ code: "custom", path: ["timezone"], message: `unknown time zone "${hall.timezone}"` });
-    }
   });
 export type HallConfig = z.infer<typeof HallConfig>;
 export type HallConfigInput = z.input<typeof HallConfig>;
@@ -133,8 +129,7 @@ export const HallsFile = z.object({ halls: z.array(HallConfig).min(1) });
 export function parseHalls(json: unknown, source = "hall config"): HallConfig[] {
   const res = HallsFile.safeParse(json);
   if (!res.success) {
-    const lines = res.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
-    throw new Error(`${source} is invalid:\n${lines.join("\n")}`);
+    throw invalidInput(source, res.error);
   }
   const ids = new Set<string>();
   for (const h of res.data.halls) {

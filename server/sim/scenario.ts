@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { invalidInput, TimeZone } from "../domain/validation.js";
 import { Bilingual, Id } from "../../protocol/index.js";
 import { DEFAULT_PRIORITY_CLASSES, HallConfig, type HallConfigInput } from "../domain/config.js";
 
@@ -41,7 +42,7 @@ export const Scenario = z
   .object({
     name: z.string().min(1),
     description: z.string().default(""),
-    timezone: z.string().default("Asia/Shanghai"),
+    timezone: TimeZone.default("Asia/Shanghai"),
     /** Hall-local business date the day is simulated on (any weekday; only the clock needs one). */
     date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default("2025-03-03"),
     open: HHMM,
@@ -81,11 +82,6 @@ export const Scenario = z
     const total = Object.values(sc.priorityShare).reduce((a, b) => a + b, 0);
     if (total > 1) ctx.addIssue({ code: "custom", path: ["priorityShare"], message: "shares add up to more than 1" });
     if ("normal" in sc.priorityShare) ctx.addIssue({ code: "custom", path: ["priorityShare", "normal"], message: '"normal" is the remainder; do not list it' });
-    try {
-      new Intl.DateTimeFormat("en", { timeZone: sc.timezone });
-    } catch {
-      ctx.addIssue({ code: "custom", path: ["timezone"], message: `unknown time zone "${sc.timezone}"` });
-    }
   });
 export type Scenario = z.infer<typeof Scenario>;
 export type ScenarioInput = z.input<typeof Scenario>;
@@ -94,8 +90,7 @@ export type ScenarioInput = z.input<typeof Scenario>;
 export function parseScenario(json: unknown, source = "scenario"): Scenario {
   const res = Scenario.safeParse(json);
   if (!res.success) {
-    const lines = res.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
-    throw new Error(`${source} is invalid:\n${lines.join("\n")}`);
+    throw invalidInput(source, res.error);
   }
   return res.data;
 }
