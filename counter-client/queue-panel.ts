@@ -25,9 +25,8 @@ export class QueuePanel extends LitElement {
         ${w.serving.map((id) => {
           const s = this.services.find((x) => x.id === id);
           const n = waiting.filter((t) => t.serviceId === id && !t.targetWindowId).length;
-          const q = this.queue?.services[id];
-          // A summary made while no window served it (e.g. just before this window opened) has no honest wait.
-          const eta = q && q.windows > 0 ? minutes(q.newTicketEtaSec) : "—";
+          const etaSec = this.queue?.services[id]?.newTicketEtaSec ?? null;
+          const eta = etaSec === null ? "—" : minutes(etaSec);
           return html`<tr data-testid="queue-${id}"><td>${s ? tr(s.name) : id}</td><td class="n" data-testid="waiting-${id}">${n}</td><td>${eta}</td></tr>`;
         })}
         ${direct ? html`<tr><td>${tr({ zh: "转给本窗口", en: "Sent to this window" })}</td><td class="n">${direct}</td><td></td></tr>` : ""}

@@ -134,8 +134,7 @@ export class KioskPage extends LitElement {
 
   /** The server's expected wait for a ticket taken now, when the ticket itself carries none. */
   private newTicketEta(s: HallSnapshot, serviceId: string): number | null {
-    const f = serviceFigures(s, this.conn.queue, serviceId);
-    return f.windows ? f.etaSec : null;
+    return serviceFigures(s, this.conn.queue, serviceId).etaSec;
   }
 
   private renderChoose(s: HallSnapshot) {
@@ -146,7 +145,7 @@ export class KioskPage extends LitElement {
       <div class="services" @pick=${(e: CustomEvent<string>) => void this.issue(e.detail)}>
         ${s.services.map((svc) => {
           const f = serviceFigures(s, this.conn.queue, svc.id);
-          return html`<hc-service-button data-service=${svc.id} .service=${svc} .waiting=${f.waiting} .etaSec=${f.windows === 0 ? null : f.etaSec} .availability=${availability(s, svc, now)}></hc-service-button>`;
+          return html`<hc-service-button data-service=${svc.id} .service=${svc} .waiting=${f.waiting} .etaSec=${f.etaSec} .availability=${availability(s, svc, now)}></hc-service-button>`;
         })}
       </div>
     `;

@@ -19,8 +19,7 @@ export function queueRows(s: HallSnapshot, q: QueueSummary | null, now: number):
     const oldestSec = waiting.length ? Math.max(0, (now - Math.min(...waiting.map((t) => t.queuedAt))) / 1000) : 0;
     const sum = q?.services[service.id];
     const windows = sum?.windows ?? s.windows.filter((w) => w.state === "open" && w.serving.includes(service.id)).length;
-    // With no window serving it there is no honest expected wait, only "no window".
-    const etaSec = sum && windows > 0 ? sum.newTicketEtaSec : null;
+    const etaSec = sum?.newTicketEtaSec ?? null;
     const target = service.targetWaitMin * 60;
     return { service, waiting: waiting.length, oldestSec, etaSec, windows, overTarget: oldestSec > target || (waiting.length > 0 && (windows === 0 || (etaSec !== null && etaSec > target))) };
   });

@@ -209,11 +209,11 @@ export const QueueSummary = z.object({
     z.object({
       waiting: z.number().int(),
       windows: z.number().int(),
-      /** Expected wait for a ticket issued now, seconds. */
-      newTicketEtaSec: z.number(),
-      /** Waiting ticket numbers in expected call order, with each one's expected wait (seconds). */
+      /** Expected wait for a ticket issued now, seconds; null when no open window can serve it. */
+      newTicketEtaSec: z.number().nullable(),
+      /** Waiting ticket numbers in expected call order, with each one's expected wait (seconds; null as above). */
       order: z.array(z.string()),
-      etaSec: z.array(z.number()),
+      etaSec: z.array(z.number().nullable()),
     }),
   ),
 });

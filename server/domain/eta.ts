@@ -52,6 +52,8 @@ export interface Forecast {
   order: Map<string, string[]>;
   /** Per service: predicted wait of a ticket issued at `at` (normal priority). */
   newTicketSec: Map<string, number>;
+  /** Waits of this many seconds mean "not reached": no open window, or beyond the horizon. */
+  horizonSec: number;
 }
 
 const Kind = { Real: 0, Future: 1, Probe: 2 } as const;
@@ -80,7 +82,7 @@ export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, 
   const targetMin = new Map(snapshot.services.map((s) => [s.id, s.targetWaitMin]));
   const occMs = new Map(snapshot.services.map((s) => [s.id, Math.max(1, rates.occupancySec(s.id)) * 1000]));
   const byId = new Map(snapshot.tickets.map((t) => [t.id, t]));
-  const out: Forecast = { at: now, waitSec: new Map(), order: new Map(), newTicketSec: new Map() };
+  const out: Forecast = { at: now, waitSec: new Map(), order: new Map(), newTicketSec: new Map(), horizonSec: opts.horizonSec };
   for (const s of snapshot.services) out.order.set(s.id, []);
 
   const counters: Counter[] = snapshot.windows
@@ -259,6 +261,8 @@ export function naiveEtaSec(snapshot: HallSnapshot, ticketId: string, meanServic
  */
 export function buildQueueSummary(snapshot: HallSnapshot, f: Forecast): QueueSummary {
   const byId = new Map(snapshot.tickets.map((t) => [t.id, t]));
+  // A wait the forecast could not reach is unknown, not "8 hours": screens say why instead.
+  const shown = (sec: number) => (sec >= f.horizonSec ? null : Math.round(sec));
   const services: QueueSummary["services"] = {};
   for (const s of snapshot.services) {
     const ids = (f.order.get(s.id) ?? []).filter((id) => byId.get(id)?.state === "waiting");
@@ -268,9 +272,9 @@ export function buildQueueSummary(snapshot: HallSnapshot, f: Forecast): QueueSum
     services[s.id] = {
       waiting: ids.length,
       windows: snapshot.windows.filter((w) => w.state === "open" && w.serving.includes(s.id)).length,
-      newTicketEtaSec: Math.round(f.newTicketSec.get(s.id) ?? 0),
+      newTicketEtaSec: shown(f.newTicketSec.get(s.id) ?? 0),
       order: ids.map((id) => byId.get(id)!.number),
-      etaSec: ids.map((id) => Math.round(f.waitSec.get(id) ?? 0)),
+      etaSec: ids.map((id) => shown(f.waitSec.get(id) ?? 0)),
     };
   }
   return { hallId: snapshot.hallId, seq: snapshot.seq, at: f.at, services };
