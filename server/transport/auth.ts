@@ -3,20 +3,23 @@
  * token (HMAC-SHA256) that the browser presents in its Socket.IO handshake, so the password never
  * travels again. Devices present the tokens configured for them.
  */
-import { createHmac, randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, scrypt, scryptSync, timingSafeEqual } from "node:crypto";
+import { promisify } from "node:util";
 import type { HallConfig } from "../domain/config.js";
 
 const KEY_LEN = 32;
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 
 export function hashPassword(password: string, salt = randomBytes(16)): string {
   return `scrypt$${salt.toString("base64")}$${scryptSync(password, salt, KEY_LEN).toString("base64")}`;
 }
 
-export function verifyPassword(password: string, stored: string): boolean {
+/** Off the event loop (libuv's thread pool): a sign-in during the busy hour must not stall every screen. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [kind, salt, hash] = stored.split("$");
   if (kind !== "scrypt" || !salt || !hash) return false;
   const expected = Buffer.from(hash, "base64");
-  const actual = scryptSync(password, Buffer.from(salt, "base64"), expected.length);
+  const actual = await scryptAsync(password, Buffer.from(salt, "base64"), expected.length);
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
@@ -58,10 +61,10 @@ export class SessionSigner {
 }
 
 /** Checks a staff member's password against the hall config; returns the staff entry on success. */
-export function authenticateStaff(hall: HallConfig, staffId: unknown, password: unknown) {
+export async function authenticateStaff(hall: HallConfig, staffId: unknown, password: unknown) {
   if (typeof staffId !== "string" || typeof password !== "string" || password.length > 200) return null;
   const staff = hall.staff.find((s) => s.id === staffId);
-  return staff && verifyPassword(password, staff.passwordHash) ? staff : null;
+  return staff && (await verifyPassword(password, staff.passwordHash)) ? staff : null;
 }
 
 export function findDevice(hall: HallConfig, token: unknown) {

@@ -78,10 +78,10 @@ export function restRouter(ctx: HallContext, opts: RestOptions): express.Router 
     });
   });
 
-  r.post("/api/halls/:hallId/login", (req, res) => {
+  r.post("/api/halls/:hallId/login", async (req, res) => {
     const hall = hallOf(req);
     const body = Login.parse(req.body);
-    const staff = authenticateStaff(hall, body.staffId, body.password);
+    const staff = await authenticateStaff(hall, body.staffId, body.password);
     if (!staff) throw new HallCallError("UNAUTHORIZED", "Wrong staff id or password.");
     const token = ctx.signer.sign({ hallId: hall.id, staffId: staff.id, roles: staff.roles, exp: ctx.clock.now() + opts.sessionHours * 3600_000 });
     res.json({ token, staff: { id: staff.id, name: staff.name, roles: staff.roles } });
