@@ -102,16 +102,18 @@ export async function startBaseline(port: number, host = "127.0.0.1"): Promise<{
   });
 
   io.on("connection", (socket: Socket) => {
-    const { hallId, role, ticketId } = socket.data as { hallId: string; role: string; ticketId: string | null };
-    void socket.join(`queue:${hallId}`);
-    if (role === "tracker") void socket.join(`ticket:${hallId}:${ticketId}`);
+    const { hallId, role, ticketId, windowId } = socket.data as { hallId: string; role: string; ticketId: string | null; windowId: string | null };
+    // HallCall's rooms: a window's strip gets only that window's events, a tracker its ticket's.
+    if (role === "tracker") void socket.join(`ticket:${hallId}/${ticketId}`);
+    else if (role === "display" && windowId) void socket.join(`window:${hallId}/${windowId}`);
     else void socket.join(`hall:${hallId}`);
     const h = hallOf(hallId);
 
-    const broadcast = (event: Record<string, unknown> & { ticket?: BareTicket }) => {
-      let target = io.to(`hall:${hallId}`);
-      if (event.ticket) target = target.to(`ticket:${hallId}:${event.ticket.id}`);
-      target.emit("hall:event", event);
+    const broadcast = (event: Record<string, unknown> & { ticket?: BareTicket; window?: { id: string } }) => {
+      const to = [`hall:${hallId}`];
+      if (event.ticket) to.push(`ticket:${hallId}/${event.ticket.id}`);
+      if (event.window) to.push(`window:${hallId}/${event.window.id}`);
+      io.to(to).emit("hall:event", event);
       return event;
     };
     const emitEvent = (type: string, extra: Record<string, unknown>) => broadcast({ type, hallId, seq: ++h.seq, at: Date.now(), ...extra });

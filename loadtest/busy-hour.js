@@ -278,7 +278,7 @@ export default async function () {
       );
     });
   }
-  for (const strip of hall.strips) fixed.push(() => openSocket({ role: "display", hallId: hall.id, deviceToken: strip.token }));
+  for (const strip of hall.strips) fixed.push(() => openSocket({ role: "display", hallId: hall.id, deviceToken: strip.token, windowId: strip.windowId }));
   const kiosks = [];
   for (const token of hall.kiosks) fixed.push(async () => kiosks.push(await openSocket({ role: "kiosk", hallId: hall.id, deviceToken: token })));
   const counters = [];

@@ -5,11 +5,25 @@
  * sockets, no timers — the caller passes the time and calls `tick` now and then.
  */
 import { applyEvent } from "./reducer.js";
-import type { HallEvent, HallSnapshot } from "./schemas.js";
+import { ENDED_STATES, type HallEvent, type HallSnapshot } from "./schemas.js";
 
 export type FeedStatus = "empty" | "live" | "resyncing";
 
-export class HallFeed {
+/** What a connection needs of a feed: HallFeed for the whole hall, WindowFeed for one window. */
+export interface Feed {
+  readonly snapshot: HallSnapshot | null;
+  readonly status: FeedStatus;
+  /** A fresh snapshot (first load or resync); returns the held events it applied. */
+  reset(snapshot: HallSnapshot, now: number): HallEvent[];
+  /** Apply or hold an event; returns the events applied, in order. */
+  push(event: HallEvent, now: number): HallEvent[];
+  /** True when the caller must fetch a snapshot and call `reset`. */
+  needsResync(now: number): boolean;
+  /** Mark that a resync was requested for another reason (reconnect, new business day). */
+  startResync(): void;
+}
+
+export class HallFeed implements Feed {
   snapshot: HallSnapshot | null = null;
   status: FeedStatus = "empty";
   /** Events received ahead of a gap, by seq, with the time the first of them arrived. */
@@ -78,5 +92,67 @@ export class HallFeed {
     }
     if (this.ahead.size === 0) this.gapSince = null;
     return applied;
+  }
+}
+
+/**
+ * The view of one window for its LED strip and rating pad, which receive only that window's
+ * events (seqs skip by design, so there is no gap to wait for). Each such event carries the
+ * window's whole state and the ticket it concerns, so the newest event wins: an older one that
+ * arrives late (possible with several nodes) is dropped, and a lost one is mended by the window's
+ * next event or the next reconnect. Only the window and its tickets are kept current; the rest of
+ * the snapshot is as it was at the last resync.
+ */
+export class WindowFeed implements Feed {
+  snapshot: HallSnapshot | null = null;
+  status: FeedStatus = "empty";
+  /** Events that came before the first snapshot or during a resync. */
+  private held: HallEvent[] = [];
+
+  constructor(readonly windowId: string) {}
+
+  reset(snapshot: HallSnapshot, _now: number): HallEvent[] {
+    this.snapshot = snapshot;
+    this.status = "live";
+    const held = this.held.sort((a, b) => a.seq - b.seq);
+    this.held = [];
+    return held.filter((e) => this.apply(e));
+  }
+
+  push(event: HallEvent, _now: number): HallEvent[] {
+    if (!this.snapshot || this.status === "resyncing") {
+      this.held.push(event);
+      return [];
+    }
+    return this.apply(event) ? [event] : [];
+  }
+
+  needsResync(_now: number): boolean {
+    return false;
+  }
+
+  startResync(): void {
+    this.status = "resyncing";
+  }
+
+  private apply(e: HallEvent): boolean {
+    const s = this.snapshot!;
+    if (e.hallId !== s.hallId || e.seq <= s.seq) return false;
+    if (e.type === "hall:dayStarted") {
+      this.status = "resyncing";
+      return false;
+    }
+    const next: HallSnapshot = { ...s, seq: e.seq, at: e.at };
+    if ("window" in e && e.window) {
+      const w = e.window;
+      next.windows = s.windows.map((x) => (x.id === w.id ? w : x));
+    }
+    if ("ticket" in e) {
+      const t = e.ticket;
+      const rest = s.tickets.filter((x) => x.id !== t.id);
+      next.tickets = ENDED_STATES.includes(t.state) ? rest : [...rest, t];
+    }
+    this.snapshot = next;
+    return true;
   }
 }

@@ -12,17 +12,20 @@ describe.each(bothStores("day"))("a new business day on %s", (_name, makeStore) 
     srv = await startTestServer({ store: await makeStore(), clock });
   });
 
-  it("at midnight the boards are told, and yesterday's calls and numbers are gone", async () => {
+  it("at midnight the boards and strips are told, and yesterday's calls and numbers are gone", async () => {
     const kiosk = await srv.client({ role: "kiosk", deviceToken: TOKENS.kiosk });
     const board = await srv.client({ role: "display", deviceToken: TOKENS.board });
+    const strip = await srv.client({ role: "display", deviceToken: TOKENS.strip1 });
     await call(kiosk, "ticket:issue", { commandId: cid(), serviceId: "social" });
     await srv.server.days.check();
 
     clock.advance(3 * 60_000);
     const told = nextEvent(board, (e) => e.type === "hall:dayStarted");
+    const stripTold = nextEvent(strip, (e) => e.type === "hall:dayStarted");
     await srv.server.days.check();
     const e = (await told) as Extract<HallEvent, { type: "hall:dayStarted" }>;
     expect(e.businessDate).toBe("2026-11-24");
+    expect((await stripTold).seq).toBe(e.seq);
 
     const snap = await call<HallSnapshot>(board, "hall:snapshot", {});
     expect(snap.ok && snap.data.businessDate).toBe("2026-11-24");

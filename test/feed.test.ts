@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { HallFeed } from "../protocol/feed.js";
-import { emptyStats, type HallEvent, type HallSnapshot } from "../protocol/index.js";
+import { HallFeed, WindowFeed } from "../protocol/feed.js";
+import { emptyStats, type HallEvent, type HallSnapshot, type Ticket, type Window } from "../protocol/index.js";
 
 const snapshot = (seq: number): HallSnapshot => ({
   hallId: "h",
@@ -70,6 +70,91 @@ describe("a new business day", () => {
     const f = new HallFeed();
     f.reset(snapshot(3), 0);
     f.push({ type: "hall:dayStarted", hallId: "h", seq: 4, at: 4, businessDate: "2026-11-24" }, 0);
+    expect(f.status).toBe("resyncing");
+  });
+});
+
+describe("a window's own feed (LED strip, rating pad)", () => {
+  const win = (id: string, ticketId: string | null): Window => ({
+    id,
+    label: { zh: `${id}号窗口`, en: `Window ${id}` },
+    qualified: ["s"],
+    serving: ["s"],
+    state: "open",
+    pauseReason: null,
+    ticketId,
+    staffId: "a",
+    servedToday: 0,
+    lastFinishedId: null,
+    escalation: false,
+  });
+  const ticket = (id: string, state: Ticket["state"]): Ticket => ({
+    id,
+    number: id.toUpperCase(),
+    serviceId: "s",
+    priority: "normal",
+    channel: "kiosk",
+    state,
+    businessDate: "2026-11-23",
+    issuedAt: 0,
+    arrivedAt: 0,
+    queuedAt: 0,
+    calledAt: state === "called" ? 1 : null,
+    servingAt: null,
+    endedAt: state === "finished" ? 2 : null,
+    windowId: "1",
+    targetWindowId: null,
+    recalls: 0,
+    bundle: [],
+    bundleStep: 0,
+    parkReason: null,
+    missingDocs: [],
+    rating: null,
+    staffId: "a",
+    etaSec: null,
+  });
+  const start = () => ({ ...snapshot(10), windows: [win("1", null), win("2", null)] });
+  const called = (seq: number, id: string): HallEvent => ({ type: "ticket:called", hallId: "h", seq, at: seq, ticket: ticket(id, "called"), window: win("1", id), recall: false, waitSec: 0 });
+
+  it("applies its window's events across the hall's other seqs, without waiting for them", () => {
+    const f = new WindowFeed("1");
+    f.reset(start(), 0);
+    expect(f.push(called(15, "a"), 0).map((e) => e.seq)).toEqual([15]);
+    expect(f.needsResync(10_000)).toBe(false);
+    const s = f.snapshot!;
+    expect(s.windows.find((w) => w.id === "1")!.ticketId).toBe("a");
+    expect(s.tickets.map((t) => t.id)).toEqual(["a"]);
+  });
+
+  it("keeps the newest state when an older event arrives late", () => {
+    const f = new WindowFeed("1");
+    f.reset(start(), 0);
+    f.push(called(20, "b"), 0);
+    expect(f.push(called(15, "a"), 0)).toEqual([]);
+    expect(f.snapshot!.windows.find((w) => w.id === "1")!.ticketId).toBe("b");
+  });
+
+  it("drops a ticket once it has ended", () => {
+    const f = new WindowFeed("1");
+    f.reset(start(), 0);
+    f.push(called(11, "a"), 0);
+    f.push({ type: "ticket:finished", hallId: "h", seq: 12, at: 12, ticket: ticket("a", "finished"), window: win("1", null), serviceId: "s", serviceSec: 60 }, 0);
+    expect(f.snapshot!.tickets).toEqual([]);
+    expect(f.snapshot!.windows.find((w) => w.id === "1")!.ticketId).toBeNull();
+  });
+
+  it("holds events that come before its first snapshot and applies the newer ones", () => {
+    const f = new WindowFeed("1");
+    expect(f.push(called(9, "old"), 0)).toEqual([]);
+    expect(f.push(called(12, "a"), 0)).toEqual([]);
+    expect(f.reset(start(), 0).map((e) => e.seq)).toEqual([12]);
+    expect(f.snapshot!.windows.find((w) => w.id === "1")!.ticketId).toBe("a");
+  });
+
+  it("asks for a fresh snapshot when a new business day starts", () => {
+    const f = new WindowFeed("1");
+    f.reset(start(), 0);
+    f.push({ type: "hall:dayStarted", hallId: "h", seq: 11, at: 11, businessDate: "2026-11-24" }, 0);
     expect(f.status).toBe("resyncing");
   });
 });

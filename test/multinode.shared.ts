@@ -38,6 +38,7 @@ export function raceHall(id: string): HallConfig {
     devices: [
       { token: TOKENS.board, role: "display" as const },
       { token: TOKENS.kiosk, role: "kiosk" as const },
+      { token: TOKENS.strip1, role: "display" as const, windowId: "1" },
     ],
   });
 }
@@ -115,9 +116,10 @@ export function multiNodeSuite(target: () => RedisTarget, extra?: (nodes: () => 
     await stopNodes(nodes);
   });
 
-  it("a call made through node A reaches a board and a tracker connected to node B", async () => {
+  it("a call made through node A reaches a board, the window's strip and a tracker connected to other nodes", async () => {
     const [a, b] = nodes;
     const board = await client(b!.url, { role: "display", hallId: "east", deviceToken: TOKENS.board });
+    const strip = await client(nodes[2]!.url, { role: "display", hallId: "east", deviceToken: TOKENS.strip1 });
     const kiosk = await client(a!.url, { role: "kiosk", hallId: "east", deviceToken: TOKENS.kiosk });
     const issued = await call(kiosk, "ticket:issue", { commandId: cid(), serviceId: "social" });
     expect(issued.ok).toBe(true);
@@ -127,11 +129,13 @@ export function multiNodeSuite(target: () => RedisTarget, extra?: (nodes: () => 
     await nextEvent(board, (e) => e.type === "window:changed" && e.window.id === "1");
     const onBoard = nextEvent(board, (e) => e.type === "ticket:called");
     const onTracker = nextEvent(tracker, (e) => e.type === "ticket:called");
+    const onStrip = nextEvent(strip, (e) => e.type === "ticket:called");
     const called = await call(counter, "window:callNext", { commandId: cid(), windowId: "1" });
     expect(called.ok).toBe(true);
-    const [e1, e2] = await Promise.all([onBoard, onTracker]);
+    const [e1, e2, e3] = await Promise.all([onBoard, onTracker, onStrip]);
     expect(e1.type === "ticket:called" && e1.ticket.id).toBe(ticketId);
     expect(e2.type === "ticket:called" && e2.window.id).toBe("1");
+    expect(e3.type === "ticket:called" && e3.ticket.id).toBe(ticketId);
   });
 
   it("a board of another hall on the same node sees none of this hall's events", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { call, cid, nextEvent, startTestServer } from "./helpers/server.js";
 import { TOKENS } from "./helpers/hall.js";
-import type { HallSnapshot, Ticket } from "../protocol/index.js";
+import type { HallEvent, HallSnapshot, QueueSummary, Ticket } from "../protocol/index.js";
 
 describe("a visit over Socket.IO", async () => {
   const t = await startTestServer();
@@ -67,5 +67,33 @@ describe("a visit over Socket.IO", async () => {
     const e = await seen;
     const snap = await call<HallSnapshot>(board, "hall:snapshot", {});
     expect(snap.ok && snap.data.seq).toBe(e.seq);
+  });
+});
+
+describe("a window's LED strip", async () => {
+  const t = await startTestServer({ queueSummaryMs: 20 });
+
+  it("gets the events of its own window only, and no expected waits", async () => {
+    const events: HallEvent[] = [];
+    const summaries: QueueSummary[] = [];
+    await t.client({ role: "display", deviceToken: TOKENS.strip1 }, (c) => {
+      c.on("hall:event", (e) => events.push(e));
+      c.on("hall:queue", (q) => summaries.push(q));
+    });
+    const board = await t.client({ role: "display", deviceToken: TOKENS.board });
+    const boardSummary = new Promise((resolve) => board.once("hall:queue", resolve));
+    const kiosk = await t.client({ role: "kiosk", deviceToken: TOKENS.kiosk });
+    await t.counter("bob", "2");
+    const counter = await t.counter("alice", "1");
+    await call(kiosk, "ticket:issue", { commandId: cid(), serviceId: "social" });
+    const onBoard = nextEvent(board, (e) => e.type === "ticket:called");
+    await call(counter, "window:callNext", { commandId: cid(), windowId: "1" });
+    const called = await onBoard;
+    await boardSummary;
+    await new Promise((r) => setTimeout(r, 100));
+
+    expect(events.map((e) => e.seq)).toContain(called.seq);
+    expect(events.every((e) => "window" in e && e.window?.id === "1")).toBe(true);
+    expect(summaries).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
  * one pushes it; clients ignore the copies (same seq).
  */
 import type { HallContext } from "./context.js";
-import { rooms, type HallServer } from "./socket.js";
+import { broadcastEvent, type HallServer } from "./socket.js";
 
 export class DayWatcher {
   private dates = new Map<string, string>();
@@ -30,7 +30,7 @@ export class DayWatcher {
 
   /** Read every hall once; where the business date moved on, push the day's first event. */
   async check(): Promise<void> {
-    for (const hallId of this.ctx.halls.keys()) {
+    for (const [hallId, hall] of this.ctx.halls) {
       try {
         const snap = await this.ctx.store.snapshot(hallId, this.ctx.clock.now());
         const before = this.dates.get(hallId);
@@ -38,7 +38,7 @@ export class DayWatcher {
         if (!before || before === snap.businessDate) continue;
         const recent = await this.ctx.store.eventsSince(hallId, Math.max(0, snap.seq - 50));
         const started = recent.find((e) => e.type === "hall:dayStarted" && e.businessDate === snap.businessDate);
-        if (started) this.io.to(rooms.hall(hallId)).emit("hall:event", started);
+        if (started) broadcastEvent(this.io, hall, started);
       } catch (err) {
         this.ctx.log.warn(`day check of ${hallId} failed`, err);
       }

@@ -13,11 +13,13 @@ import {
   type Ack,
   type ClientToServerEvents,
   type CommandName,
+  type HallEvent,
   type Role,
   type ServerToClientEvents,
   type SocketData,
 } from "../../protocol/index.js";
 import type { Actor, WireCommand } from "../domain/commands.js";
+import type { HallConfig } from "../domain/config.js";
 import { toHallError } from "./errors.js";
 import { findDevice } from "./auth.js";
 import type { HallContext } from "./context.js";
@@ -25,14 +27,44 @@ import type { HallContext } from "./context.js";
 export type HallServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type HallSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
+/** Room names; ids may contain ":", so a hall id and what follows it are joined with "/". */
 export const rooms = {
-  /** Every event of the hall: boards, strips, kiosks, pads, counters, managers. */
+  /** Every event of the hall: boards, kiosks, counters, managers. */
   hall: (hallId: string) => `hall:${hallId}`,
+  /** One window's events: the LED strip over it and its rating pad, which show nothing else. */
+  window: (hallId: string, windowId: string) => `window:${hallId}/${windowId}`,
   /** One ticket's events: its citizen tracker. */
-  ticket: (hallId: string, ticketId: string) => `ticket:${hallId}:${ticketId}`,
-  /** Expected-wait summaries: everyone in the hall, trackers included. */
+  ticket: (hallId: string, ticketId: string) => `ticket:${hallId}/${ticketId}`,
+  /** Expected-wait summaries for the hall's own screens (boards, kiosks, counters, managers). */
   queue: (hallId: string) => `queue:${hallId}`,
+  /** Expected-wait summaries for citizens' phones (trackers), on a slower cadence. */
+  phones: (hallId: string) => `phones:${hallId}`,
 };
+
+/**
+ * The rooms an event goes to: the hall's screens, the window it happened at, and the ticket's
+ * tracker. A new business day goes to every window as well, so strips and pads start afresh.
+ */
+export function eventRooms(event: HallEvent, hall: HallConfig): string[] {
+  const to = [rooms.hall(hall.id)];
+  if ("ticket" in event) to.push(rooms.ticket(hall.id, event.ticket.id));
+  if ("window" in event && event.window) to.push(rooms.window(hall.id, event.window.id));
+  if (event.type === "hall:dayStarted") to.push(...hall.windows.map((w) => rooms.window(hall.id, w.id)));
+  return to;
+}
+
+/** Does a socket of this role at this window follow the whole hall, or only its window? */
+const windowOnly = (data: SocketData): boolean => (data.role === "display" || data.role === "pad") && data.windowId !== null;
+
+/** Broadcast one event to the rooms that care (one adapter message whatever the number of rooms). */
+export function broadcastEvent(io: HallServer, hall: HallConfig, event: HallEvent): void {
+  io.to(eventRooms(event, hall)).emit("hall:event", event);
+}
+
+/** Whether a socket gets expected-wait summaries (strips and pads show none). */
+export function wantsQueue(data: SocketData): boolean {
+  return !windowOnly(data);
+}
 
 const Handshake = z.discriminatedUnion("role", [
   z.object({ role: z.enum(["display", "kiosk", "pad"]), hallId: Id, deviceToken: z.string().max(200) }),
@@ -113,9 +145,9 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext): void {
     const data = socket.data;
     ctx.metrics.sockets.inc({ role: data.role });
     socket.on("disconnect", () => ctx.metrics.sockets.dec({ role: data.role }));
-    void socket.join(rooms.queue(data.hallId));
-    if (data.role === "tracker") void socket.join(rooms.ticket(data.hallId, data.ticketId!));
-    else void socket.join(rooms.hall(data.hallId));
+    if (data.role === "tracker") void socket.join([rooms.ticket(data.hallId, data.ticketId!), rooms.phones(data.hallId)]);
+    else if (windowOnly(data)) void socket.join(rooms.window(data.hallId, data.windowId!));
+    else void socket.join([rooms.hall(data.hallId), rooms.queue(data.hallId)]);
 
     if (data.role === "counter") {
       ctx

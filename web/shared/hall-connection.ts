@@ -5,7 +5,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { io, type Socket } from "socket.io-client";
-import { HallFeed } from "../../protocol/feed.js";
+import { HallFeed, WindowFeed, type Feed } from "../../protocol/feed.js";
 import type { Ack, ClientToServerEvents, HallError, HallEvent, HallSnapshot, QueueSummary, ServerToClientEvents, Ticket } from "../../protocol/index.js";
 
 export type ConnectionStatus = "connecting" | "live" | "reconnecting" | "denied";
@@ -17,13 +17,18 @@ export interface HallConnectionOptions {
   onEvent?: (event: HallEvent) => void;
   /** Called after each (re)sync from a snapshot. */
   onSnapshot?: (snapshot: HallSnapshot) => void;
+  /**
+   * A device bound to one window (LED strip, rating pad) gets only that window's events; it keeps
+   * the window current with a WindowFeed instead of following the whole hall.
+   */
+  windowId?: string;
 }
 
 let counter = 0;
 export const newCommandId = (): string => `${Date.now().toString(36)}-${(++counter).toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
 export class HallConnection implements ReactiveController {
-  readonly feed = new HallFeed();
+  readonly feed: Feed;
   status: ConnectionStatus = "connecting";
   /** Why the server refused the connection, when status is "denied". */
   denied: HallError | null = null;
@@ -37,6 +42,7 @@ export class HallConnection implements ReactiveController {
     private readonly host: ReactiveControllerHost,
     private readonly opts: HallConnectionOptions,
   ) {
+    this.feed = opts.windowId ? new WindowFeed(opts.windowId) : new HallFeed();
     host.addController(this);
   }
 

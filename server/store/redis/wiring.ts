@@ -5,8 +5,8 @@
  *
  *   const { store, configureIo, ready, lock } = await wireRedis({ url, clusterNodes, prefix, log });
  *
- * Broadcast channels are per hall: HallCall emits a ticket's event to `hall:<id>` + `ticket:<id>:<t>`
- * (two rooms), which the stock adapter would send on the one namespace-wide channel that every
+ * Broadcast channels are per hall: HallCall emits a ticket's event to `hall:<id>`, `ticket:<id>/<t>`
+ * and `window:<id>/<w>` (several rooms), which the stock adapter would send on the one namespace-wide channel that every
  * node reads. `hallScoped` maps every room of a hall to one channel `<prefix>socket.io#/#hall:<id>#`
  * (one slot, so one shard in a Cluster) that a node subscribes to while it holds any room of that
  * hall. Everything else (socket-id rooms, acks, server-side emits) stays on the adapter's own
@@ -101,9 +101,9 @@ interface AdapterInternals {
 
 const BROADCAST = 3; // socket.io-adapter MessageType.BROADCAST
 
-/** The hall a room belongs to: `hall:<id>`, `queue:<id>`, `ticket:<id>:<ticket>`. */
+/** The hall a room belongs to: `hall:<id>`, `queue:<id>`, `phones:<id>`, `ticket:<id>/<ticket>`, `window:<id>/<window>`. */
 export function hallOfRoom(room: string): string | null {
-  const m = /^(?:hall|queue):(.+)$/.exec(room) ?? /^ticket:([^:]+):/.exec(room);
+  const m = /^(?:hall|queue|phones):([^/]+)$/.exec(room) ?? /^(?:ticket|window):([^/]+)\//.exec(room);
   return m ? m[1]! : null;
 }
 
