@@ -21,7 +21,7 @@ import { LocalHallLock, type HallLock } from "./balancer/lock.js";
 import { DayWatcher } from "./transport/day-watcher.js";
 import { QueuePublisher } from "./transport/queue-publisher.js";
 import { restRouter } from "./transport/rest.js";
-import { attachSocketTransport, rooms, type HallServer } from "./transport/socket.js";
+import { attachSocketTransport, broadcastEvent, wantsQueue, type HallServer } from "./transport/socket.js";
 
 export interface HallCallOptions {
   store: HallStore;
@@ -39,8 +39,10 @@ export interface HallCallOptions {
   collectDefaultMetrics?: boolean;
   /** Public base URL for QR codes on printed tickets. */
   publicUrl?: string;
-  /** Least time between two expected-wait summaries of one hall, ms. */
+  /** Least time between two expected-wait summaries of one hall to its screens, ms. */
   queueSummaryMs?: number;
+  /** Least time between two expected-wait summaries of one hall to citizens' trackers, ms. */
+  trackerSummaryMs?: number;
   /**
    * Grants each hall's balancer to one node at a time. Several nodes must share one (Redis);
    * a single process uses its own LocalHallLock (the default).
@@ -100,15 +102,16 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
   });
   await opts.configureIo?.(io);
   attachSocketTransport(io, ctx);
-  ctx.onEvent((event: HallEvent) => {
-    let target = io.to(rooms.hall(event.hallId));
-    if ("ticket" in event) target = target.to(rooms.ticket(event.hallId, event.ticket.id));
-    target.emit("hall:event", event);
+  ctx.onEvent((event: HallEvent) => broadcastEvent(io, halls.get(event.hallId)!, event));
+  const publisher = new QueuePublisher(io, ctx, (snapshot, now) => runnerOf(snapshot.hallId).summarize(snapshot, now), {
+    queueMs: opts.queueSummaryMs ?? 1_000,
+    phonesMs: opts.trackerSummaryMs ?? 5_000,
   });
-  const publisher = new QueuePublisher(io, ctx, (snapshot, now) => runnerOf(snapshot.hallId).summarize(snapshot, now), opts.queueSummaryMs ?? 1_000);
   ctx.onEvent(publisher.onEvent);
   ctx.issueEta = (hallId, serviceId) => publisher.current(hallId)?.services[serviceId]?.newTicketEtaSec ?? null;
-  io.on("connection", (socket) => void publisher.greet(socket.data.hallId, (summary) => socket.emit("hall:queue", summary)));
+  io.on("connection", (socket) => {
+    if (wantsQueue(socket.data)) void publisher.greet(socket.data.hallId, (summary) => socket.emit("hall:queue", summary));
+  });
   for (const runner of runners.values()) {
     ctx.onEvent(runner.notify);
     runner.start();

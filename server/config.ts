@@ -24,8 +24,10 @@ const ServerConfig = z.object({
   SESSION_HOURS: z.coerce.number().positive().default(12),
   /** Public base URL used in QR codes on printed tickets (defaults to the request's own host). */
   PUBLIC_URL: z.string().url().optional(),
-  /** Least time between two expected-wait summaries of one hall, ms. */
+  /** Least time between two expected-wait summaries of one hall to its screens, ms. */
   QUEUE_SUMMARY_MS: z.coerce.number().int().min(50).default(1_000),
+  /** The same for citizens' phones (trackers), which are most of a hall's sockets. */
+  TRACKER_SUMMARY_MS: z.coerce.number().int().min(50).default(5_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 export type ServerConfig = z.infer<typeof ServerConfig> & { SESSION_SECRET: string; sessionSecretGenerated: boolean };

@@ -14,7 +14,7 @@ const nextSummary = (c: Client, pred: (q: QueueSummary) => boolean = () => true)
   });
 
 describe("expected waits reach every screen", async () => {
-  const t = await startTestServer({ queueSummaryMs: 50 });
+  const t = await startTestServer({ queueSummaryMs: 50, trackerSummaryMs: 100 });
   const kiosk = await t.client({ role: "kiosk", deviceToken: TOKENS.kiosk });
   const issue = async (serviceId: string) => {
     const r = await call(kiosk, "ticket:issue", { commandId: cid(), serviceId });
@@ -71,6 +71,33 @@ describe("expected waits reach every screen", async () => {
     const t2 = await issue("estate");
     expect(t2.etaSec).not.toBeNull();
     expect(t2.etaSec!).toBeGreaterThan(0);
+  });
+});
+
+describe("expected waits on citizens' phones", async () => {
+  const t = await startTestServer({ queueSummaryMs: 20, trackerSummaryMs: 500 });
+  const kiosk = await t.client({ role: "kiosk", deviceToken: TOKENS.kiosk });
+  const issue = async () => {
+    const r = await call(kiosk, "ticket:issue", { commandId: cid(), serviceId: "social" });
+    if (!r.ok) throw new Error(r.error.message);
+    return (r.data as { ticket: Ticket }).ticket;
+  };
+
+  it("come less often than on the hall's screens, and the latest one always arrives", async () => {
+    const mine = await issue();
+    const onBoard: QueueSummary[] = [];
+    const onPhone: QueueSummary[] = [];
+    await t.client({ role: "display", deviceToken: TOKENS.board }, (c) => c.on("hall:queue", (q) => onBoard.push(q)));
+    await t.client({ role: "tracker", ticketId: mine.id }, (c) => c.on("hall:queue", (q) => onPhone.push(q)));
+    for (let i = 0; i < 8; i++) {
+      await issue();
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    await new Promise((r) => setTimeout(r, 700));
+    expect(onBoard.length).toBeGreaterThanOrEqual(5);
+    expect(onPhone.length).toBeLessThanOrEqual(3);
+    expect(onPhone.at(-1)).toEqual(onBoard.at(-1));
+    expect(onPhone.at(-1)!.services.social!.waiting).toBe(9);
   });
 });
 

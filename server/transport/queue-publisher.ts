@@ -1,7 +1,12 @@
 /**
- * Publishes each hall's expected waits as one `hall:queue` message to the hall's queue room,
- * at most once per interval and only after something changed, so a queue change costs one
- * message per connected socket, never one per waiting ticket.
+ * Publishes each hall's expected waits as one `hall:queue` message per room, at most once per
+ * interval and only after something changed, so a queue change costs one message per connected
+ * socket, never one per waiting ticket.
+ *
+ * The hall's own screens get every summary (`queueMs`). Citizens' phones, most of a hall's sockets,
+ * get one at most every `phonesMs` (an expected wait that moves every second tells a citizen
+ * nothing more); the latest summary always reaches them in the end, and their own ticket's events
+ * still come at once through its ticket room.
  */
 import type { HallEvent, HallSnapshot, QueueSummary } from "../../protocol/index.js";
 import type { HallContext } from "./context.js";
@@ -9,9 +14,19 @@ import { rooms, type HallServer } from "./socket.js";
 
 export type Summarize = (snapshot: HallSnapshot, now: number) => QueueSummary;
 
+export interface QueuePublisherOptions {
+  /** Least time between two summaries of one hall to its screens, ms. */
+  queueMs: number;
+  /** Least time between two summaries of one hall to its trackers, ms. */
+  phonesMs: number;
+}
+
 export class QueuePublisher {
   private pending = new Map<string, NodeJS.Timeout>();
   private last = new Map<string, number>();
+  /** Trackers: when each hall's last summary went to them, and a trailing send when one is owed. */
+  private phonesLast = new Map<string, number>();
+  private phonesPending = new Map<string, NodeJS.Timeout>();
   /** The last summary of each hall, for sockets that connect between changes. */
   private latest = new Map<string, QueueSummary>();
   private stopped = false;
@@ -20,13 +35,13 @@ export class QueuePublisher {
     private readonly io: HallServer,
     private readonly ctx: HallContext,
     private readonly summarize: Summarize,
-    private readonly intervalMs: number,
+    private readonly opts: QueuePublisherOptions,
   ) {}
 
   /** Listener for HallContext.onEvent. */
   readonly onEvent = (event: HallEvent): void => {
     if (this.stopped || this.pending.has(event.hallId)) return;
-    const wait = Math.max(0, (this.last.get(event.hallId) ?? 0) + this.intervalMs - Date.now());
+    const wait = Math.max(0, (this.last.get(event.hallId) ?? 0) + this.opts.queueMs - Date.now());
     this.pending.set(event.hallId, setTimeout(() => void this.publish(event.hallId), wait));
   };
 
@@ -37,10 +52,33 @@ export class QueuePublisher {
       const now = this.ctx.clock.now();
       const summary = this.summarize(await this.ctx.store.snapshot(hallId, now), now);
       this.latest.set(hallId, summary);
-      this.io.to(rooms.queue(hallId)).emit("hall:queue", summary);
+      if (this.phonesDue(hallId)) {
+        this.phonesLast.set(hallId, Date.now());
+        this.io.to([rooms.queue(hallId), rooms.phones(hallId)]).emit("hall:queue", summary);
+      } else {
+        this.io.to(rooms.queue(hallId)).emit("hall:queue", summary);
+        this.owePhones(hallId);
+      }
     } catch (err) {
       this.ctx.log.warn(`queue summary for ${hallId} failed`, err);
     }
+  }
+
+  private phonesDue(hallId: string): boolean {
+    return !this.phonesPending.has(hallId) && Date.now() - (this.phonesLast.get(hallId) ?? 0) >= this.opts.phonesMs;
+  }
+
+  /** Trackers missed a summary: send them the latest one when their interval is up. */
+  private owePhones(hallId: string): void {
+    if (this.stopped || this.phonesPending.has(hallId)) return;
+    const wait = Math.max(0, (this.phonesLast.get(hallId) ?? 0) + this.opts.phonesMs - Date.now());
+    const timer = setTimeout(() => {
+      this.phonesPending.delete(hallId);
+      this.phonesLast.set(hallId, Date.now());
+      const summary = this.latest.get(hallId);
+      if (summary) this.io.to(rooms.phones(hallId)).emit("hall:queue", summary);
+    }, wait);
+    this.phonesPending.set(hallId, timer);
   }
 
   /** The hall's latest summary, if one was made. */
@@ -57,7 +95,8 @@ export class QueuePublisher {
 
   stop(): void {
     this.stopped = true;
-    for (const t of this.pending.values()) clearTimeout(t);
+    for (const t of [...this.pending.values(), ...this.phonesPending.values()]) clearTimeout(t);
     this.pending.clear();
+    this.phonesPending.clear();
   }
 }
