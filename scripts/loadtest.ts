@@ -245,6 +245,25 @@ async function signIn(plan: PlanHall[], urls: string[]): Promise<void> {
   await Promise.all(Array.from({ length: 4 }, worker));
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere or once it exited. */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    // Fields after the ")" that ends the command name: utime and stime are the 12th and 13th, in clock ticks (100/s).
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Cores each part kept busy over a k6 run: the load generator, the servers, Redis. */
+interface CpuUse {
+  k6: number;
+  servers: number;
+  redis: number | null;
+}
+
 interface MemSample {
   at: number;
   sockets: number;
@@ -363,11 +382,21 @@ interface RunResult {
   throughput: number;
   memory: { idleRss: number; peakRss: number; peakHeap: number; idleHeap: number; peakSockets: number; rssPerConnKB: number; heapPerConnKB: number };
   log?: Awaited<ReturnType<LogChecker["finish"]>>;
+  cpu: CpuUse;
   k6Exit: number | null;
   seconds: number;
 }
 
-async function runK6(k6: string, label: string, urls: string[], planFile: string, opts: Opts, sample: () => Promise<MemSample>, tmp: string): Promise<{ summary: { metrics: Record<string, { values: Record<string, number> }> }; exit: number | null; samples: MemSample[]; idle: MemSample }> {
+async function runK6(
+  k6: string,
+  label: string,
+  urls: string[],
+  planFile: string,
+  opts: Opts,
+  sample: () => Promise<MemSample>,
+  tmp: string,
+  pids: { servers: number[]; redis?: number },
+): Promise<{ summary: { metrics: Record<string, { values: Record<string, number> }> }; exit: number | null; samples: MemSample[]; idle: MemSample; cpu: CpuUse }> {
   const out = path.join(tmp, `${label}-summary.json`);
   const env: Record<string, string> = {
     HC_PLAN: planFile,
@@ -379,10 +408,15 @@ async function runK6(k6: string, label: string, urls: string[], planFile: string
   };
   const idle = await sample();
   const samples: MemSample[] = [];
+  const serverCpu = () => pids.servers.reduce((a, pid) => a + (cpuSeconds(pid) ?? 0), 0);
+  const cpu0 = { servers: serverCpu(), redis: cpuSeconds(pids.redis), at: Date.now() };
+  let k6Cpu = 0;
+  let k6Pid: number | undefined;
   let done = false;
   const sampler = (async () => {
     while (!done) {
       await sleep(2000);
+      k6Cpu = cpuSeconds(k6Pid) ?? k6Cpu;
       if (!done) samples.push(await sample().catch(() => idle));
     }
   })();
@@ -391,10 +425,15 @@ async function runK6(k6: string, label: string, urls: string[], planFile: string
     // k6 allocates per received frame; a lazier GC leaves more of the 2 cores to the servers.
     env: { ...process.env, GOGC: process.env.GOGC ?? "400" },
   });
+  k6Pid = child.pid;
   const exit = await new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   done = true;
   await sampler;
-  return { summary: JSON.parse(readFileSync(out, "utf8")), exit, samples, idle };
+  // k6's last reading is up to 2 s old (its /proc entry is gone at exit): the quiet drain phase.
+  const secs = (Date.now() - cpu0.at) / 1000;
+  const redisNow = cpuSeconds(pids.redis);
+  const cpu = { k6: k6Cpu / secs, servers: (serverCpu() - cpu0.servers) / secs, redis: redisNow !== null && cpu0.redis !== null ? (redisNow - cpu0.redis) / secs : null };
+  return { summary: JSON.parse(readFileSync(out, "utf8")), exit, samples, idle, cpu };
 }
 
 function toResult(label: string, nodes: number, k: Awaited<ReturnType<typeof runK6>>, opts: Opts, seconds: number): RunResult {
@@ -419,6 +458,7 @@ function toResult(label: string, nodes: number, k: Awaited<ReturnType<typeof run
       rssPerConnKB: peak.sockets ? (peak.rss - k.idle.rss) / peak.sockets / 1024 : NaN,
       heapPerConnKB: peak.sockets ? (peak.heapUsed - k.idle.heapUsed) / peak.sockets / 1024 : NaN,
     },
+    cpu: k.cpu,
     k6Exit: k.exit,
     seconds,
   };
@@ -462,7 +502,7 @@ async function main(): Promise<void> {
       writeFileSync(planFile, JSON.stringify({ halls: plan.map((h) => ({ ...h, counters: h.counters.map((c) => ({ ...c, token: "baseline" })) })) }));
       console.log(`\n▶ baseline (bare Socket.IO) on ${url}`);
       const t = Date.now();
-      const k = await runK6(k6, "baseline", [url], planFile, opts, () => summed([url], "baseline"), tmp);
+      const k = await runK6(k6, "baseline", [url], planFile, opts, () => summed([url], "baseline"), tmp, { servers: [child.pid!] });
       results.push(toResult("baseline", 1, k, opts, (Date.now() - t) / 1000));
       await stopChild(child);
     }
@@ -489,7 +529,7 @@ async function main(): Promise<void> {
     const checker = new LogChecker(reader, plan.map((h) => h.id));
     const following = checker.follow();
     const t = Date.now();
-    const k = await runK6(k6, "hallcall", urls, planFile, opts, () => summed(urls, "hallcall"), tmp);
+    const k = await runK6(k6, "hallcall", urls, planFile, opts, () => summed(urls, "hallcall"), tmp, { servers: nodes.map((n) => n.child.pid!), redis: redis?.process.pid });
     const r = toResult("hallcall", opts.nodes, k, opts, (Date.now() - t) / 1000);
     checker.stop();
     await following.catch((err) => console.error("event log reader failed", err));
@@ -541,6 +581,8 @@ function evaluate(results: RunResult[], opts: Opts): { checks: Check[]; exitCode
   row("errors / sequence gaps (of which late)", `${hc.counters.hc_errors} / ${hc.counters.hc_seq_gaps} (${hc.counters.hc_seq_late})`, base ? `${base.counters.hc_errors} / ${base.counters.hc_seq_gaps} (${base.counters.hc_seq_late})` : "–");
   row("memory per connection rss / heap (KB)", `${f(hc.memory.rssPerConnKB)} / ${f(hc.memory.heapPerConnKB)}`, base ? `${f(base.memory.rssPerConnKB)} / ${f(base.memory.heapPerConnKB)}` : "–", ratio(hc.memory.rssPerConnKB, base?.memory.rssPerConnKB ?? NaN));
   row("rss idle → peak (MB)", `${f(hc.memory.idleRss / 2 ** 20, 0)} → ${f(hc.memory.peakRss / 2 ** 20, 0)}`, base ? `${f(base.memory.idleRss / 2 ** 20, 0)} → ${f(base.memory.peakRss / 2 ** 20, 0)}` : "–");
+  const cores = (c: CpuUse) => `${f(c.k6, 2)} / ${f(c.servers, 2)} / ${c.redis === null ? "–" : f(c.redis, 2)}`;
+  row("CPU cores busy: k6 / server / Redis", cores(hc.cpu), base ? cores(base.cpu) : "–");
   if (hc.log) row("event log: events / tickets / waiting", `${hc.log.events} / ${hc.log.issued} / ${hc.log.waitingAtEnd}`, "");
 
   const c2sBase = ms(base?.trend.callToScreen ?? null, "p(99)");
