@@ -1,7 +1,8 @@
 /**
  * The one reactive controller every page uses: connects to the hall with its role's credentials,
- * keeps the hall snapshot current through the shared reducer (HallFeed), resyncs after a
- * reconnect or a gap, and sends commands with a fresh commandId. A page never polls.
+ * keeps the hall snapshot current through the shared reducer (HallFeed; a window's strip and pad
+ * use a WindowFeed), resyncs after a reconnect or a gap, and sends commands with a fresh
+ * commandId. A page never polls.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { io, type Socket } from "socket.io-client";
