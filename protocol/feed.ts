@@ -4,8 +4,8 @@
  * never comes, or an event says the day changed, the feed asks for a fresh snapshot. Pure: no
  * sockets, no timers — the caller passes the time and calls `tick` now and then.
  */
-import { applyEvent } from "./reducer.js";
-import { ENDED_STATES, type HallEvent, type HallSnapshot } from "./schemas.js";
+import { applyEvent, upsertTicketAndWindow } from "./reducer.js";
+import type { HallEvent, HallSnapshot } from "./schemas.js";
 
 export type FeedStatus = "empty" | "live" | "resyncing";
 
@@ -143,15 +143,7 @@ export class WindowFeed implements Feed {
       return false;
     }
     const next: HallSnapshot = { ...s, seq: e.seq, at: e.at };
-    if ("window" in e && e.window) {
-      const w = e.window;
-      next.windows = s.windows.map((x) => (x.id === w.id ? w : x));
-    }
-    if ("ticket" in e) {
-      const t = e.ticket;
-      const rest = s.tickets.filter((x) => x.id !== t.id);
-      next.tickets = ENDED_STATES.includes(t.state) ? rest : [...rest, t];
-    }
+    upsertTicketAndWindow(next, e);
     this.snapshot = next;
     return true;
   }

@@ -55,13 +55,17 @@ export function applyEvent(snapshot: HallSnapshot, event: HallEvent): ApplyResul
   return { ok: true, snapshot: next };
 }
 
-function upsertTicket(s: HallSnapshot, t: Ticket): void {
-  const rest = s.tickets.filter((x) => x.id !== t.id);
-  s.tickets = ENDED_STATES.includes(t.state) ? rest : [...rest, t];
-}
-
-function upsertWindow(s: HallSnapshot, w: Window): void {
-  s.windows = s.windows.map((x) => (x.id === w.id ? w : x));
+/** Puts an event's ticket and window into `s` (a fresh shallow copy): the part of an event every view shares. */
+export function upsertTicketAndWindow(s: HallSnapshot, e: HallEvent): void {
+  if ("ticket" in e) {
+    const t: Ticket = e.ticket;
+    const rest = s.tickets.filter((x) => x.id !== t.id);
+    s.tickets = ENDED_STATES.includes(t.state) ? rest : [...rest, t];
+  }
+  if ("window" in e && e.window) {
+    const w: Window = e.window;
+    s.windows = s.windows.map((x) => (x.id === w.id ? w : x));
+  }
 }
 
 function bump(map: Record<string, number>, key: string, by = 1): Record<string, number> {
@@ -74,8 +78,7 @@ function staff(stats: HallStats, staffId: string): StaffStats {
 
 /** Mutates `s` (a fresh shallow copy made by the caller) with the effect of `e`. */
 function reduceInto(s: HallSnapshot, e: HallEvent): void {
-  if ("ticket" in e) upsertTicket(s, e.ticket);
-  if ("window" in e && e.window) upsertWindow(s, e.window);
+  upsertTicketAndWindow(s, e);
   const st: HallStats = { ...s.stats };
   switch (e.type) {
     case "ticket:issued": {
