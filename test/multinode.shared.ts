@@ -4,14 +4,15 @@
  * wired to Redis the way server/main.ts does it (wireRedis), each on its own port.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { io as connect, type Socket } from "socket.io-client";
+import { io as connect } from "socket.io-client";
 import { createHallCallServer, type HallCallServer } from "../server/app.js";
 import type { HallConfig } from "../server/domain/config.js";
 import { silentLogger } from "../server/log.js";
 import { wireRedis, type WiredRedis } from "../server/store/redis/wiring.js";
-import type { Ack, HallEvent } from "../protocol/index.js";
+import type { HallEvent } from "../protocol/index.js";
 import { PASSWORD, TOKENS, testHall } from "./helpers/hall.js";
 import { uniquePrefix } from "./helpers/redis.js";
+import { call, cid, nextEvent, type Client } from "./helpers/server.js";
 
 export interface Node {
   server: HallCallServer;
@@ -62,7 +63,6 @@ export async function stopNodes(nodes: Node[]): Promise<void> {
   }
 }
 
-type Client = Socket;
 const sockets: Client[] = [];
 
 export function client(url: string, auth: Record<string, unknown>): Promise<Client> {
@@ -84,25 +84,6 @@ export async function login(url: string, hallId: string, staffId: string): Promi
   return ((await res.json()) as { token: string }).token;
 }
 
-let n = 0;
-export const cid = () => `mn-${Date.now()}-${++n}-${Math.random().toString(36).slice(2, 8)}`;
-
-export function call<T = HallEvent>(s: Client, event: string, payload: unknown): Promise<Ack<T>> {
-  return s.timeout(10_000).emitWithAck(event, payload) as Promise<Ack<T>>;
-}
-
-export function nextEvent(s: Client, pred: (e: HallEvent) => boolean, timeoutMs = 5000): Promise<HallEvent> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("no matching event")), timeoutMs);
-    const on = (e: HallEvent) => {
-      if (!pred(e)) return;
-      clearTimeout(timer);
-      s.off("hall:event", on);
-      resolve(e);
-    };
-    s.on("hall:event", on);
-  });
-}
 
 /** The shared tests; `target` is read in beforeAll (the Redis is started by the caller's beforeAll). */
 export function multiNodeSuite(target: () => RedisTarget, extra?: (nodes: () => Node[]) => void): void {
