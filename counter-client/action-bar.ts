@@ -24,8 +24,6 @@ export class ActionBar extends LitElement {
   `;
   @property({ attribute: false }) window: Window | undefined;
   @property({ attribute: false }) ticket: Ticket | undefined;
-  /** Tickets waiting for this window. */
-  @property({ type: Number }) waiting = 0;
   /** True while a command is on its way: nothing can be pressed twice. */
   @property({ type: Boolean }) busy = false;
   private i18n = new LangController(this);
@@ -34,7 +32,7 @@ export class ActionBar extends LitElement {
     const w = this.window;
     const hidden = new Set<CounterAction>([w?.state === "paused" ? "pause" : "resume", w?.state === "closed" ? "close" : "open"]);
     return ACTIONS.filter((a) => !hidden.has(a.id)).map(
-      (a) => html`<button class=${a.tone} data-testid="action-${a.id}" ?disabled=${this.busy || !allowed(a.id, w, this.ticket, this.waiting)}
+      (a) => html`<button class=${a.tone} data-testid="action-${a.id}" ?disabled=${this.busy || !allowed(a.id, w, this.ticket)}
           @click=${() => this.dispatchEvent(new CustomEvent("counter-action", { detail: { action: a.id }, bubbles: true, composed: true }))}>
           <span class="label">${tr(a.label)}</span>${a.key ? html`<kbd>${a.key}</kbd>` : ""}
         </button>`,

@@ -29,13 +29,16 @@ export const ACTIONS: ActionInfo[] = [
   { id: "close", key: null, label: { zh: "关窗", en: "Close window" }, tone: "warn" },
 ];
 
-/** Whether the window's state allows the action now. */
-export function allowed(action: CounterAction, w: Window | undefined, t: Ticket | undefined, waiting: number): boolean {
+/**
+ * Whether the window's state allows the action now. Whether anyone waits is the server's answer
+ * to call-next (QUEUE_EMPTY), not the page's guess.
+ */
+export function allowed(action: CounterAction, w: Window | undefined, t: Ticket | undefined): boolean {
   if (!w) return false;
   const open = w.state === "open";
   switch (action) {
     case "callNext":
-      return open && !w.ticketId && waiting > 0;
+      return open && !w.ticketId;
     case "recall":
     case "start":
     case "noShow":

@@ -28,8 +28,9 @@ const WINDOW_KEY = (hall: string) => `hallcall.counter.window.${hall}`;
 
 /**
  * 窗口叫号端: sign in, pick the window, then call, recall, start, finish, no-show, transfer, park
- * and pause with buttons or function keys. Everything shown comes from the hall snapshot kept by
- * HallConnection.
+ * and pause with buttons or function keys. The server sends a counter its window's events, the
+ * hall's parked tickets and the queue summaries; everything shown comes from those (a WindowFeed
+ * kept by HallConnection) and from the snapshot of each (re)connect.
  */
 @customElement("hc-counter-app")
 export class CounterApp extends LitElement {
@@ -65,6 +66,7 @@ export class CounterApp extends LitElement {
 
   readonly conn = new HallConnection(this, {
     auth: () => (this.session && this.windowId ? { role: "counter", hallId: this.hallId, token: this.session.token, windowId: this.windowId } : null),
+    windowFeed: true,
     onEvent: (e) => this.onHallEvent(e),
     onSnapshot: (s) => {
       // After a reload: the last finished ticket has ended, so it is not in the snapshot; ask for it.
@@ -95,12 +97,6 @@ export class CounterApp extends LitElement {
   private get ticket(): Ticket | undefined {
     const w = this.win;
     return w?.ticketId ? this.conn.snapshot?.tickets.find((t) => t.id === w.ticketId) : undefined;
-  }
-
-  private get waiting(): number {
-    const w = this.win;
-    if (!w) return 0;
-    return (this.conn.snapshot?.tickets ?? []).filter((t) => t.state === "waiting" && (t.targetWindowId ? t.targetWindowId === w.id : w.serving.includes(t.serviceId))).length;
   }
 
   private onHallEvent(e: HallEvent) {
@@ -159,10 +155,7 @@ export class CounterApp extends LitElement {
       this.queued = action;
       return;
     }
-    if (!allowed(action, w, this.ticket, this.waiting)) {
-      if (action === "callNext" && w.state === "open" && !w.ticketId) this.flash("error", errorText({ code: "QUEUE_EMPTY", message: "" }));
-      return;
-    }
+    if (!allowed(action, w, this.ticket)) return;
     const windowId = w.id;
     const num = (e: HallEvent) => ("ticket" in e ? e.ticket.number : "");
     switch (action) {
@@ -265,11 +258,11 @@ export class CounterApp extends LitElement {
       <main>
         <section class="left">
           <hc-current-ticket .ticket=${t} .window=${w} .services=${s?.services ?? []} .priorityClasses=${s?.priorityClasses ?? []} .now=${this.now}></hc-current-ticket>
-          <hc-action-bar .window=${w} .ticket=${t} .waiting=${this.waiting} ?busy=${this.busy} @counter-action=${(e: CustomEvent<{ action: CounterAction }>) => void this.act(e.detail.action)}></hc-action-bar>
+          <hc-action-bar .window=${w} .ticket=${t} ?busy=${this.busy} @counter-action=${(e: CustomEvent<{ action: CounterAction }>) => void this.act(e.detail.action)}></hc-action-bar>
           ${this.messageBar()}
         </section>
         <aside class="right">
-          <hc-queue-panel .window=${w} .services=${s?.services ?? []} .tickets=${s?.tickets ?? []} .queue=${this.conn.queue}></hc-queue-panel>
+          <hc-queue-panel .window=${w} .services=${s?.services ?? []} .queue=${this.conn.queue}></hc-queue-panel>
           <hc-my-figures .stats=${s?.stats.byStaff[this.session.staff.id]} .last=${this.lastRating}></hc-my-figures>
           <hc-parked-list .tickets=${s?.tickets ?? []} .windows=${s?.windows ?? []} .windowId=${this.windowId} ?busy=${this.busy} @resume-ticket=${(e: CustomEvent<{ ticketId: string }>) => this.resumeTicket(e.detail.ticketId)}></hc-parked-list>
         </aside>

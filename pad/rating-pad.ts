@@ -48,7 +48,7 @@ export class RatingPad extends LitElement {
   readonly conn = new HallConnection(this, {
     auth: () => ({ role: "pad", hallId: this.hallId, deviceToken: param("token") }),
     onEvent: (e) => this.onHallEvent(e),
-    windowId: this.windowId,
+    windowFeed: true,
   });
 
   disconnectedCallback(): void {

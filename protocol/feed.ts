@@ -4,7 +4,7 @@
  * never comes, or an event says the day changed, the feed asks for a fresh snapshot. Pure: no
  * sockets, no timers — the caller passes the time and calls `tick` now and then.
  */
-import { applyEvent, upsertTicketAndWindow } from "./reducer.js";
+import { applyEvent, eventTicket, eventWindow, reduceStats, upsertTicket, upsertWindow } from "./reducer.js";
 import type { HallEvent, HallSnapshot } from "./schemas.js";
 
 export type FeedStatus = "empty" | "live" | "resyncing";
@@ -96,24 +96,30 @@ export class HallFeed implements Feed {
 }
 
 /**
- * The view of one window for its LED strip and rating pad, which receive only that window's
- * events (seqs skip by design, so there is no gap to wait for). Each such event carries the
- * window's whole state and the ticket it concerns, so the newest event wins: an older one that
- * arrives late (possible with several nodes) is dropped, and a lost one is mended by the window's
- * next event or the next reconnect. Only the window and its tickets are kept current; the rest of
- * the snapshot is as it was at the last resync.
+ * The view of one window: its LED strip and rating pad receive only that window's events, its
+ * counter those and the hall's parked tickets (seqs skip by design, so there is no gap to wait
+ * for). Each event carries the whole state of the window and the ticket it concerns, so for each
+ * window and each ticket the newest event wins: an older one that arrives late (possible with
+ * several nodes) changes nothing it has seen newer, and a lost one is mended by the next event or
+ * the next reconnect. Today's figures count every event received once, so the window's own staff
+ * figures stay right; the rest of the snapshot is as it was at the last resync.
  */
 export class WindowFeed implements Feed {
   snapshot: HallSnapshot | null = null;
   status: FeedStatus = "empty";
   /** Events that came before the first snapshot or during a resync. */
   private held: HallEvent[] = [];
-
-  constructor(readonly windowId: string) {}
+  /** Seq of the newest event applied to each ticket ("t:" + id) and window ("w:" + id) since the snapshot. */
+  private newest = new Map<string, number>();
+  private counted = new Set<number>();
+  private base = 0;
 
   reset(snapshot: HallSnapshot, _now: number): HallEvent[] {
     this.snapshot = snapshot;
     this.status = "live";
+    this.base = snapshot.seq;
+    this.newest.clear();
+    this.counted.clear();
     const held = this.held.sort((a, b) => a.seq - b.seq);
     this.held = [];
     return held.filter((e) => this.apply(e));
@@ -135,16 +141,29 @@ export class WindowFeed implements Feed {
     this.status = "resyncing";
   }
 
+  /** Applies what is new in `e`; true when it is news for its window (or, without one, its ticket). */
   private apply(e: HallEvent): boolean {
     const s = this.snapshot!;
-    if (e.hallId !== s.hallId || e.seq <= s.seq) return false;
+    if (e.hallId !== s.hallId || e.seq <= this.base || this.counted.has(e.seq)) return false;
     if (e.type === "hall:dayStarted") {
       this.status = "resyncing";
       return false;
     }
-    const next: HallSnapshot = { ...s, seq: e.seq, at: e.at };
-    upsertTicketAndWindow(next, e);
+    this.counted.add(e.seq);
+    const next: HallSnapshot = { ...s, seq: Math.max(s.seq, e.seq), at: Math.max(s.at, e.at), stats: reduceStats(s.stats, e, s.timezone) };
+    const t = eventTicket(e);
+    const w = eventWindow(e);
+    const ticketNews = t !== null && this.newer(`t:${t.id}`, e.seq);
+    const windowNews = w !== null && this.newer(`w:${w.id}`, e.seq);
+    if (ticketNews) upsertTicket(next, t);
+    if (windowNews) upsertWindow(next, w);
     this.snapshot = next;
+    return w ? windowNews : ticketNews;
+  }
+
+  private newer(key: string, seq: number): boolean {
+    if (seq <= (this.newest.get(key) ?? this.base)) return false;
+    this.newest.set(key, seq);
     return true;
   }
 }

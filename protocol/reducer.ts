@@ -55,17 +55,23 @@ export function applyEvent(snapshot: HallSnapshot, event: HallEvent): ApplyResul
   return { ok: true, snapshot: next };
 }
 
-/** Puts an event's ticket and window into `s` (a fresh shallow copy): the part of an event every view shares. */
-export function upsertTicketAndWindow(s: HallSnapshot, e: HallEvent): void {
-  if ("ticket" in e) {
-    const t: Ticket = e.ticket;
-    const rest = s.tickets.filter((x) => x.id !== t.id);
-    s.tickets = ENDED_STATES.includes(t.state) ? rest : [...rest, t];
-  }
-  if ("window" in e && e.window) {
-    const w: Window = e.window;
-    s.windows = s.windows.map((x) => (x.id === w.id ? w : x));
-  }
+/** Puts a ticket's new state into `s` (a fresh shallow copy); an ended ticket leaves the live list. */
+export function upsertTicket(s: HallSnapshot, t: Ticket): void {
+  const rest = s.tickets.filter((x) => x.id !== t.id);
+  s.tickets = ENDED_STATES.includes(t.state) ? rest : [...rest, t];
+}
+
+/** Puts a window's new state into `s` (a fresh shallow copy). */
+export function upsertWindow(s: HallSnapshot, w: Window): void {
+  s.windows = s.windows.map((x) => (x.id === w.id ? w : x));
+}
+
+/** The ticket and window an event carries, if any. */
+export function eventTicket(e: HallEvent): Ticket | null {
+  return "ticket" in e ? e.ticket : null;
+}
+export function eventWindow(e: HallEvent): Window | null {
+  return "window" in e && e.window ? e.window : null;
 }
 
 function bump(map: Record<string, number>, key: string, by = 1): Record<string, number> {
@@ -78,17 +84,28 @@ function staff(stats: HallStats, staffId: string): StaffStats {
 
 /** Mutates `s` (a fresh shallow copy made by the caller) with the effect of `e`. */
 function reduceInto(s: HallSnapshot, e: HallEvent): void {
-  upsertTicketAndWindow(s, e);
-  const st: HallStats = { ...s.stats };
+  const t = eventTicket(e);
+  if (t) upsertTicket(s, t);
+  const w = eventWindow(e);
+  if (w) upsertWindow(s, w);
+  if (e.type === "ticket:called") s.recentCalls = [{ ticketId: e.ticket.id, number: e.ticket.number, windowId: e.window.id, at: e.at }, ...s.recentCalls.filter((c) => c.ticketId !== e.ticket.id)].slice(0, RECENT_CALLS);
+  if (e.type === "balancer:modeChanged") s.balancer = { ...s.balancer, mode: e.mode };
+  if (e.type === "balancer:suggested") s.balancer = { ...s.balancer, suggestions: [...s.balancer.suggestions.filter((x) => x.windowId !== e.suggestion.windowId), e.suggestion] };
+  if (e.type === "balancer:suggestionClosed") s.balancer = { ...s.balancer, suggestions: s.balancer.suggestions.filter((x) => x.id !== e.suggestionId) };
+  s.stats = reduceStats(s.stats, e, s.timezone);
+}
+
+/** Today's figures after one more event (a new object; the input is not mutated). */
+export function reduceStats(stats: HallStats, e: HallEvent, timezone: string): HallStats {
+  const st: HallStats = { ...stats };
   switch (e.type) {
     case "ticket:issued": {
       st.issued = bump(st.issued, e.ticket.serviceId);
-      const hour = localHour(e.ticket.issuedAt, s.timezone);
+      const hour = localHour(e.ticket.issuedAt, timezone);
       st.issuedByHour = st.issuedByHour.map((n, h) => (h === hour ? n + 1 : n));
       break;
     }
     case "ticket:called":
-      s.recentCalls = [{ ticketId: e.ticket.id, number: e.ticket.number, windowId: e.window.id, at: e.at }, ...s.recentCalls.filter((c) => c.ticketId !== e.ticket.id)].slice(0, RECENT_CALLS);
       if (!e.recall) {
         st.called = bump(st.called, e.ticket.serviceId);
         st.waitHistogram = st.waitHistogram.map((n, i) => (i === waitBucket(e.waitSec) ? n + 1 : n));
@@ -118,17 +135,8 @@ function reduceInto(s: HallSnapshot, e: HallEvent): void {
       }
       break;
     }
-    case "balancer:modeChanged":
-      s.balancer = { ...s.balancer, mode: e.mode };
-      break;
-    case "balancer:suggested":
-      s.balancer = { ...s.balancer, suggestions: [...s.balancer.suggestions.filter((x) => x.windowId !== e.suggestion.windowId), e.suggestion] };
-      break;
-    case "balancer:suggestionClosed":
-      s.balancer = { ...s.balancer, suggestions: s.balancer.suggestions.filter((x) => x.id !== e.suggestionId) };
-      break;
     default:
       break;
   }
-  s.stats = st;
+  return st;
 }

@@ -216,5 +216,7 @@ export const QueueSummary = z.object({
       etaSec: z.array(z.number().nullable()),
     }),
   ),
+  /** Waiting tickets transferred to one window (转给本窗口), by window id; windows with none are left out. */
+  sentTo: z.record(z.string(), z.number().int()),
 });
 export type QueueSummary = z.infer<typeof QueueSummary>;

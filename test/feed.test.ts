@@ -74,7 +74,7 @@ describe("a new business day", () => {
   });
 });
 
-describe("a window's own feed (LED strip, rating pad)", () => {
+describe("a window's own feed (LED strip, rating pad, counter)", () => {
   const win = (id: string, ticketId: string | null): Window => ({
     id,
     label: { zh: `${id}号窗口`, en: `Window ${id}` },
@@ -117,7 +117,7 @@ describe("a window's own feed (LED strip, rating pad)", () => {
   const called = (seq: number, id: string): HallEvent => ({ type: "ticket:called", hallId: "h", seq, at: seq, ticket: ticket(id, "called"), window: win("1", id), recall: false, waitSec: 0 });
 
   it("applies its window's events across the hall's other seqs, without waiting for them", () => {
-    const f = new WindowFeed("1");
+    const f = new WindowFeed();
     f.reset(start(), 0);
     expect(f.push(called(15, "a"), 0).map((e) => e.seq)).toEqual([15]);
     expect(f.needsResync(10_000)).toBe(false);
@@ -127,7 +127,7 @@ describe("a window's own feed (LED strip, rating pad)", () => {
   });
 
   it("keeps the newest state when an older event arrives late", () => {
-    const f = new WindowFeed("1");
+    const f = new WindowFeed();
     f.reset(start(), 0);
     f.push(called(20, "b"), 0);
     expect(f.push(called(15, "a"), 0)).toEqual([]);
@@ -135,7 +135,7 @@ describe("a window's own feed (LED strip, rating pad)", () => {
   });
 
   it("drops a ticket once it has ended", () => {
-    const f = new WindowFeed("1");
+    const f = new WindowFeed();
     f.reset(start(), 0);
     f.push(called(11, "a"), 0);
     f.push({ type: "ticket:finished", hallId: "h", seq: 12, at: 12, ticket: ticket("a", "finished"), window: win("1", null), serviceId: "s", serviceSec: 60 }, 0);
@@ -144,15 +144,35 @@ describe("a window's own feed (LED strip, rating pad)", () => {
   });
 
   it("holds events that come before its first snapshot and applies the newer ones", () => {
-    const f = new WindowFeed("1");
+    const f = new WindowFeed();
     expect(f.push(called(9, "old"), 0)).toEqual([]);
     expect(f.push(called(12, "a"), 0)).toEqual([]);
     expect(f.reset(start(), 0).map((e) => e.seq)).toEqual([12]);
     expect(f.snapshot!.windows.find((w) => w.id === "1")!.ticketId).toBe("a");
   });
 
+  it("shows a parked ticket whose event came late, behind a newer event of the window", () => {
+    const f = new WindowFeed();
+    f.reset(start(), 0);
+    f.push(called(20, "b"), 0);
+    const parked: HallEvent = { type: "ticket:parked", hallId: "h", seq: 15, at: 15, ticket: ticket("p", "parked"), window: win("1", null) };
+    expect(f.push(parked, 0)).toEqual([]);
+    expect(f.snapshot!.tickets.find((t) => t.id === "p")?.state).toBe("parked");
+    expect(f.snapshot!.windows.find((w) => w.id === "1")!.ticketId).toBe("b");
+  });
+
+  it("counts the staff member's finished tickets once, however often an event arrives", () => {
+    const f = new WindowFeed();
+    f.reset(start(), 0);
+    const finished: HallEvent = { type: "ticket:finished", hallId: "h", seq: 12, at: 12, ticket: ticket("a", "finished"), window: win("1", null), serviceId: "s", serviceSec: 60 };
+    f.push(called(11, "a"), 0);
+    f.push(finished, 0);
+    f.push(finished, 0);
+    expect(f.snapshot!.stats.byStaff.a).toEqual({ served: 1, serviceSecSum: 60, ratings: [0, 0, 0, 0, 0] });
+  });
+
   it("asks for a fresh snapshot when a new business day starts", () => {
-    const f = new WindowFeed("1");
+    const f = new WindowFeed();
     f.reset(start(), 0);
     f.push({ type: "hall:dayStarted", hallId: "h", seq: 11, at: 11, businessDate: "2026-11-24" }, 0);
     expect(f.status).toBe("resyncing");

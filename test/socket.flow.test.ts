@@ -97,3 +97,53 @@ describe("a window's LED strip", async () => {
     expect(summaries).toEqual([]);
   });
 });
+
+describe("a counter's feed", async () => {
+  const t = await startTestServer({ queueSummaryMs: 20 });
+  const kiosk = await t.client({ role: "kiosk", deviceToken: TOKENS.kiosk });
+  const issue = async (serviceId: string) => {
+    const r = await call<{ ticket: Ticket }>(kiosk, "ticket:issue", { commandId: cid(), serviceId });
+    if (!r.ok) throw new Error(r.error.message);
+    return r.data.ticket;
+  };
+
+  it("gets its own window's events and the hall's parked tickets, not the other windows' calls", async () => {
+    const events: HallEvent[] = [];
+    let summary: QueueSummary | null = null;
+    const alice = await t.client({ role: "counter", token: await t.login("alice"), windowId: "1" }, (c) => {
+      c.on("hall:event", (e) => events.push(e));
+      c.once("hall:queue", (q) => (summary = q));
+    });
+    const bob = await t.counter("bob", "2");
+    const medical = await issue("medical");
+    const social = await issue("social");
+    await call(bob, "window:callNext", { commandId: cid(), windowId: "2" });
+    await call(bob, "ticket:park", { commandId: cid(), windowId: "2", reason: "缺材料", missingDocs: ["身份证复印件"] });
+    // Events reach one socket in order: once its own call arrives, anything sent before has too.
+    const own = nextEvent(alice, (e) => e.type === "ticket:called");
+    await call(alice, "window:callNext", { commandId: cid(), windowId: "1" });
+    await own;
+
+    const seen = events.map((e) => `${e.type} ${"ticket" in e ? e.ticket.number : ""}`);
+    expect(seen).toContain(`ticket:parked ${medical.number}`);
+    expect(seen).toContain(`ticket:called ${social.number}`);
+    expect(seen).not.toContain(`ticket:called ${medical.number}`);
+    expect(seen.filter((x) => x.startsWith("ticket:issued"))).toEqual([]);
+    expect(summary).toMatchObject({ hallId: t.hall.id, services: { social: expect.any(Object) } });
+  });
+
+  it("hears the rating a citizen gives the ticket it served, and another counter does not", async () => {
+    const ticket = await issue("medical");
+    const bob = await t.counter("bob", "2");
+    const other = await t.counter("alice", "4");
+    const elsewhere: HallEvent[] = [];
+    other.on("hall:event", (e) => elsewhere.push(e));
+    const pad = await t.client({ role: "pad", deviceToken: TOKENS.pad2 });
+    await call(bob, "window:callNext", { commandId: cid(), windowId: "2" });
+    await call(bob, "ticket:finish", { commandId: cid(), windowId: "2" });
+    const rated = nextEvent(bob, (e) => e.type === "ticket:rated");
+    expect(await call(pad, "ticket:rate", { commandId: cid(), windowId: "2", ticketId: ticket.id, rating: 5 })).toMatchObject({ ok: true });
+    expect(await rated).toMatchObject({ ticket: { id: ticket.id, rating: 5 } });
+    expect(elsewhere.filter((e) => e.type === "ticket:rated")).toEqual([]);
+  });
+});

@@ -26,7 +26,7 @@ export class StripPage extends LitElement {
   private i18n = new LangController(this);
   private conn = new HallConnection(this, {
     auth: () => (this.hallId && this.token ? { role: "display", hallId: this.hallId, deviceToken: this.token } : null),
-    windowId: this.windowId,
+    windowFeed: true,
   });
 
   private view(): { label: string; message: string; sub: string; mode: StripMode; key: string } {

@@ -257,7 +257,8 @@ export function naiveEtaSec(snapshot: HallSnapshot, ticketId: string, meanServic
 /**
  * The hall's expected waits in one message (protocol QueueSummary): per service the waiting count,
  * open windows serving it, the wait for a ticket issued now, and every waiting ticket number in
- * predicted call order with its remaining wait. Publish it once per hall per change.
+ * predicted call order with its remaining wait; per window the tickets transferred to it. Publish
+ * it once per hall per change.
  */
 export function buildQueueSummary(snapshot: HallSnapshot, f: Forecast): QueueSummary {
   const byId = new Map(snapshot.tickets.map((t) => [t.id, t]));
@@ -277,7 +278,9 @@ export function buildQueueSummary(snapshot: HallSnapshot, f: Forecast): QueueSum
       etaSec: ids.map((id) => shown(f.waitSec.get(id) ?? 0)),
     };
   }
-  return { hallId: snapshot.hallId, seq: snapshot.seq, at: f.at, services };
+  const sentTo: QueueSummary["sentTo"] = {};
+  for (const t of snapshot.tickets) if (t.state === "waiting" && t.targetWindowId) sentTo[t.targetWindowId] = (sentTo[t.targetWindowId] ?? 0) + 1;
+  return { hallId: snapshot.hallId, seq: snapshot.seq, at: f.at, services, sentTo };
 }
 
 /** Forecast and summary in one call, for the server's throttled `hall:queue` broadcast. */

@@ -29,10 +29,12 @@ type HallSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<stri
 
 /** Room names; ids may contain ":", so a hall id and what follows it are joined with "/". */
 export const rooms = {
-  /** Every event of the hall: boards, kiosks, counters, managers. */
+  /** Every event of the hall: boards, kiosks, managers. */
   hall: (hallId: string) => `hall:${hallId}`,
-  /** One window's events: the LED strip over it and its rating pad, which show nothing else. */
+  /** One window's events: the LED strip over it, its rating pad and its counter. */
   window: (hallId: string, windowId: string) => `window:${hallId}/${windowId}`,
+  /** Events that put a ticket in the hall's parked list or may take one out: the counters' parked list. */
+  parked: (hallId: string) => `parked:${hallId}`,
   /** One ticket's events: its citizen tracker. */
   ticket: (hallId: string, ticketId: string) => `ticket:${hallId}/${ticketId}`,
   /** Expected-wait summaries for the hall's own screens (boards, kiosks, counters, managers). */
@@ -41,20 +43,36 @@ export const rooms = {
   phones: (hallId: string) => `phones:${hallId}`,
 };
 
+const PARKED_LIST_EVENTS: ReadonlySet<HallEvent["type"]> = new Set(["ticket:parked", "ticket:resumed", "ticket:transferred", "ticket:cancelled"]);
+
 /**
- * The rooms an event goes to: the hall's screens, the window it happened at, and the ticket's
- * tracker. A new business day goes to every window as well, so strips and pads start afresh.
+ * The rooms an event goes to: the hall's screens; the window it happened at (a rating, to the
+ * window that served the ticket); the ticket's tracker; the counters' parked list when it may
+ * change it. A new business day goes to every window and the parked list as well, so strips,
+ * pads and counters start afresh.
  */
 export function eventRooms(event: HallEvent, hall: HallConfig): string[] {
   const to = [rooms.hall(hall.id)];
   if ("ticket" in event) to.push(rooms.ticket(hall.id, event.ticket.id));
-  if ("window" in event && event.window) to.push(rooms.window(hall.id, event.window.id));
-  if (event.type === "hall:dayStarted") to.push(...hall.windows.map((w) => rooms.window(hall.id, w.id)));
+  const windowId = "window" in event && event.window ? event.window.id : event.type === "ticket:rated" ? event.ticket.windowId : null;
+  if (windowId) to.push(rooms.window(hall.id, windowId));
+  if (PARKED_LIST_EVENTS.has(event.type)) to.push(rooms.parked(hall.id));
+  if (event.type === "hall:dayStarted") to.push(...hall.windows.map((w) => rooms.window(hall.id, w.id)), rooms.parked(hall.id));
   return to;
 }
 
-/** Does a socket of this role at this window follow the whole hall, or only its window? */
-const windowOnly = (data: SocketData): boolean => (data.role === "display" || data.role === "pad") && data.windowId !== null;
+/**
+ * The rooms a socket joins: what its screen shows. A strip or pad shows its window; a counter its
+ * window, the queues and the hall's parked tickets; a tracker its ticket; boards, kiosks and
+ * managers the whole hall.
+ */
+export function roomsOf(data: SocketData): string[] {
+  const h = data.hallId;
+  if (data.role === "tracker") return [rooms.ticket(h, data.ticketId!), rooms.phones(h)];
+  if ((data.role === "display" || data.role === "pad") && data.windowId !== null) return [rooms.window(h, data.windowId)];
+  if (data.role === "counter") return [rooms.window(h, data.windowId!), rooms.queue(h), rooms.parked(h)];
+  return [rooms.hall(h), rooms.queue(h)];
+}
 
 /** Broadcast one event to the rooms that care (one adapter message whatever the number of rooms). */
 export function broadcastEvent(io: HallServer, hall: HallConfig, event: HallEvent): void {
@@ -63,7 +81,7 @@ export function broadcastEvent(io: HallServer, hall: HallConfig, event: HallEven
 
 /** Whether a socket gets expected-wait summaries (strips and pads show none). */
 export function wantsQueue(data: SocketData): boolean {
-  return !windowOnly(data);
+  return roomsOf(data).some((r) => r === rooms.queue(data.hallId) || r === rooms.phones(data.hallId));
 }
 
 const Handshake = z.discriminatedUnion("role", [
@@ -145,9 +163,7 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext): void {
     const data = socket.data;
     ctx.metrics.sockets.inc({ role: data.role });
     socket.on("disconnect", () => ctx.metrics.sockets.dec({ role: data.role }));
-    if (data.role === "tracker") void socket.join([rooms.ticket(data.hallId, data.ticketId!), rooms.phones(data.hallId)]);
-    else if (windowOnly(data)) void socket.join(rooms.window(data.hallId, data.windowId!));
-    else void socket.join([rooms.hall(data.hallId), rooms.queue(data.hallId)]);
+    void socket.join(roomsOf(data));
 
     if (data.role === "counter") {
       ctx

@@ -1,7 +1,7 @@
 /**
  * The one reactive controller every page uses: connects to the hall with its role's credentials,
- * keeps the hall snapshot current through the shared reducer (HallFeed; a window's strip and pad
- * use a WindowFeed), resyncs after a reconnect or a gap, and sends commands with a fresh
+ * keeps the hall snapshot current through the shared reducer (HallFeed; a window's strip, pad and
+ * counter use a WindowFeed), resyncs after a reconnect or a gap, and sends commands with a fresh
  * commandId. A page never polls.
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
@@ -19,17 +19,18 @@ export interface HallConnectionOptions {
   /** Called after each (re)sync from a snapshot. */
   onSnapshot?: (snapshot: HallSnapshot) => void;
   /**
-   * A device bound to one window (LED strip, rating pad) gets only that window's events; it keeps
-   * the window current with a WindowFeed instead of following the whole hall.
+   * The server sends a window's LED strip, rating pad and counter only that window's events (and
+   * the counter the hall's parked tickets); such a page keeps its view with a WindowFeed instead
+   * of following the whole hall.
    */
-  windowId?: string;
+  windowFeed?: boolean;
 }
 
 let counter = 0;
 export const newCommandId = (): string => `${Date.now().toString(36)}-${(++counter).toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
 export class HallConnection implements ReactiveController {
-  readonly feed: Feed;
+  feed: Feed;
   status: ConnectionStatus = "connecting";
   /** Why the server refused the connection, when status is "denied". */
   denied: HallError | null = null;
@@ -43,8 +44,12 @@ export class HallConnection implements ReactiveController {
     private readonly host: ReactiveControllerHost,
     private readonly opts: HallConnectionOptions,
   ) {
-    this.feed = opts.windowId ? new WindowFeed(opts.windowId) : new HallFeed();
+    this.feed = this.newFeed();
     host.addController(this);
+  }
+
+  private newFeed(): Feed {
+    return this.opts.windowFeed ? new WindowFeed() : new HallFeed();
   }
 
   get snapshot(): HallSnapshot | null {
@@ -68,6 +73,8 @@ export class HallConnection implements ReactiveController {
     this.disconnect();
     const auth = this.opts.auth();
     if (!auth) return;
+    // A counter may change windows: what it knew of the last one goes.
+    this.feed = this.newFeed();
     this.status = "connecting";
     this.denied = null;
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ auth, transports: ["websocket", "polling"], reconnectionDelayMax: 5_000 });

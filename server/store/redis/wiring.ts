@@ -101,9 +101,9 @@ interface AdapterInternals {
 
 const BROADCAST = 3; // socket.io-adapter MessageType.BROADCAST
 
-/** The hall a room belongs to: `hall:<id>`, `queue:<id>`, `phones:<id>`, `ticket:<id>/<ticket>`, `window:<id>/<window>`. */
+/** The hall a room belongs to: `hall:<id>`, `queue:<id>`, `phones:<id>`, `parked:<id>`, `ticket:<id>/<ticket>`, `window:<id>/<window>`. */
 export function hallOfRoom(room: string): string | null {
-  const m = /^(?:hall|queue|phones):([^/]+)$/.exec(room) ?? /^(?:ticket|window):([^/]+)\//.exec(room);
+  const m = /^(?:hall|queue|phones|parked):([^/]+)$/.exec(room) ?? /^(?:ticket|window):([^/]+)\//.exec(room);
   return m ? m[1]! : null;
 }
 
