@@ -2,9 +2,9 @@
  * The load test's yardstick: a bare Socket.IO server with HallCall's handshake shape and rooms that
  * only acks and broadcasts. It keeps no more state than the scenario needs to make sense (a
  * per-hall seq and FIFO of ticket ids) and sends events of the same shape and size as HallCall's,
- * so the same k6 client drives both and HallCall's figures can be read as ratios to this one.
+ * so the same Artillery scenario drives both and HallCall's figures can be read as ratios to this one.
  *
- *   tsx loadtest/baseline-server.ts --port 3100
+ *   tsx scripts/loadtest/baseline-server.ts --port 3100
  *
  * GET /stats → {sockets, rss, heapUsed}; GET /healthz → {ok:true}.
  */
@@ -21,7 +21,7 @@ interface HallState {
   atWindow: Map<string, BareTicket>;
 }
 
-type BareTicket = Record<string, unknown> & { id: string; number: string };
+type BareTicket = Record<string, unknown> & { id: string; number: string; serviceId: string; queuedAt: number };
 
 const halls = new Map<string, HallState>();
 const hallOf = (id: string): HallState => {
@@ -103,9 +103,9 @@ export async function startBaseline(port: number, host = "127.0.0.1"): Promise<{
 
   io.on("connection", (socket: Socket) => {
     const { hallId, role, ticketId, windowId } = socket.data as { hallId: string; role: string; ticketId: string | null; windowId: string | null };
-    // HallCall's rooms: a window's strip gets only that window's events, a tracker its ticket's.
+    // HallCall's rooms: a window's strip and its counter get only that window's events, a tracker its ticket's.
     if (role === "tracker") void socket.join(`ticket:${hallId}/${ticketId}`);
-    else if (role === "display" && windowId) void socket.join(`window:${hallId}/${windowId}`);
+    else if ((role === "display" || role === "counter") && windowId) void socket.join(`window:${hallId}/${windowId}`);
     else void socket.join(`hall:${hallId}`);
     const h = hallOf(hallId);
 

@@ -1,0 +1,46 @@
+/**
+ * One HallCall node for the load test, run as a forked child by servers.ts: the same wiring as
+ * server/main.ts (memory store, or Redis with its adapter and hall lock), plus an IPC channel
+ * through which the parent reads a memory store's event log.
+ *
+ * Env: HALL_CONFIG, PORT, LT_STORE (memory | redis), REDIS_URL, REDIS_PREFIX.
+ */
+import { readFileSync } from "node:fs";
+import { parseHalls } from "../../server/domain/config.js";
+import { createHallCallServer, type HallCallOptions } from "../../server/app.js";
+import { createLogger } from "../../server/log.js";
+import { MemoryStore } from "../../server/store/memory/memory-store.js";
+import type { HallStore } from "../../server/store/types.js";
+import { SECRET } from "./plan.js";
+
+/** What the parent may ask a node over IPC. */
+export type NodeRequest = { op: "events"; hallId: string; after: number; limit: number } | { op: "snapshot"; hallId: string };
+
+async function serve(): Promise<void> {
+  const log = createLogger("warn", `node:${process.env.PORT}`);
+  const halls = parseHalls(JSON.parse(readFileSync(process.env.HALL_CONFIG!, "utf8")));
+  let store: HallStore = new MemoryStore();
+  let wiring: Pick<HallCallOptions, "configureIo" | "ready" | "lock"> = {};
+  if (process.env.LT_STORE === "redis") {
+    const { wireRedis } = await import("../../server/store/redis/wiring.js");
+    const wired = await wireRedis({ url: process.env.REDIS_URL, prefix: process.env.REDIS_PREFIX ?? "hc", log });
+    store = wired.store;
+    wiring = { configureIo: wired.configureIo, ready: wired.ready, lock: wired.lock };
+  }
+  const server = await createHallCallServer({ store, halls, sessionSecret: SECRET, log, ...wiring });
+  const port = await server.listen(Number(process.env.PORT), "127.0.0.1");
+  process.on("message", (msg: NodeRequest & { id: number }) => {
+    const work = msg.op === "events" ? store.eventsSince(msg.hallId, msg.after, msg.limit) : store.snapshot(msg.hallId, Date.now());
+    work.then(
+      (data) => process.send!({ id: msg.id, data }),
+      (err: Error) => process.send!({ id: msg.id, error: err.message }),
+    );
+  });
+  process.on("SIGTERM", () => void server.close().then(() => store.close()).finally(() => process.exit(0)));
+  process.send!({ ready: port });
+}
+
+serve().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
