@@ -80,10 +80,7 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
     opts.halls.map((h) => [h.id, new BalancerRunner({ store: opts.store, config: h, lock, clock, intervalMs: opts.balancerIntervalMs, execute: (hallId, cmd) => ctx.run(hallId, cmd, "balancer", null), onError: (err) => log.warn(`balancer round for ${h.id} failed`, err) })]),
   );
   const runnerOf = (hallId: string) => runners.get(hallId)!;
-  const staffing = async (hallId: string) => {
-    const now = clock.now();
-    return runnerOf(hallId).staffing(await opts.store.snapshot(hallId, now), now);
-  };
+  const staffing = (hallId: string) => runnerOf(hallId).staffing(clock.now());
   app.use(restRouter(ctx, { sessionHours: opts.sessionHours ?? 12, ready: opts.ready ?? (async () => {}), publicUrl: opts.publicUrl, staffing }));
   if (opts.webRoot && existsSync(opts.webRoot)) {
     app.use(express.static(opts.webRoot, { extensions: ["html"] }));
@@ -103,7 +100,7 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
   await opts.configureIo?.(io);
   attachSocketTransport(io, ctx);
   ctx.onEvent((event: HallEvent) => broadcastEvent(io, halls.get(event.hallId)!, event));
-  const publisher = new QueuePublisher(io, ctx, (snapshot, now) => runnerOf(snapshot.hallId).summarize(snapshot, now), {
+  const publisher = new QueuePublisher(io, ctx, (hallId, now) => runnerOf(hallId).summarize(now), {
     queueMs: opts.queueSummaryMs ?? 1_000,
     phonesMs: opts.trackerSummaryMs ?? 5_000,
   });

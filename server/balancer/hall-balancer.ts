@@ -34,8 +34,8 @@ export class HallBalancer {
     this.home = Object.fromEntries(config.windows.map((w) => [w.id, initialServing(w)]));
   }
 
-  /** Take configured service times and priority ranks from a snapshot; rates count from `since`. */
-  begin(snapshot: HallSnapshot, since: number): void {
+  /** Take configured service times and priority ranks (a snapshot has them); rates count from `since`, or from the first event. */
+  begin(snapshot: Pick<HallSnapshot, "services" | "priorityClasses">, since?: number): void {
     this.rates.configure(snapshot, since);
   }
 

@@ -1,7 +1,7 @@
 /**
  * The balancer at run time, for one hall (no sockets): every `intervalMs`, and soon after a queue
- * change (`notify`), it reads the hall's new events into the rate estimators, takes the lock, and
- * runs one round of the HallBalancer under the hall's mode:
+ * change (`notify`), it brings its HallFollower up to date (which feeds the hall's new events to the
+ * rate estimators), takes the lock, and runs one round of the HallBalancer under the hall's mode:
  *
  * - off: nothing; suggest: `balancer:suggest` (the manager approves with `balancer:decide`, which
  *   applies the change in the same step); auto: `balancer:apply` with its reason.
@@ -16,8 +16,10 @@ import { systemClock, type Clock } from "../domain/clock.js";
 import type { StoreCommand } from "../domain/commands.js";
 import type { HallConfig } from "../domain/config.js";
 import { queueSummary } from "../domain/eta.js";
+import { serviceInfos } from "../domain/hall.js";
 import type { RateOptions } from "../domain/rates.js";
 import { staffingAdvice, type StaffingAdvice } from "../domain/staffing.js";
+import { HallFollower } from "../store/hall-follower.js";
 import type { HallStore } from "../store/types.js";
 import { HallBalancer, type Round } from "./hall-balancer.js";
 import type { HallLock } from "./lock.js";
@@ -50,6 +52,7 @@ export interface BalancerRunnerOptions {
 export class BalancerRunner {
   readonly hallId: string;
   readonly brain: HallBalancer;
+  readonly follower: HallFollower;
   private readonly store: HallStore;
   private readonly lock: HallLock;
   private readonly clock: Clock;
@@ -59,7 +62,6 @@ export class BalancerRunner {
   private timer: NodeJS.Timeout | null = null;
   private soon: NodeJS.Timeout | null = null;
   private running: Promise<Round | null> | null = null;
-  private began = false;
   private lastRoundAt = 0;
 
   constructor(private readonly opts: BalancerRunnerOptions) {
@@ -71,6 +73,10 @@ export class BalancerRunner {
     this.debounceMs = opts.debounceMs ?? 2_000;
     this.lockTtlMs = opts.lockTtlMs ?? this.intervalMs * 3;
     this.brain = new HallBalancer(opts.config, { balancer: opts.balancer, rates: opts.rates });
+    // Rates count from the first logged event, which the follower replays to them on its first read.
+    this.brain.begin({ services: serviceInfos(opts.config), priorityClasses: opts.config.priorityClasses });
+    this.follower = new HallFollower(opts.store, this.hallId);
+    this.follower.onEvent((e) => this.brain.observe(e));
   }
 
   start(): void {
@@ -114,13 +120,15 @@ export class BalancerRunner {
     return this.running;
   }
 
-  /** Expected waits for the hall (the transport's `hall:queue` summarizer). */
-  readonly summarize = (snapshot: HallSnapshot, now: number): QueueSummary =>
-    queueSummary(snapshot, this.brain.rates.at(now), now, { primaryPreference: this.opts.config.dispatch.primaryPreference });
+  /** Expected waits for the hall now (the transport's `hall:queue` summarizer). */
+  readonly summarize = async (now: number): Promise<QueueSummary> => {
+    const snapshot = await this.current(now);
+    return queueSummary(snapshot, this.brain.rates.at(now), now, { primaryPreference: this.opts.config.dispatch.primaryPreference });
+  };
 
-  /** Staffing advice for the manager console. */
-  staffing(snapshot: HallSnapshot, now: number): StaffingAdvice[] {
-    return staffingAdvice(snapshot, this.brain.rates.at(now));
+  /** Staffing advice for the manager console, now. */
+  async staffing(now: number): Promise<StaffingAdvice[]> {
+    return staffingAdvice(await this.current(now), this.brain.rates.at(now));
   }
 
   /** What the balancer would change now and why, whatever the mode (for the console). */
@@ -131,9 +139,8 @@ export class BalancerRunner {
   private async round(): Promise<Round | null> {
     const now = this.clock.now();
     this.lastRoundAt = now;
-    await this.catchUp(now);
+    const snapshot = await this.current(now);
     if (!(await this.lock.tryAcquire(this.hallId, this.lockTtlMs))) return null;
-    const snapshot = await this.store.snapshot(this.hallId, now);
     const round = this.brain.round(snapshot, now);
     const events: HallEvent[] = [];
     for (const cmd of round.commands) {
@@ -150,17 +157,8 @@ export class BalancerRunner {
     return round;
   }
 
-  /** Feed every event since the last one seen into the estimators. */
-  private async catchUp(now: number): Promise<void> {
-    if (!this.began) {
-      const first = (await this.store.eventsSince(this.hallId, 0, 1))[0];
-      this.brain.begin(await this.store.snapshot(this.hallId, now), first?.at ?? now);
-      this.began = true;
-    }
-    for (;;) {
-      const batch = await this.store.eventsSince(this.hallId, this.brain.rates.lastSeq, 1000);
-      for (const e of batch) this.brain.observe(e);
-      if (batch.length < 1000) return;
-    }
+  /** The hall now, with the rates brought up to date (the follower feeds them every event it reads). */
+  current(now: number): Promise<HallSnapshot> {
+    return this.follower.current(now);
   }
 }

@@ -77,11 +77,14 @@ export class RateEstimator implements RatesView {
     this.opts = { ...DEFAULT_RATE_OPTIONS, ...opts };
   }
 
-  /** Take configured service times and priority ranks from a snapshot; start measuring at `now`. */
-  configure(snapshot: Pick<HallSnapshot, "services" | "priorityClasses">, now: number): this {
+  /**
+   * Take configured service times and priority ranks from a snapshot; start measuring at `now`, or
+   * without it at the first event observed (history exists only from there).
+   */
+  configure(snapshot: Pick<HallSnapshot, "services" | "priorityClasses">, now?: number): this {
     for (const s of snapshot.services) this.defaults.set(s.id, s.serviceMin * 60);
     for (const p of snapshot.priorityClasses) this.ranks.set(p.id, p.rank);
-    if (this.startedAt === null) this.startedAt = now;
+    if (this.startedAt === null && now !== undefined) this.startedAt = now;
     return this;
   }
 

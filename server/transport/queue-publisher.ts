@@ -8,11 +8,12 @@
  * nothing more); the latest summary always reaches them in the end, and their own ticket's events
  * still come at once through its ticket room.
  */
-import type { HallEvent, HallSnapshot, QueueSummary } from "../../protocol/index.js";
+import type { HallEvent, QueueSummary } from "../../protocol/index.js";
 import type { HallContext } from "./context.js";
 import { rooms, type HallServer } from "./socket.js";
 
-export type Summarize = (snapshot: HallSnapshot, now: number) => QueueSummary;
+/** The hall's expected waits now (the balancer runner's, which follows the hall's events). */
+export type Summarize = (hallId: string, now: number) => Promise<QueueSummary>;
 
 export interface QueuePublisherOptions {
   /** Least time between two summaries of one hall to its screens, ms. */
@@ -49,8 +50,7 @@ export class QueuePublisher {
     this.pending.delete(hallId);
     this.last.set(hallId, Date.now());
     try {
-      const now = this.ctx.clock.now();
-      const summary = this.summarize(await this.ctx.store.snapshot(hallId, now), now);
+      const summary = await this.summarize(hallId, this.ctx.clock.now());
       this.latest.set(hallId, summary);
       if (this.phonesDue(hallId)) {
         this.phonesLast.set(hallId, Date.now());

@@ -1,0 +1,86 @@
+/**
+ * The server's own view of one hall, kept the way a client keeps its view: a snapshot brought up
+ * to date with the shared reducer from the store's event log. The queue summaries, the balancer
+ * and the staffing advice read the hall several times a second; reading only the events since
+ * the last read costs the store a few entries instead of the whole day's live state.
+ *
+ * The log is complete and ordered, so nothing is held back: an event that does not follow (the
+ * log was trimmed past it) or a new business day makes the follower take a fresh snapshot.
+ * Every event the follower reads goes to its listeners once, in order, whatever the view does.
+ */
+import { applyEvent, type HallEvent, type HallSnapshot } from "../../protocol/index.js";
+import type { HallStore } from "./types.js";
+
+const BATCH = 1000;
+
+export class HallFollower {
+  private view: HallSnapshot | null = null;
+  /** The last seq given to the listeners: they hear the whole log, from its start. */
+  private told = 0;
+  private listeners: ((event: HallEvent) => void)[] = [];
+  private reading: Promise<HallSnapshot> | null = null;
+  private next: Promise<HallSnapshot> | null = null;
+
+  constructor(
+    private readonly store: HallStore,
+    readonly hallId: string,
+  ) {}
+
+  /** Called with every event the follower reads from the log, oldest first. */
+  onEvent(listener: (event: HallEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * The hall with every event the store had committed when this was called. Callers that arrive
+   * while a read is under way share one further read, which starts when that one ends: the read
+   * under way may have asked the store before their event was committed.
+   */
+  current(now: number): Promise<HallSnapshot> {
+    if (!this.reading) return this.start(now);
+    this.next ??= this.reading
+      .catch(() => undefined)
+      .then(() => {
+        this.next = null;
+        return this.start(now);
+      });
+    return this.next;
+  }
+
+  private start(now: number): Promise<HallSnapshot> {
+    const read = this.read(now).finally(() => {
+      if (this.reading === read) this.reading = null;
+    });
+    this.reading = read;
+    return read;
+  }
+
+  private async read(now: number): Promise<HallSnapshot> {
+    let view = this.view ?? (await this.store.snapshot(this.hallId, now));
+    for (;;) {
+      let stale = false;
+      for (;;) {
+        const batch = await this.store.eventsSince(this.hallId, Math.min(this.told, view.seq), BATCH);
+        for (const event of batch) {
+          if (event.seq > this.told) {
+            this.told = event.seq;
+            this.tell(event);
+          }
+          if (stale || event.seq <= view.seq) continue;
+          const applied = applyEvent(view, event);
+          if (applied.ok) view = applied.snapshot;
+          else stale = true;
+        }
+        if (batch.length < BATCH) break;
+      }
+      if (!stale) break;
+      view = await this.store.snapshot(this.hallId, now);
+    }
+    this.view = view;
+    return view;
+  }
+
+  private tell(event: HallEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+}

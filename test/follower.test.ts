@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import type { HallEvent } from "../protocol/index.js";
+import { instantOf, ManualClock } from "../server/domain/clock.js";
+import type { StoreCommand } from "../server/domain/commands.js";
+import { HallFollower } from "../server/store/hall-follower.js";
+import type { HallStore } from "../server/store/types.js";
+import { testHall } from "./helpers/hall.js";
+import { bothStores } from "./helpers/stores.js";
+import { comparable } from "./store.contract.js";
+
+const HALL = "t1";
+
+/** The store as the follower sees it, counting the whole-hall reads it asks for. */
+function counted(store: HallStore): HallStore & { snapshots: number } {
+  const seen = Object.create(store) as HallStore & { snapshots: number };
+  seen.snapshots = 0;
+  seen.snapshot = (hallId, now) => {
+    seen.snapshots++;
+    return store.snapshot(hallId, now);
+  };
+  return seen;
+}
+
+describe.each(bothStores("follow"))("a hall followed on %s", (_name, makeStore) => {
+  async function hall() {
+    const clock = new ManualClock(instantOf("2026-11-23", "10:00", "Asia/Shanghai"));
+    const store = await makeStore();
+    await store.loadHall(testHall(), clock.now());
+    let n = 0;
+    const run = (cmd: Omit<StoreCommand, "payload"> & { payload: Record<string, unknown> }) =>
+      store.execute(HALL, { ...cmd, payload: { commandId: `cmd-${++n}`, ...cmd.payload } } as StoreCommand, { now: clock.now(), by: "staff", staffId: "alice" });
+    const issue = () => run({ name: "ticket:issue", payload: { serviceId: "social", priority: "normal", then: [] } });
+    const seen = counted(store);
+    return { clock, store, run, issue, seen, follower: new HallFollower(seen, HALL) };
+  }
+
+  it("shows the hall as the store has it, reading the whole hall only once", async () => {
+    const { clock, store, run, issue, seen, follower } = await hall();
+    await run({ name: "window:open", payload: { windowId: "1" } });
+    await issue();
+    await follower.current(clock.now());
+    await issue();
+    await run({ name: "window:callNext", payload: { windowId: "1" } });
+    const view = await follower.current(clock.now());
+    expect(comparable(view)).toEqual(comparable(await store.snapshot(HALL, clock.now())));
+    expect(seen.snapshots).toBe(1);
+  });
+
+  it("tells its listeners every logged event once, in order", async () => {
+    const { clock, store, issue, follower } = await hall();
+    const heard: HallEvent[] = [];
+    follower.onEvent((e) => heard.push(e));
+    await issue();
+    await follower.current(clock.now());
+    await issue();
+    await issue();
+    await Promise.all([follower.current(clock.now()), follower.current(clock.now())]);
+    await follower.current(clock.now());
+    expect(heard).toEqual(await store.eventsSince(HALL, 0));
+  });
+
+  it("a caller who asks while a read is under way gets the events committed before it asked", async () => {
+    const { clock, issue, follower } = await hall();
+    await follower.current(clock.now());
+    const first = follower.current(clock.now());
+    const issued = await issue();
+    const second = follower.current(clock.now());
+    await first;
+    expect((await second).seq).toBe(issued.seq);
+  });
+
+  it("after a new business day it takes the new day's hall, and its listeners hear the day start", async () => {
+    const { clock, store, issue, seen, follower } = await hall();
+    const heard: string[] = [];
+    follower.onEvent((e) => heard.push(e.type));
+    await issue();
+    await follower.current(clock.now());
+    clock.advance(24 * 3600_000);
+    await store.snapshot(HALL, clock.now());
+    const view = await follower.current(clock.now());
+    expect(view.businessDate).toBe("2026-11-24");
+    expect(view.tickets).toEqual([]);
+    expect(heard).toEqual(["ticket:issued", "hall:dayStarted"]);
+    expect(seen.snapshots).toBe(2);
+  });
+});
