@@ -3,11 +3,13 @@
  * server/main.ts (memory store, or Redis with its adapter and hall lock), plus an IPC channel
  * through which the parent reads a memory store's event log.
  *
- * Env: HALL_CONFIG, PORT, LT_STORE (memory | redis), REDIS_URL, REDIS_PREFIX.
+ * Env: HALL_CONFIG, PORT, LT_STORE (memory | redis), REDIS_URL, REDIS_PREFIX, and the server's own
+ * QUEUE_SUMMARY_MS and TRACKER_SUMMARY_MS (see server/config.ts), to load-test other cadences.
  */
 import { readFileSync } from "node:fs";
 import { parseHalls } from "../../server/domain/config.js";
 import { createHallCallServer, type HallCallOptions } from "../../server/app.js";
+import { loadServerConfig } from "../../server/config.js";
 import { createLogger } from "../../server/log.js";
 import { MemoryStore } from "../../server/store/memory/memory-store.js";
 import type { HallStore } from "../../server/store/types.js";
@@ -27,7 +29,8 @@ async function serve(): Promise<void> {
     store = wired.store;
     wiring = { configureIo: wired.configureIo, ready: wired.ready, lock: wired.lock };
   }
-  const server = await createHallCallServer({ store, halls, sessionSecret: SECRET, log, ...wiring });
+  const { QUEUE_SUMMARY_MS, TRACKER_SUMMARY_MS } = loadServerConfig();
+  const server = await createHallCallServer({ store, halls, sessionSecret: SECRET, log, queueSummaryMs: QUEUE_SUMMARY_MS, trackerSummaryMs: TRACKER_SUMMARY_MS, ...wiring });
   const port = await server.listen(Number(process.env.PORT), "127.0.0.1");
   process.on("message", (msg: NodeRequest & { id: number }) => {
     const work = msg.op === "events" ? store.eventsSince(msg.hallId, msg.after, msg.limit) : store.snapshot(msg.hallId, Date.now());
