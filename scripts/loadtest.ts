@@ -40,7 +40,20 @@ interface Opts {
   json?: string;
 }
 
+const USAGE = "usage: npm run loadtest -- [--smoke] [--nodes N] [--store memory|redis] [--redis URL] [--no-baseline] [--no-single] [--halls N] [--rate T] [--busy S] [--trackers N] [--json FILE]";
+
+/** A mistake in the command line: printed with the usage, without a stack. */
+class UsageError extends Error {}
+
 function options(): Opts {
+  try {
+    return parseOptions();
+  } catch (err) {
+    throw err instanceof UsageError ? err : new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+function parseOptions(): Opts {
   const { values } = parseArgs({
     options: {
       smoke: { type: "boolean", default: false },
@@ -58,9 +71,10 @@ function options(): Opts {
   });
   const smoke = values.smoke!;
   const store = values.store as Opts["store"];
-  if (store !== "memory" && store !== "redis") throw new Error("--store is memory or redis");
-  const nodes = Math.max(1, Number(values.nodes));
-  if (store === "memory" && nodes > 1) throw new Error("several nodes need --store redis");
+  if (store !== "memory" && store !== "redis") throw new UsageError("--store is memory or redis");
+  const nodes = Number(values.nodes);
+  if (!Number.isInteger(nodes) || nodes < 1) throw new UsageError("--nodes is a whole number, at least 1");
+  if (store === "memory" && nodes > 1) throw new UsageError("several nodes need --store redis");
   const rate = Number(values.rate ?? (smoke ? 10 : 5));
   const trackers = Number(values.trackers ?? (smoke ? 50 : 200));
   const stay = trackers / rate;
@@ -73,7 +87,7 @@ function options(): Opts {
       ? { connectS: 4, rampS: Math.max(4, stay + 1), busyS: Number(values.busy ?? 12), satS: 6, drainS: 3 }
       : { connectS: 12, rampS: Math.max(15, stay + 5), busyS: Number(values.busy ?? 90), satS: 20, drainS: 3 },
   };
-  if (!(rate > 0) || !(scenario.halls > 0) || !(trackers >= 0)) throw new Error("--rate and --halls must be positive, --trackers at least 0");
+  if (!(rate > 0) || !Number.isInteger(scenario.halls) || scenario.halls < 1 || !Number.isInteger(trackers) || trackers < 0 || !(scenario.phases.busyS > 0)) throw new UsageError("--rate and --busy must be positive, --halls a whole number at least 1, --trackers a whole number at least 0");
   return { smoke, nodes, store, redis: values.redis, baseline: !values["no-baseline"], single: nodes > 1 && !values["no-single"], scenario, json: values.json };
 }
 
@@ -154,6 +168,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  if (err instanceof UsageError) console.error(`${err.message}\n${USAGE}`);
+  else console.error(err instanceof Error ? (err.stack ?? err.message) : err);
   process.exit(1);
 });
