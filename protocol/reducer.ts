@@ -39,7 +39,7 @@ export function localHour(at: number, timezone: string): number {
 }
 
 /** What the result of applying an event to a snapshot is: a gap means the caller must resync. */
-export type ApplyResult = { ok: true; snapshot: HallSnapshot } | { ok: false; reason: "gap" | "stale" | "otherHall" | "newDay" };
+export type ApplyResult = { ok: true; snapshot: HallSnapshot } | { ok: false; reason: "gap" | "stale" | "otherHall" };
 
 /**
  * Apply one event. Events at or below the snapshot's seq are stale (already included); an event
@@ -49,7 +49,6 @@ export function applyEvent(snapshot: HallSnapshot, event: HallEvent): ApplyResul
   if (event.hallId !== snapshot.hallId) return { ok: false, reason: "otherHall" };
   if (event.seq <= snapshot.seq) return { ok: false, reason: "stale" };
   if (event.seq !== snapshot.seq + 1) return { ok: false, reason: "gap" };
-  if (event.type === "hall:dayStarted") return { ok: false, reason: "newDay" };
   const next: HallSnapshot = { ...snapshot, seq: event.seq, at: event.at };
   reduceInto(next, event);
   return { ok: true, snapshot: next };
@@ -82,8 +81,31 @@ function staff(stats: HallStats, staffId: string): StaffStats {
   return stats.byStaff[staffId] ?? { served: 0, serviceSecSum: 0, ratings: [0, 0, 0, 0, 0] };
 }
 
+const LIVE_AT_WINDOW: Ticket["state"][] = ["called", "serving"];
+
+/**
+ * A new business day: numbers, figures and suggestions restart. Tickets still waiting, called,
+ * in service or parked carry over (a hall open through midnight loses none), and so do the calls
+ * on the board of tickets still at a window; windows keep what they hold and restart servedToday.
+ */
+export function startDay(s: HallSnapshot, businessDate: string): HallSnapshot {
+  const atWindow = new Set(s.tickets.filter((t) => LIVE_AT_WINDOW.includes(t.state)).map((t) => t.id));
+  return {
+    ...s,
+    businessDate,
+    recentCalls: s.recentCalls.filter((c) => atWindow.has(c.ticketId)),
+    stats: emptyStats(),
+    windows: s.windows.map((w) => ({ ...w, servedToday: 0 })),
+    balancer: { ...s.balancer, suggestions: [] },
+  };
+}
+
 /** Mutates `s` (a fresh shallow copy made by the caller) with the effect of `e`. */
 function reduceInto(s: HallSnapshot, e: HallEvent): void {
+  if (e.type === "hall:dayStarted") {
+    Object.assign(s, startDay(s, e.businessDate));
+    return;
+  }
   const t = eventTicket(e);
   if (t) upsertTicket(s, t);
   const w = eventWindow(e);

@@ -193,7 +193,7 @@ export const HallEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("balancer:suggested"), ...EventBase, suggestion: BalancerSuggestion }),
   /** An approved suggestion is applied in the same step: `window` then serves the suggested services. */
   z.object({ type: z.literal("balancer:suggestionClosed"), ...EventBase, suggestionId: z.string(), outcome: z.enum(["approved", "rejected", "expired"]), window: Window.nullable() }),
-  /** A new business day began: numbers and figures restart. Clients refetch the snapshot. */
+  /** A new business day began: numbers and figures restart; live tickets carry over (reducer's startDay). */
   z.object({ type: z.literal("hall:dayStarted"), ...EventBase, businessDate: z.string() }),
 ]);
 export type HallEvent = z.infer<typeof HallEvent>;

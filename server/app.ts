@@ -113,7 +113,7 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
     ctx.onEvent(runner.notify);
     runner.start();
   }
-  const days = new DayWatcher(io, ctx);
+  const days = new DayWatcher(ctx);
   days.start();
 
   return {

@@ -35,10 +35,10 @@ function hall(mode: "off" | "suggest" | "auto" = "auto") {
   store.loadHallSync(config, T0);
   let n = 0;
   const run = (cmd: StoreCommand, at = T0, by: "staff" | "balancer" | "manager" = "staff") =>
-    store.executeSync("h", { ...cmd, payload: { commandId: `cmd-${String(++n).padStart(6, "0")}`, ...cmd.payload } } as StoreCommand, { now: at, by, staffId: null, newTicketId: `t${String(n).padStart(4, "0")}` });
+    store.executeSync("h", { ...cmd, payload: { commandId: `cmd-${String(++n).padStart(6, "0")}`, ...cmd.payload } } as StoreCommand, { now: at, by, staffId: null, newTicketId: `t${String(n).padStart(4, "0")}` }).event;
   for (const w of ["1", "2", "3"]) run({ name: "window:open", payload: { windowId: w } } as never);
   const issue = (serviceId: string, at: number) => (run({ name: "ticket:issue", payload: { serviceId, priority: "normal", then: [] } } as never, at) as { ticket: { id: string } }).ticket.id;
-  const snap = (at = T0): HallSnapshot => store.snapshotSync("h", at);
+  const snap = (): HallSnapshot => store.snapshotSync("h");
   return { config, store, run, issue, snap };
 }
 
@@ -48,7 +48,7 @@ describe("balancer", () => {
   it("a window with a quiet queue helps a service whose queue explodes, and says why in both languages", () => {
     const h = hall();
     for (let i = 0; i < 12; i++) h.issue("A", T0 + i * 1000);
-    const plan = proposeChanges({ snapshot: h.snap(T0 + 20_000), rates: RATES, now: T0 + 20_000 });
+    const plan = proposeChanges({ snapshot: h.snap(), rates: RATES, now: T0 + 20_000 });
     expect(plan.changes).toHaveLength(1);
     const c = plan.changes[0]!;
     expect(c).toMatchObject({ windowId: "3", kind: "add", serviceId: "A", from: ["B"], serving: ["B", "A"] });
@@ -64,7 +64,7 @@ describe("balancer", () => {
     for (let i = 0; i < 12; i++) h.issue("A", T0 + i * 1000);
     // Window 3 (B's only window) closes: B has no window but nobody waits for it.
     h.run({ name: "window:close", payload: { windowId: "3" } } as never, T0 + 15_000);
-    const plan = proposeChanges({ snapshot: h.snap(T0 + 20_000), rates: RATES, now: T0 + 20_000 });
+    const plan = proposeChanges({ snapshot: h.snap(), rates: RATES, now: T0 + 20_000 });
     expect(plan.pressure.B!.pressure).toBe(0);
     expect(plan.changes.map((c) => c.serviceId)).not.toContain("B");
   });
@@ -73,7 +73,7 @@ describe("balancer", () => {
     const h = hall();
     h.issue("A", T0);
     h.issue("B", T0);
-    expect(proposeChanges({ snapshot: h.snap(T0 + 1000), rates: RATES, now: T0 + 1000 }).changes).toEqual([]);
+    expect(proposeChanges({ snapshot: h.snap(), rates: RATES, now: T0 + 1000 }).changes).toEqual([]);
   });
 
   it("a borrowed service goes back only after the dwell time and once its queue has eased (no flapping)", () => {
@@ -81,18 +81,18 @@ describe("balancer", () => {
     h.run({ name: "balancer:apply", payload: { windowId: "3", serving: ["B", "A"], reason: { zh: "测试", en: "test" } } } as never, T0, "balancer");
     const lastChangeAt = { "3": T0 };
     // The queue is empty at once, but the window keeps A for the dwell time.
-    expect(proposeChanges({ snapshot: h.snap(T0 + MIN), rates: RATES, now: T0 + MIN, lastChangeAt }).changes).toEqual([]);
+    expect(proposeChanges({ snapshot: h.snap(), rates: RATES, now: T0 + MIN, lastChangeAt }).changes).toEqual([]);
     // With a real queue for A after the dwell time, it keeps A too.
     for (let i = 0; i < 4; i++) h.issue("A", T0 + 11 * MIN + i);
-    expect(proposeChanges({ snapshot: h.snap(T0 + 11 * MIN), rates: RATES, now: T0 + 11 * MIN, lastChangeAt }).changes).toEqual([]);
+    expect(proposeChanges({ snapshot: h.snap(), rates: RATES, now: T0 + 11 * MIN, lastChangeAt }).changes).toEqual([]);
     // Once A is quiet and windows 1 and 2 can carry its load, window 3 returns to B alone.
     const quiet = hall();
     quiet.run({ name: "balancer:apply", payload: { windowId: "3", serving: ["B", "A"], reason: { zh: "测试", en: "test" } } } as never, T0, "balancer");
-    const plan = proposeChanges({ snapshot: quiet.snap(T0 + 11 * MIN), rates: staticRates({ A: 600, B: 600 }, { A: 3 / 3600 }), now: T0 + 11 * MIN, lastChangeAt });
+    const plan = proposeChanges({ snapshot: quiet.snap(), rates: staticRates({ A: 600, B: 600 }, { A: 3 / 3600 }), now: T0 + 11 * MIN, lastChangeAt });
     expect(plan.changes).toMatchObject([{ windowId: "3", kind: "drop", serviceId: "A", serving: ["B"] }]);
     expect(plan.changes[0]!.reason.en).toContain("eased");
     // …but not while windows 1 and 2 could not carry A's arrivals alone.
-    const heavy = proposeChanges({ snapshot: quiet.snap(T0 + 11 * MIN), rates: staticRates({ A: 600, B: 600 }, { A: 12 / 3600 }), now: T0 + 11 * MIN, lastChangeAt });
+    const heavy = proposeChanges({ snapshot: quiet.snap(), rates: staticRates({ A: 600, B: 600 }, { A: 12 / 3600 }), now: T0 + 11 * MIN, lastChangeAt });
     expect(heavy.changes).toEqual([]);
   });
 
@@ -103,17 +103,17 @@ describe("balancer", () => {
     h.run({ name: "window:callNext", payload: { windowId: "3" } } as never, T0 + 2000);
     h.run({ name: "ticket:start", payload: { windowId: "3" } } as never, T0 + 2000);
     const now = T0 + 30 * MIN;
-    const serving = proposeChanges({ snapshot: h.snap(now), rates: RATES, now });
+    const serving = proposeChanges({ snapshot: h.snap(), rates: RATES, now });
     expect(serving.changes.filter((c) => c.windowId === "3")).toEqual([]);
     // A manager's or balancer's change mid-service does not touch the ticket being served.
     h.run({ name: "balancer:apply", payload: { windowId: "3", serving: ["B"], reason: { zh: "测试", en: "test" } } } as never, now, "balancer");
-    expect(h.snap(now).tickets.find((x) => x.id === t)).toMatchObject({ state: "serving", windowId: "3" });
-    expect(h.snap(now).windows.find((w) => w.id === "3")!.ticketId).toBe(t);
+    expect(h.snap().tickets.find((x) => x.id === t)).toMatchObject({ state: "serving", windowId: "3" });
+    expect(h.snap().windows.find((w) => w.id === "3")!.ticketId).toBe(t);
     h.run({ name: "ticket:finish", payload: { windowId: "3" } } as never, now + MIN);
     // Once the ticket is finished the drop may happen.
     const h2 = hall();
     h2.run({ name: "balancer:apply", payload: { windowId: "3", serving: ["B", "A"], reason: { zh: "测试", en: "test" } } } as never, T0, "balancer");
-    expect(proposeChanges({ snapshot: h2.snap(now), rates: RATES, now }).changes).toMatchObject([{ windowId: "3", kind: "drop" }]);
+    expect(proposeChanges({ snapshot: h2.snap(), rates: RATES, now }).changes).toMatchObject([{ windowId: "3", kind: "drop" }]);
   });
 
   it("over a simulated busy morning no window changes its services more often than the dwell time allows", () => {
@@ -153,37 +153,37 @@ describe("balancer modes", () => {
     const h = hall(mode);
     const brain = new HallBalancer(h.config);
     brain.begin(h.snap(), T0);
-    for (let i = 0; i < 12; i++) brain.observe(h.store.executeSync("h", { name: "ticket:issue", payload: { commandId: `issue-${String(i).padStart(4, "0")}`, serviceId: "A", priority: "normal", then: [] } }, { now: T0 + i * 1000, by: "kiosk", staffId: null, newTicketId: `x${i}` }));
+    for (let i = 0; i < 12; i++) brain.observe(h.store.executeSync("h", { name: "ticket:issue", payload: { commandId: `issue-${String(i).padStart(4, "0")}`, serviceId: "A", priority: "normal", then: [] } }, { now: T0 + i * 1000, by: "kiosk", staffId: null, newTicketId: `x${i}` }).event);
     return { h, brain, now: T0 + 20_000 };
   }
 
   it("off: the balancer changes nothing", () => {
     const { h, brain, now } = pressed("off");
-    expect(brain.round(h.snap(now), now).commands).toEqual([]);
+    expect(brain.round(h.snap(), now).commands).toEqual([]);
   });
 
   it("auto: the change is applied at once and logged with its reason", () => {
     const { h, brain, now } = pressed("auto");
-    const { commands } = brain.round(h.snap(now), now);
+    const { commands } = brain.round(h.snap(), now);
     expect(commands.map((c) => c.name)).toEqual(["balancer:apply"]);
-    const e = h.store.executeSync("h", commands[0]!, { now, by: "balancer", staffId: null });
+    const e = h.store.executeSync("h", commands[0]!, { now, by: "balancer", staffId: null }).event;
     expect(e).toMatchObject({ type: "window:changed", change: "servingChanged", by: "balancer", window: { id: "3", serving: ["B", "A"] } });
     expect(e.type === "window:changed" && e.reason?.en).toContain("Social insurance");
   });
 
   it("suggest: the change waits for the manager, is not repeated, and approval applies it", async () => {
     const { h, brain, now } = pressed("suggest");
-    const { commands } = brain.round(h.snap(now), now);
+    const { commands } = brain.round(h.snap(), now);
     expect(commands.map((c) => c.name)).toEqual(["balancer:suggest"]);
     h.store.executeSync("h", commands[0]!, { now, by: "balancer", staffId: null });
-    const s = h.snap(now);
+    const s = h.snap();
     expect(s.windows.find((w) => w.id === "3")!.serving).toEqual(["B"]);
     expect(s.balancer.suggestions).toHaveLength(1);
     expect(s.balancer.suggestions[0]!.reason.zh).toContain("社保业务");
-    expect(brain.round(h.snap(now + 30_000), now + 30_000).commands).toEqual([]);
-    const approved = h.store.executeSync("h", { name: "balancer:decide", payload: { commandId: "approve-0001", suggestionId: s.balancer.suggestions[0]!.id, approve: true } }, { now: now + MIN, by: "manager", staffId: "m1" });
+    expect(brain.round(h.snap(), now + 30_000).commands).toEqual([]);
+    const approved = h.store.executeSync("h", { name: "balancer:decide", payload: { commandId: "approve-0001", suggestionId: s.balancer.suggestions[0]!.id, approve: true } }, { now: now + MIN, by: "manager", staffId: "m1" }).event;
     expect(approved).toMatchObject({ type: "balancer:suggestionClosed", outcome: "approved", window: { id: "3", serving: ["B", "A"] } });
-    const after = h.snap(now + MIN);
+    const after = h.snap();
     expect(after.balancer.suggestions).toEqual([]);
     expect(after.windows.find((w) => w.id === "3")!.serving).toEqual(["B", "A"]);
   });
@@ -198,7 +198,7 @@ describe("balancer modes", () => {
     for (const n of nodes) rounds.push(await n.tick());
     expect(rounds.filter((r) => r !== null)).toHaveLength(1);
     expect(rounds[0]!.commands.map((c) => c.name)).toEqual(["balancer:apply"]);
-    expect(h.snap(clock.now()).windows.find((w) => w.id === "3")!.serving).toEqual(["B", "A"]);
+    expect(h.snap().windows.find((w) => w.id === "3")!.serving).toEqual(["B", "A"]);
     // Every node measured the hall all the same, and can publish expected waits.
     const summary = await nodes[2]!.summarize(clock.now());
     expect(summary.services.A!.waiting).toBe(12);

@@ -12,11 +12,11 @@ describe.each(bothStores("day"))("a new business day on %s", (_name, makeStore) 
     srv = await startTestServer({ store: await makeStore(), clock });
   });
 
-  it("at midnight the boards and strips are told, and yesterday's calls and numbers are gone", async () => {
+  it("at midnight the boards and strips are told; numbers restart and the citizen still waiting keeps the place", async () => {
     const kiosk = await srv.client({ role: "kiosk", deviceToken: TOKENS.kiosk });
     const board = await srv.client({ role: "display", deviceToken: TOKENS.board });
     const strip = await srv.client({ role: "display", deviceToken: TOKENS.strip1 });
-    await call(kiosk, "ticket:issue", { commandId: cid(), serviceId: "social" });
+    const late = await call<{ ticket: { id: string } }>(kiosk, "ticket:issue", { commandId: cid(), serviceId: "social" });
     await srv.server.days.check();
 
     clock.advance(3 * 60_000);
@@ -29,7 +29,8 @@ describe.each(bothStores("day"))("a new business day on %s", (_name, makeStore) 
 
     const snap = await call<HallSnapshot>(board, "hall:snapshot", {});
     expect(snap.ok && snap.data.businessDate).toBe("2026-11-24");
-    expect(snap.ok && snap.data.tickets).toEqual([]);
+    expect(snap.ok && snap.data.tickets.map((t) => [t.id, t.businessDate])).toEqual([[late.ok && late.data.ticket.id, "2026-11-23"]]);
+    expect(snap.ok && snap.data.stats.issued).toEqual({});
     const first = await call(kiosk, "ticket:issue", { commandId: cid(), serviceId: "social" });
     expect(first.ok && (first.data as { ticket: { number: string } }).ticket.number).toBe("A001");
   });

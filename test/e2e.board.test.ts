@@ -17,7 +17,7 @@ const announced = (page: Page, expected: string) => page.waitForFunction((t) => 
 const ready = (page: Page) => page.locator('[data-testid="service-queue"]').first().waitFor();
 const waiting = (serviceId: string) => `[data-service="${serviceId}"] [data-testid="waiting-count"]`;
 const waitingNow = async (t: TestServer, serviceId: string) =>
-  (await t.server.ctx.store.snapshot("t1", Date.now())).tickets.filter((x) => x.serviceId === serviceId && x.state === "waiting").length;
+  (await t.server.ctx.store.snapshot("t1")).tickets.filter((x) => x.serviceId === serviceId && x.state === "waiting").length;
 
 describe("hall board", async () => {
   const t = await startWebServer();

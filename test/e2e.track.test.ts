@@ -51,7 +51,7 @@ describe("citizen tracker", async () => {
   });
 
   it("a parked ticket shows the reason and every missing document at once", async () => {
-    const page = await openPhone(`?hall=t1&ticket=${(await t.server.ctx.store.snapshot("t1", Date.now())).tickets.find((x) => x.state === "called")!.id}`);
+    const page = await openPhone(`?hall=t1&ticket=${(await t.server.ctx.store.snapshot("t1")).tickets.find((x) => x.state === "called")!.id}`);
     await waitForText(page, "called-window", "1号窗口");
     await ok(alice, "ticket:park", { windowId: "1", reason: "材料不全", missingDocs: ["户口本原件", "近期免冠照片 2 张"] });
     await waitForText(page, "park-reason", "材料不全");

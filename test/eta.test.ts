@@ -22,10 +22,10 @@ function hall(windows: { id: string; qualified: string[]; serving: string[] }[])
   const store = new MemoryStore();
   store.loadHallSync(config, T0);
   let n = 0;
-  const run = (cmd: StoreCommand, at = T0) => store.executeSync("h", { ...cmd, payload: { commandId: `cmd-${String(++n).padStart(6, "0")}`, ...cmd.payload } } as StoreCommand, { now: at, by: "staff", staffId: null, newTicketId: `t${String(n).padStart(4, "0")}` });
+  const run = (cmd: StoreCommand, at = T0) => store.executeSync("h", { ...cmd, payload: { commandId: `cmd-${String(++n).padStart(6, "0")}`, ...cmd.payload } } as StoreCommand, { now: at, by: "staff", staffId: null, newTicketId: `t${String(n).padStart(4, "0")}` }).event;
   for (const w of windows) run({ name: "window:open", payload: { windowId: w.id } } as StoreCommand);
   const issue = (serviceId: string, at: number, priority = "normal") => (run({ name: "ticket:issue", payload: { serviceId, priority, then: [] } } as never, at) as { ticket: { id: string } }).ticket.id;
-  const snap = (at = T0): HallSnapshot => store.snapshotSync("h", at);
+  const snap = (): HallSnapshot => store.snapshotSync("h");
   return { store, run, issue, snap };
 }
 
@@ -38,7 +38,7 @@ describe("expected wait (ETA)", () => {
     const now = T0 + 1000;
     // 12 arrivals an hour, all elderly, against one 10-minute window (6 an hour): the queue never clears.
     const rush = staticRates({ A: 600 }, { A: 12 / 3600 }, 1);
-    const f = forecast(h.snap(now), rush, now);
+    const f = forecast(h.snap(), rush, now);
     const eta = f.newTicketSec.get("A")!;
     expect(eta).toBeGreaterThan(3600);
     expect(eta).toBeLessThan(3 * 3600);
@@ -48,7 +48,7 @@ describe("expected wait (ETA)", () => {
     const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }, { id: "2", qualified: ["A"], serving: ["A"] }]);
     const ids = [0, 1, 2, 3].map((i) => h.issue("A", T0 + i * 1000));
     const now = T0 + 4000;
-    const f = forecast(h.snap(now), TEN_MIN, now, { futureArrivals: false });
+    const f = forecast(h.snap(), TEN_MIN, now, { futureArrivals: false });
     expect(ids.map((id) => f.waitSec.get(id))).toEqual([0, 0, 600, 600]);
     expect(f.order.get("A")).toEqual(ids);
     // A new ticket would be fifth: after two rounds of ten minutes.
@@ -63,11 +63,11 @@ describe("expected wait (ETA)", () => {
     const normal = h.issue("A", T0 + 2000);
     const elderly = h.issue("A", T0 + 3000, "elderly");
     const now = T0 + 4 * 60_000 + 1000; // 4 minutes into a 10-minute call
-    const f = forecast(h.snap(now), TEN_MIN, now, { futureArrivals: false });
+    const f = forecast(h.snap(), TEN_MIN, now, { futureArrivals: false });
     expect(f.waitSec.has(first)).toBe(false);
     expect(f.waitSec.get(elderly)).toBeCloseTo(360, 6);
     expect(f.waitSec.get(normal)).toBeCloseTo(960, 6);
-    expect(etaFor(h.snap(now), TEN_MIN, now, normal, { futureArrivals: false })).toBeCloseTo(960, 6);
+    expect(etaFor(h.snap(), TEN_MIN, now, normal, { futureArrivals: false })).toBeCloseTo(960, 6);
   });
 
   it("a window serving two services splits its time by the dispatch rule", () => {
@@ -75,7 +75,7 @@ describe("expected wait (ETA)", () => {
     const b = h.issue("B", T0); // B has waited longer, which outweighs A being the primary service
     const a = h.issue("A", T0 + 60_000);
     const now = T0 + 61_000;
-    const f = forecast(h.snap(now), TEN_MIN, now, { futureArrivals: false });
+    const f = forecast(h.snap(), TEN_MIN, now, { futureArrivals: false });
     expect(f.waitSec.get(b)).toBe(0);
     expect(f.waitSec.get(a)).toBe(600);
   });
@@ -84,8 +84,8 @@ describe("expected wait (ETA)", () => {
     const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }]);
     const ids = [0, 1, 2, 3, 4].map((i) => h.issue("A", T0 + i));
     const now = T0 + 10;
-    const quiet = forecast(h.snap(now), TEN_MIN, now);
-    const busy = forecast(h.snap(now), staticRates({ A: 600 }, { A: 30 / 3600 }, 0.5), now);
+    const quiet = forecast(h.snap(), TEN_MIN, now);
+    const busy = forecast(h.snap(), staticRates({ A: 600 }, { A: 30 / 3600 }, 0.5), now);
     expect(busy.waitSec.get(ids[4]!)!).toBeGreaterThan(quiet.waitSec.get(ids[4]!)!);
   });
 
@@ -101,11 +101,11 @@ describe("expected wait (ETA)", () => {
     [0, 1, 2].forEach((i) => h.issue("A", T0 + i));
     h.issue("B", T0 + 5);
     const now = T0 + 1000;
-    const s = queueSummary(h.snap(now), TEN_MIN, now, { futureArrivals: false });
+    const s = queueSummary(h.snap(), TEN_MIN, now, { futureArrivals: false });
     expect(s.hallId).toBe("h");
     expect(s.services.A).toMatchObject({ waiting: 3, windows: 1, order: ["A001", "A002", "A003"], etaSec: [0, 600, 1200], newTicketEtaSec: 1800 });
     expect(s.services.B).toMatchObject({ waiting: 1, windows: 1, order: ["B001"], etaSec: [0], newTicketEtaSec: 600 });
-    expect(buildQueueSummary(h.snap(now), forecast(h.snap(now), TEN_MIN, now, { futureArrivals: false }))).toEqual(s);
+    expect(buildQueueSummary(h.snap(), forecast(h.snap(), TEN_MIN, now, { futureArrivals: false }))).toEqual(s);
   });
 
   it("a service no open window serves reports the horizon, not zero", () => {

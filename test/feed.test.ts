@@ -66,11 +66,12 @@ describe("a screen's hall feed", () => {
 });
 
 describe("a new business day", () => {
-  it("makes the feed ask for a fresh snapshot", () => {
+  it("is applied like any event: the date and figures restart, the feed stays live", () => {
     const f = new HallFeed();
-    f.reset(snapshot(3), 0);
-    f.push({ type: "hall:dayStarted", hallId: "h", seq: 4, at: 4, businessDate: "2026-11-24" }, 0);
-    expect(f.status).toBe("resyncing");
+    f.reset({ ...snapshot(3), stats: { ...emptyStats(), issued: { s: 7 } } }, 0);
+    expect(f.push({ type: "hall:dayStarted", hallId: "h", seq: 4, at: 4, businessDate: "2026-11-24" }, 0).map((e) => e.seq)).toEqual([4]);
+    expect(f.status).toBe("live");
+    expect(f.snapshot).toMatchObject({ seq: 4, businessDate: "2026-11-24", stats: { issued: {} } });
   });
 });
 

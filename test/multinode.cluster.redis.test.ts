@@ -31,8 +31,8 @@ describe("several nodes on a 3-shard Redis Cluster", () => {
         const store = nodes()[0]!.wired.store;
         const owners = new Map<string, string | undefined>();
         for (const hall of ["race", "east", "west"]) {
-          const slot = Number(await redisCli(node, "CLUSTER", "KEYSLOT", store.keysOf(hall).meta));
-          expect(Number(await redisCli(node, "CLUSTER", "KEYSLOT", store.keysOf(hall).events))).toBe(slot);
+          const slot = Number(await redisCli(node, "CLUSTER", "KEYSLOT", store.keysOf(hall).seq));
+          expect(Number(await redisCli(node, "CLUSTER", "KEYSLOT", store.keysOf(hall).log))).toBe(slot);
           owners.set(hall, ownerOf(slot));
         }
         expect([...owners.values()].every(Boolean)).toBe(true);

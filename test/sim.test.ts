@@ -24,7 +24,23 @@ const small: ScenarioInput = {
   ],
 };
 
+const roundTheClock: ScenarioInput = {
+  ...small,
+  name: "round-the-clock",
+  open: "00:00",
+  close: "23:59",
+  services: small.services.map((s) => ({ ...s, arrivals: [{ from: "22:30", to: "23:59", perHour: 40 }] })),
+};
+
 describe("simulator", () => {
+  it("a hall open round the clock serves through midnight: every citizen of the evening is served or ends", () => {
+    const run = simulate(parseScenario(roundTheClock), ["static"], 7, 1).static![0]!;
+    const midnight = 24 * 3600_000;
+    expect(run.tickets.filter((t) => t.calledAt >= midnight).length).toBeGreaterThan(0);
+    expect(run.tickets.every((t) => t.calledAt >= 0)).toBe(true);
+    expect(run.served + run.noShows).toBe(run.tickets.length);
+  });
+
   it("the same seed gives the same result, another seed another", () => {
     const sc = parseScenario(small);
     const a = simulate(sc, ["static", "dynamic", "pooled"], 42, 2);

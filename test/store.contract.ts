@@ -75,12 +75,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Hal
 
     const ctx = (by: Actor = "staff", staffId: string | null = null, newTicketId?: string): CommandContext => ({ now: clock.now(), by, staffId, newTicketId });
     const exec = async (cmd: StoreCommand, by: Actor = "staff"): Promise<HallEvent> => {
-      const ev = await store.execute(HALL, cmd, ctx(by));
-      return HallEvent.parse(ev);
+      const { event } = await store.execute(HALL, cmd, ctx(by));
+      return HallEvent.parse(event);
     };
     const run = <N extends CommandName>(n: N, payload: Omit<CommandInput<N>, "commandId"> & { commandId?: string }, by: Actor = "staff") => exec(wire(n, payload), by);
     const server = (cmd: ServerCommand, by: Actor = "system") => exec(cmd, by);
-    const snap = () => store.snapshot(HALL, clock.now());
+    const snap = () => store.snapshot(HALL);
 
     const issue = async (serviceId: string, more: { priority?: string; then?: string[] } = {}): Promise<Ticket> => {
       const ev = await run("ticket:issue", { serviceId, ...more });
@@ -154,16 +154,27 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Hal
 
       it("a repeated issue (same commandId) gives the same ticket, not a second one", async () => {
         const cmd = wire("ticket:issue", { serviceId: "social" });
-        const first = await exec(cmd);
+        const first = await store.execute(HALL, cmd, ctx("kiosk"));
+        expect(first).toMatchObject({ replayed: false, committed: [first.event] });
         clock.advance(1000);
-        const again = await exec(cmd);
-        expect(again).toEqual(first);
+        const again = await store.execute(HALL, cmd, ctx("kiosk"));
+        expect(again).toEqual({ event: first.event, replayed: true, committed: [] });
         expect((await snap()).tickets).toHaveLength(1);
         expect((await snap()).seq).toBe(1);
       });
 
+      it("a repeated command that would now be refused still answers with its first result", async () => {
+        await issue("social");
+        await open("w1");
+        await callNext("w1");
+        const finish = wire("ticket:finish", { windowId: "w1" });
+        const first = await store.execute(HALL, finish, ctx());
+        const again = await store.execute(HALL, finish, ctx());
+        expect(again).toEqual({ event: first.event, replayed: true, committed: [] });
+      });
+
       it("a ticket keeps the expected wait it was issued with", async () => {
-        const ev = await store.execute(HALL, wire("ticket:issue", { serviceId: "social" }), { ...ctx("kiosk"), issueEtaSec: 754.4 });
+        const { event: ev } = await store.execute(HALL, wire("ticket:issue", { serviceId: "social" }), { ...ctx("kiosk"), issueEtaSec: 754.4 });
         expect(ev.type === "ticket:issued" && ev.ticket.etaSec).toBe(754);
         const plain = await issue("social");
         expect(plain.etaSec).toBeNull();
@@ -189,37 +200,102 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Hal
         await refused("UNKNOWN_SERVICE", () => run("ticket:issue", { serviceId: "social", then: ["nope"] }));
         await refused("UNKNOWN_PRIORITY", () => run("ticket:issue", { serviceId: "social", priority: "vip" }));
         await expect(store.execute("no-such-hall", wire("ticket:issue", { serviceId: "social" }), ctx())).rejects.toMatchObject({ code: "UNKNOWN_HALL" });
-        await expect(store.snapshot("no-such-hall", clock.now())).rejects.toMatchObject({ code: "UNKNOWN_HALL" });
+        await expect(store.snapshot("no-such-hall")).rejects.toMatchObject({ code: "UNKNOWN_HALL" });
       });
 
-      it("numbers restart on a new business day", async () => {
+      it("reading the hall after midnight does not start the new day", async () => {
         await issue("social");
-        await issue("social");
+        const before = await snap();
+        clock.set(instantOf("2026-03-03", "00:30", TZ));
+        expect(await snap()).toEqual(before);
+        expect(await store.eventsSince(HALL, 0)).toHaveLength(1);
+      });
+
+      it("a new business day restarts numbers and figures and keeps every live ticket", async () => {
+        const atWindow = await issue("social");
+        clock.advance(1000);
+        const waiting = await issue("social");
         await open("w1");
-        await callNext("w1");
+        expect((await callNext("w1")).id).toBe(atWindow.id);
         const seqBefore = (await snap()).seq;
-        clock.set(instantOf("2026-03-03", "08:30", TZ));
+        clock.set(instantOf("2026-03-03", "00:00", TZ));
+        const started = await server({ name: "hall:startDay", payload: {} });
+        expect(started).toMatchObject({ type: "hall:dayStarted", businessDate: "2026-03-03", seq: seqBefore + 1 });
         const s = await snap();
-        expect(s.businessDate).toBe("2026-03-03");
-        expect(s.seq).toBe(seqBefore + 1);
-        expect(s.tickets).toEqual([]);
-        expect(s.recentCalls).toEqual([]);
+        expect(s).toMatchObject({ businessDate: "2026-03-03", seq: seqBefore + 1 });
+        expect(s.tickets.map((t) => [t.number, t.state]).sort()).toEqual([["A001", "called"], ["A002", "waiting"]]);
+        expect(s.recentCalls.map((c) => c.ticketId)).toEqual([atWindow.id]);
         expect(s.stats.issued).toEqual({});
-        expect(s.windows.find((w) => w.id === "w1")).toMatchObject({ state: "open", ticketId: null, servedToday: 0, staffId: "staff-w1" });
-        const [dayStarted] = await store.eventsSince(HALL, seqBefore);
-        expect(HallEvent.parse(dayStarted)).toMatchObject({ type: "hall:dayStarted", businessDate: "2026-03-03", seq: seqBefore + 1 });
+        expect(s.windows.find((w) => w.id === "w1")).toMatchObject({ state: "open", ticketId: atWindow.id, servedToday: 0, staffId: "staff-w1" });
+        expect(await store.ticket(HALL, waiting.id)).toMatchObject({ state: "waiting", businessDate: "2026-03-02" });
         const fresh = await issue("social");
         expect(fresh).toMatchObject({ number: "A001", businessDate: "2026-03-03" });
+      });
+
+      it("a day starts once", async () => {
+        clock.set(instantOf("2026-03-03", "00:00", TZ));
+        await server({ name: "hall:startDay", payload: {} });
+        await refused("ILLEGAL_TRANSITION", () => server({ name: "hall:startDay", payload: {} }));
+        clock.set(instantOf("2026-03-02", "23:00", TZ));
+        await refused("ILLEGAL_TRANSITION", () => server({ name: "hall:startDay", payload: {} }));
       });
 
       it("the first command of a new day starts the day before it acts", async () => {
         await issue("estate");
         await issue("estate");
         clock.set(instantOf("2026-03-03", "10:00", TZ));
-        const t = await issue("estate");
-        expect(t.number).toBe("D001");
+        const res = await store.execute(HALL, wire("ticket:issue", { serviceId: "estate" }), ctx("kiosk"));
+        expect(res.committed.map((e) => e.type)).toEqual(["hall:dayStarted", "ticket:issued"]);
+        expect(res.event).toBe(res.committed[1]);
+        expect(res.event).toMatchObject({ ticket: { number: "D001" } });
         const log = await store.eventsSince(HALL, 2);
-        expect(log.map((e) => e.type)).toEqual(["hall:dayStarted", "ticket:issued"]);
+        expect(log).toEqual(res.committed);
+      });
+
+      it("ended tickets are found by id until the next day starts", async () => {
+        const t = await issue("social");
+        await open("w1");
+        await callNext("w1");
+        await run("ticket:finish", { windowId: "w1" });
+        clock.set(instantOf("2026-03-02", "23:59", TZ));
+        expect(await store.ticket(HALL, t.id)).toMatchObject({ state: "finished" });
+        clock.set(instantOf("2026-03-03", "00:00", TZ));
+        await server({ name: "hall:startDay", payload: {} });
+        expect(await store.ticket(HALL, t.id)).toBeNull();
+      });
+    });
+
+    describe("a hall open through midnight", () => {
+      it("tickets waiting, called, in service and parked at midnight are called, served and rated after it", async () => {
+        for (const w of ["w1", "w2", "w4"]) await open(w);
+        const issued: Ticket[] = [];
+        for (const serviceId of ["social", "social", "medical", "social"]) {
+          issued.push(await issue(serviceId));
+          clock.advance(1000);
+        }
+        const [parked, serving, called, waiting] = issued as [Ticket, Ticket, Ticket, Ticket];
+        clock.set(instantOf("2026-03-02", "23:50", TZ));
+        await callNext("w1");
+        await run("ticket:park", { windowId: "w1", reason: "缺材料", missingDocs: ["身份证"] });
+        expect((await callNext("w1")).id).toBe(serving.id);
+        await run("ticket:start", { windowId: "w1" });
+        expect((await callNext("w2")).id).toBe(called.id);
+
+        clock.set(instantOf("2026-03-03", "00:05", TZ));
+        await server({ name: "hall:startDay", payload: {} });
+        const finished = await run("ticket:finish", { windowId: "w1" });
+        expect(finished).toMatchObject({ type: "ticket:finished", ticket: { id: serving.id, state: "finished" }, window: { servedToday: 1, lastFinishedId: serving.id } });
+        expect(await run("ticket:rate", { windowId: "w1", ticketId: serving.id, rating: 5 }, "pad")).toMatchObject({ ticket: { rating: 5 } });
+        expect(await run("ticket:noShow", { windowId: "w2" })).toMatchObject({ ticket: { id: called.id, state: "noShow" } });
+        expect((await callNext("w4")).id).toBe(waiting.id);
+        await run("ticket:resume", { ticketId: parked.id });
+        expect((await callNext("w1")).id).toBe(parked.id);
+        const fresh = await issue("social");
+        expect(fresh.number).toBe("A001");
+
+        const s = await snap();
+        expect(s.stats).toMatchObject({ issued: { social: 1 }, finished: { social: 1 }, noShows: { medical: 1 }, ratings: [0, 0, 0, 0, 1] });
+        expect(s.tickets.map((t) => t.id).sort()).toEqual([parked.id, waiting.id, fresh.id].sort());
       });
     });
 
@@ -343,7 +419,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Hal
         await issue("social");
         for (const w of ["w1", "w2", "w4"]) await open(w);
         await run("window:setServing", { windowId: "w2", serving: ["social"] }, "manager");
-        const results = await Promise.allSettled(["w1", "w2", "w4"].map((w) => store.execute(HALL, wire("window:callNext", { windowId: w }), ctx())));
+        const results = await Promise.allSettled(["w1", "w2", "w4"].map((w) => exec(wire("window:callNext", { windowId: w }))));
         const called = results.filter((r) => r.status === "fulfilled").map((r) => (r as PromiseFulfilledResult<HallEvent>).value);
         const empty = results.filter((r) => r.status === "rejected").map((r) => ((r as PromiseRejectedResult).reason as HallCallError).code);
         expect(called).toHaveLength(2);

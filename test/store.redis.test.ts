@@ -31,7 +31,7 @@ describe("connecting", () => {
     try {
       const store = await createRedisStore({ client, prefix: uniquePrefix("own") });
       await store.loadHall(contractHall(), T0);
-      const ev = await store.execute(HALL, wire("ticket:issue", { serviceId: "social" }), { now: T0, by: "kiosk", staffId: null });
+      const { event: ev } = await store.execute(HALL, wire("ticket:issue", { serviceId: "social" }), { now: T0, by: "kiosk", staffId: null });
       expect(ev).toMatchObject({ type: "ticket:issued", seq: 1 });
       await store.close();
       expect(await client.ping()).toBe("PONG");
@@ -117,10 +117,10 @@ describe("memory and Redis stores side by side", () => {
       const outcomes = await Promise.all(
         stores.map((s) =>
           s.execute(HALL, cmd, { now: clock.now(), by, staffId: null, newTicketId: id }).then(
-            (e: HallEvent) => ({ ok: true as const, e }),
+            (r) => ({ ok: true as const, e: r.event, replayed: r.replayed, committed: r.committed }),
             (err: unknown) => {
               if (!(err instanceof HallCallError)) throw err;
-              return { ok: false as const, code: err.code };
+              return { ok: false as const, code: err.code, message: err.message };
             },
           ),
         ),
@@ -132,7 +132,7 @@ describe("memory and Redis stores side by side", () => {
       seen.set(key, (seen.get(key) ?? 0) + 1);
     }
     expect(seen.size, JSON.stringify([...seen])).toBeGreaterThanOrEqual(20);
-    const [m, r] = await Promise.all(stores.map((s) => s.snapshot(HALL, clock.now())));
+    const [m, r] = await Promise.all(stores.map((s) => s.snapshot(HALL)));
     expect(comparable(r!)).toEqual(comparable(m!));
     expect(await redisStore.eventsSince(HALL, 0, 100_000)).toEqual(await memory.eventsSince(HALL, 0, 100_000));
     for (const s of stores) await s.close();

@@ -39,7 +39,7 @@ export async function redisLogReader(url: string, prefix: string, halls: HallCon
   for (const h of parseHalls({ halls })) await store.loadHall(h, Date.now());
   return {
     events: (hallId, after, limit) => store.eventsSince(hallId, after, limit),
-    snapshot: (hallId) => store.snapshot(hallId, Date.now()),
+    snapshot: (hallId) => store.snapshot(hallId),
     close: () => store.close(),
   };
 }

@@ -33,7 +33,7 @@ async function serve(): Promise<void> {
   const server = await createHallCallServer({ store, halls, sessionSecret: SECRET, log, queueSummaryMs: QUEUE_SUMMARY_MS, trackerSummaryMs: TRACKER_SUMMARY_MS, ...wiring });
   const port = await server.listen(Number(process.env.PORT), "127.0.0.1");
   process.on("message", (msg: NodeRequest & { id: number }) => {
-    const work = msg.op === "events" ? store.eventsSince(msg.hallId, msg.after, msg.limit) : store.snapshot(msg.hallId, Date.now());
+    const work = msg.op === "events" ? store.eventsSince(msg.hallId, msg.after, msg.limit) : store.snapshot(msg.hallId);
     work.then(
       (data) => process.send!({ id: msg.id, data }),
       (err: Error) => process.send!({ id: msg.id, error: err.message }),

@@ -145,7 +145,7 @@ export class BalancerRunner {
     const events: HallEvent[] = [];
     for (const cmd of round.commands) {
       try {
-        const e = this.opts.execute ? await this.opts.execute(this.hallId, cmd, now) : await this.store.execute(this.hallId, cmd, { now, by: "balancer", staffId: null });
+        const e = this.opts.execute ? await this.opts.execute(this.hallId, cmd, now) : (await this.store.execute(this.hallId, cmd, { now, by: "balancer", staffId: null })).event;
         this.brain.observe(e);
         events.push(e);
       } catch (err) {

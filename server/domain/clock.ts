@@ -68,3 +68,8 @@ export function instantOf(date: string, hhmm: string, timezone: string): number 
   const shown = Date.parse(`${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:00Z`);
   return guess - (shown - guess);
 }
+
+/** The calendar date before a "YYYY-MM-DD" date. */
+export function previousDate(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}

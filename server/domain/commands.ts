@@ -1,6 +1,6 @@
 /**
  * Commands as the store receives them: the validated wire payloads plus the few commands only the
- * server itself issues (a counter signing in, the balancer suggesting). `by` says who acted.
+ * server itself issues (a counter signing in, the balancer suggesting, a new day). `by` says who acted.
  */
 import type { Bilingual, CommandName, CommandPayload, HallEvent } from "../../protocol/index.js";
 
@@ -12,7 +12,9 @@ export type ServerCommand =
   | { name: "window:signIn"; payload: { windowId: string; staffId: string } }
   | { name: "balancer:suggest"; payload: { commandId?: string; suggestionId: string; windowId: string; serving: string[]; reason: Bilingual } }
   /** The balancer in auto mode (or an approved suggestion) changes what a window serves. */
-  | { name: "balancer:apply"; payload: { commandId?: string; windowId: string; serving: string[]; reason: Bilingual } };
+  | { name: "balancer:apply"; payload: { commandId?: string; windowId: string; serving: string[]; reason: Bilingual } }
+  /** A new business day, decided on the clock: at the hall's local midnight, or before the first command after it. */
+  | { name: "hall:startDay"; payload: { commandId?: string } };
 
 export type StoreCommand = WireCommand | ServerCommand;
 

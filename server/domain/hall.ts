@@ -1,8 +1,8 @@
 /**
  * A hall's state derived from its configuration: the snapshot a new hall starts from, the public
- * view of its services, and what a new business day resets.
+ * view of its services, and how live state takes a reloaded config.
  */
-import { emptyStats, type HallSnapshot, type ServiceInfo, type Window } from "../../protocol/index.js";
+import { emptyStats, ENDED_STATES, type HallSnapshot, type ServiceInfo, type Ticket, type Window } from "../../protocol/index.js";
 import { businessDate } from "./clock.js";
 import { initialServing, type HallConfig } from "./config.js";
 
@@ -54,15 +54,12 @@ export function initialSnapshot(config: HallConfig, now: number): HallSnapshot {
   };
 }
 
-/** A new business day: numbers and figures restart; tickets left from yesterday are dropped. */
-export function startDay(s: HallSnapshot, date: string): HallSnapshot {
-  return {
-    ...s,
-    businessDate: date,
-    tickets: [],
-    recentCalls: [],
-    stats: emptyStats(),
-    windows: s.windows.map((w) => ({ ...w, ticketId: null, servedToday: 0, lastFinishedId: null })),
-    balancer: { ...s.balancer, suggestions: [] },
-  };
+/** A hall's live state under (new) config: its name, services, priority classes and window labels. */
+export function withConfig(s: HallSnapshot, config: HallConfig): HallSnapshot {
+  return { ...s, name: config.name, timezone: config.timezone, services: serviceInfos(config), priorityClasses: config.priorityClasses, windows: mergeWindows(config, s.windows) };
+}
+
+/** Whether a ticket is still found by id: live ones always, ended ones until the next business day starts. */
+export function keptOn(t: Ticket, date: string, timezone: string): boolean {
+  return !ENDED_STATES.includes(t.state) || (t.endedAt !== null && businessDate(t.endedAt, timezone) >= date);
 }

@@ -1,12 +1,12 @@
 /**
  * The ticket and window state machine as pure functions: given what the hall looks like now and a
- * command, the event it causes, or a refusal (HallCallError). No I/O: the memory store applies the
- * returned event with the shared reducer; the Redis scripts implement the same rules atomically,
- * and one contract suite holds both to them.
+ * command, the event it causes, or a refusal (HallCallError). The one rulebook: no I/O here, and no
+ * rule anywhere else. Stores decide on their replica of the hall (store/replica.ts) and only
+ * commit what this returns.
  */
 import { HallCallError, type BalancerSuggestion, type Ticket, type Window } from "../../protocol/index.js";
 import type { HallConfig, ServiceConfig } from "./config.js";
-import { localTime } from "./clock.js";
+import { businessDate, localTime } from "./clock.js";
 import type { CommandContext, EventBody, StoreCommand } from "./commands.js";
 import { compareQueued, pickMostUrgent, type QueueHead } from "./dispatch.js";
 
@@ -35,7 +35,7 @@ export function rankOf(config: HallConfig, priority: string): number {
   return config.priorityClasses.find((p) => p.id === priority)?.rank ?? 0;
 }
 
-/** Config-only checks of an issue, shared with the Redis store (which checks quota in its script). */
+/** The checks of an issue that need only the config and the clock. */
 export function checkIssuable(config: HallConfig, serviceIds: string[], priority: string, now: number): void {
   if (!config.priorityClasses.some((p) => p.id === priority)) fail("UNKNOWN_PRIORITY", `No priority class "${priority}" in this hall.`);
   const first = serviceOf(config, serviceIds[0]!);
@@ -99,9 +99,17 @@ export function nextFor(view: HallView, w: Window, now: number): Ticket | null {
   return best ? view.ticket(best.ticketId)! : null;
 }
 
+/** Whether `now` is past the hall's business day, so that the next command starts a new one first. */
+export function dayDue(view: Pick<HallView, "config" | "businessDate">, now: number): boolean {
+  return businessDate(now, view.config.timezone) > view.businessDate;
+}
+
 export function decide(view: HallView, cmd: StoreCommand, ctx: CommandContext): EventBody {
   const { now } = ctx;
   switch (cmd.name) {
+    case "hall:startDay":
+      if (!dayDue(view, now)) fail("ILLEGAL_TRANSITION", `The business day ${view.businessDate} has already started.`);
+      return { type: "hall:dayStarted", businessDate: businessDate(now, view.config.timezone) };
     case "ticket:issue": {
       const p = cmd.payload;
       const services = [p.serviceId, ...p.then];

@@ -174,12 +174,14 @@ export function simulateDay(sc: Scenario, policy: Policy, seed: number, options:
   const exec = (cmd: StoreCommand, by: Actor, newTicketId?: string): HallEvent => {
     const payload = cmd.payload as { commandId?: string };
     if (!payload.commandId) payload.commandId = `sim-${String(++commandN).padStart(8, "0")}`;
-    const e = store.executeSync(hallId, cmd, { now: clock.now(), by, staffId: null, newTicketId });
-    brain.observe(e);
-    opts.onEvent?.(e);
-    return e;
+    const { event, committed } = store.executeSync(hallId, cmd, { now: clock.now(), by, staffId: null, newTicketId });
+    for (const e of committed) {
+      brain.observe(e);
+      opts.onEvent?.(e);
+    }
+    return event;
   };
-  const snapshot = (): HallSnapshot => store.snapshotSync(hallId, clock.now());
+  const snapshot = (): HallSnapshot => store.snapshotSync(hallId);
 
   /** A free window calls next; returns whether it got someone. */
   const callNext = (windowId: string): boolean => {

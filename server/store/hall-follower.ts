@@ -56,7 +56,7 @@ export class HallFollower {
   }
 
   private async read(now: number): Promise<HallSnapshot> {
-    let view = this.view ?? (await this.store.snapshot(this.hallId, now));
+    let view = this.view ?? (await this.store.snapshot(this.hallId));
     for (;;) {
       let stale = false;
       for (;;) {
@@ -74,7 +74,7 @@ export class HallFollower {
         if (batch.length < BATCH) break;
       }
       if (!stale) break;
-      view = await this.store.snapshot(this.hallId, now);
+      view = await this.store.snapshot(this.hallId);
     }
     this.view = view;
     return view;

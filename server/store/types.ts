@@ -1,12 +1,23 @@
 /**
- * The store contract. A store makes each transition atomic, stamps the event with the hall's next
- * sequence number, appends it to the hall's event log and remembers the result of every commandId
- * so that a repeated command returns the first result instead of acting twice.
+ * The store contract. The domain decides each transition on the store's replica of the hall
+ * (replica.ts); the store commits the decided events atomically with the hall's next sequence
+ * numbers, appends them to the hall's event log and remembers the result of every commandId, so
+ * that a repeated command returns the first result instead of acting twice.
  * Implementations: memory/ (embedded default) and redis/. test/store.contract.ts holds both to it.
  */
 import type { HallEvent, HallSnapshot, Ticket } from "../../protocol/index.js";
 import type { HallConfig } from "../domain/config.js";
 import type { CommandContext, StoreCommand } from "../domain/commands.js";
+
+/** What a command did. */
+export interface Executed {
+  /** The command's own event (for a repeat, the first run's). */
+  event: HallEvent;
+  /** The commandId had run before: nothing was committed now, and nothing is to be broadcast. */
+  replayed: boolean;
+  /** Every event committed by this call, oldest first: a new day's start, then `event`; [] for a repeat. */
+  committed: HallEvent[];
+}
 
 export interface HallStore {
   readonly kind: "memory" | "redis";
@@ -16,11 +27,11 @@ export interface HallStore {
    * and qualifications.
    */
   loadHall(config: HallConfig, now: number): Promise<void>;
-  /** Run one command atomically; resolves with its event or rejects with a HallCallError. */
-  execute(hallId: string, cmd: StoreCommand, ctx: CommandContext): Promise<HallEvent>;
-  /** The hall's whole live state; starts a new business day first if `now` is past it. */
-  snapshot(hallId: string, now: number): Promise<HallSnapshot>;
-  /** A ticket of the current business day by its unguessable id. */
+  /** Decide and commit one command; rejects with the domain's HallCallError when refused. */
+  execute(hallId: string, cmd: StoreCommand, ctx: CommandContext): Promise<Executed>;
+  /** The hall's whole live state as last committed. Read-only: a new day starts only by a command. */
+  snapshot(hallId: string): Promise<HallSnapshot>;
+  /** A ticket by its unguessable id: a live one, or one that ended in the current business day. */
   ticket(hallId: string, ticketId: string): Promise<Ticket | null>;
   /** Logged events with seq > afterSeq, oldest first, at most `limit`. */
   eventsSince(hallId: string, afterSeq: number, limit?: number): Promise<HallEvent[]>;

@@ -15,8 +15,6 @@ export type EventListener = (event: HallEvent) => void;
 
 export class HallContext {
   private listeners: EventListener[] = [];
-  /** Highest seq this node produced per hall: a repeated commandId returns an older event, which is not published again. */
-  private produced = new Map<string, number>();
 
   constructor(
     readonly store: HallStore,
@@ -27,7 +25,7 @@ export class HallContext {
     readonly log: Logger,
   ) {}
 
-  /** Called with every event this node produced (broadcast, queue summaries, balancer). */
+  /** Called with every event this node committed (broadcast, queue summaries, balancer). */
   onEvent(listener: EventListener): () => void {
     this.listeners.push(listener);
     return () => {
@@ -38,17 +36,22 @@ export class HallContext {
   /** Expected wait to print on a new ticket of a service (the hall's latest forecast), if known. */
   issueEta: (hallId: string, serviceId: string) => number | null = () => null;
 
+  /**
+   * Runs a command and answers with its event. What it committed (a new day's start first, when
+   * it was due) goes to the listeners; a repeated commandId committed nothing, so nothing is
+   * broadcast or counted again, on whichever node the first run happened.
+   */
   async run(hallId: string, cmd: StoreCommand, by: Actor, staffId: string | null): Promise<HallEvent> {
     const issueEtaSec = cmd.name === "ticket:issue" ? this.issueEta(hallId, cmd.payload.serviceId) : null;
-    const event = await this.store.execute(hallId, cmd, { now: this.clock.now(), by, staffId, issueEtaSec });
-    if (event.seq <= (this.produced.get(hallId) ?? 0)) return event;
-    this.produced.set(hallId, event.seq);
-    this.metrics.observeEvent(event);
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch (err) {
-        this.log.error(`event listener failed on ${event.type}`, err);
+    const { event, committed } = await this.store.execute(hallId, cmd, { now: this.clock.now(), by, staffId, issueEtaSec });
+    for (const e of committed) {
+      this.metrics.observeEvent(e);
+      for (const l of this.listeners) {
+        try {
+          l(e);
+        } catch (err) {
+          this.log.error(`event listener failed on ${e.type}`, err);
+        }
       }
     }
     return event;

@@ -1,18 +1,18 @@
 /**
- * At a hall's local midnight the store starts a new business day on its next read. This watcher
- * makes that read happen and pushes the `hall:dayStarted` event to the hall's screens, so a board
- * does not show yesterday's calls until the first ticket of the morning. With several nodes each
- * one pushes it; clients ignore the copies (same seq).
+ * Starts each hall's new business day at its local midnight, so that a board shows the new day
+ * before the first ticket of the morning. The day starts by a command like any other
+ * (`hall:startDay`, decided by the domain on the clock), so its `hall:dayStarted` event is
+ * committed once and broadcast by the node that committed it; with several nodes the others find
+ * the day already started and do nothing.
  */
+import { HallCallError } from "../../protocol/index.js";
+import { dayDue } from "../domain/transitions.js";
 import type { HallContext } from "./context.js";
-import { broadcastEvent, type HallServer } from "./socket.js";
 
 export class DayWatcher {
-  private dates = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly io: HallServer,
     private readonly ctx: HallContext,
     private readonly intervalMs = 60_000,
   ) {}
@@ -28,19 +28,17 @@ export class DayWatcher {
     this.timer = null;
   }
 
-  /** Read every hall once; where the business date moved on, push the day's first event. */
+  /** Start the day of every hall whose business date is behind the clock's. */
   async check(): Promise<void> {
     for (const [hallId, hall] of this.ctx.halls) {
       try {
-        const snap = await this.ctx.store.snapshot(hallId, this.ctx.clock.now());
-        const before = this.dates.get(hallId);
-        this.dates.set(hallId, snap.businessDate);
-        if (!before || before === snap.businessDate) continue;
-        const recent = await this.ctx.store.eventsSince(hallId, Math.max(0, snap.seq - 50));
-        const started = recent.find((e) => e.type === "hall:dayStarted" && e.businessDate === snap.businessDate);
-        if (started) broadcastEvent(this.io, hall, started);
+        const snap = await this.ctx.store.snapshot(hallId);
+        if (!dayDue({ config: hall, businessDate: snap.businessDate }, this.ctx.clock.now())) continue;
+        await this.ctx.run(hallId, { name: "hall:startDay", payload: {} }, "system", null);
       } catch (err) {
-        this.ctx.log.warn(`day check of ${hallId} failed`, err);
+        // Another node started the day between the read and the command.
+        if (err instanceof HallCallError && err.code === "ILLEGAL_TRANSITION") continue;
+        this.ctx.log.warn(`starting the day of ${hallId} failed`, err);
       }
     }
   }

@@ -131,7 +131,7 @@ export function restRouter(ctx: HallContext, opts: RestOptions): express.Router 
 
   r.get("/api/halls/:hallId/snapshot", async (req, res) => {
     const hall = hallOf(req);
-    res.json(await ctx.store.snapshot(hall.id, ctx.clock.now()));
+    res.json(await ctx.store.snapshot(hall.id));
   });
 
   r.use("/api", (_req, res) => {

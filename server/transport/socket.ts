@@ -174,7 +174,7 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext): void {
     socket.on("hall:snapshot", (_payload, ack) => {
       if (typeof ack !== "function") return;
       if (data.role === "tracker") return ack(fail("FORBIDDEN", "A tracker follows one ticket; use ticket:get."));
-      ctx.store.snapshot(data.hallId, ctx.clock.now()).then(
+      ctx.store.snapshot(data.hallId).then(
         (snapshot) => ack({ ok: true, data: snapshot }),
         (err) => ack({ ok: false, error: toHallError(err, ctx.log, "hall:snapshot") }),
       );

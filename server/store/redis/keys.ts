@@ -1,21 +1,15 @@
 /**
  * The one place that builds Redis key names. Every key of a hall carries the hash tag
- * `{hall:<id>}`, so a hall's transition touches one Redis Cluster slot while halls spread over
+ * `{hall:<id>}`, so a hall's commit touches one Redis Cluster slot while halls spread over
  * shards. `prefix` namespaces a deployment (tests use a unique prefix per test).
  *
- *   <prefix>{hall:<id>}:meta            hash   seq, date (business date), at, mode (balancer)
- *   <prefix>{hall:<id>}:events          stream the event log, entry id `<seq>-0`, field `e` = event JSON
- *   <prefix>{hall:<id>}:cmd:<commandId> string first result of a command (idempotency), PX TTL
- *   <prefix>{hall:<id>}:tickets         hash   ticket id -> ticket JSON (today's, ended included)
- *   <prefix>{hall:<id>}:windows         hash   window id -> window JSON
- *   <prefix>{hall:<id>}:live            zset   ids of tickets not ended, score = seq of last change
- *   <prefix>{hall:<id>}:stats           hash   today's counters (see stats.ts)
- *   <prefix>{hall:<id>}:recent          list   recent calls, newest first (JSON)
- *   <prefix>{hall:<id>}:balancer        string open balancer suggestions (JSON array)
- *   <prefix>{hall:<id>}:numbers         hash   `<businessDate>|<serviceId>` -> tickets issued that day
- *   <prefix>{hall:<id>}:q:s:<serviceId> zset   waiting tickets of a service, score queueScore(rank, arrivedAt)
- *   <prefix>{hall:<id>}:q:w:<windowId>  zset   waiting tickets transferred to one window
- *   <prefix>{hall:<id>}:lock            string the node that runs the hall's balancer (wiring.ts), PX TTL
+ *   <prefix>{hall:<id>}:seq                  string the hall's last sequence number
+ *   <prefix>{hall:<id>}:log                  stream the event log, entry id `<seq>-0`, field `e` = event JSON
+ *   <prefix>{hall:<id>}:checkpoint           string the hall's snapshot at some seq (JSON), where replicas start
+ *   <prefix>{hall:<id>}:result:<commandId>   string first result of a command (idempotency), PX TTL
+ *   <prefix>{hall:<id>}:tickets:<date>       hash   ticket id -> ticket JSON, tickets issued that business date, PX TTL
+ *   <prefix>{hall:<id>}:turn                 string the node whose turn it is to commit (after losing to others), PX TTL
+ *   <prefix>{hall:<id>}:lock                 string the node that runs the hall's once-per-hall jobs, PX TTL
  */
 export class HallKeys {
   readonly base: string;
@@ -27,66 +21,27 @@ export class HallKeys {
     this.base = `${prefix}{hall:${hallId}}:`;
   }
 
-  get meta(): string {
-    return `${this.base}meta`;
+  get seq(): string {
+    return `${this.base}seq`;
+  }
+  get log(): string {
+    return `${this.base}log`;
+  }
+  get checkpoint(): string {
+    return `${this.base}checkpoint`;
+  }
+  get turn(): string {
+    return `${this.base}turn`;
   }
   get lock(): string {
     return `${this.base}lock`;
   }
-  get events(): string {
-    return `${this.base}events`;
+  /** With no commandId, a key that is never written (the commit script skips it). */
+  result(commandId: string | undefined): string {
+    return `${this.base}result:${commandId ?? ""}`;
   }
-  /** With no commandId, a key that is never written (scripts skip idempotency for ""). */
-  idempotency(commandId: string | undefined): string {
-    return `${this.base}cmd:${commandId ?? ""}`;
-  }
-  get tickets(): string {
-    return `${this.base}tickets`;
-  }
-  get windows(): string {
-    return `${this.base}windows`;
-  }
-  get live(): string {
-    return `${this.base}live`;
-  }
-  get stats(): string {
-    return `${this.base}stats`;
-  }
-  get recent(): string {
-    return `${this.base}recent`;
-  }
-  get balancer(): string {
-    return `${this.base}balancer`;
-  }
-  get numbers(): string {
-    return `${this.base}numbers`;
-  }
-  serviceQueue(serviceId: string): string {
-    return `${this.base}q:s:${serviceId}`;
-  }
-  windowQueue(windowId: string): string {
-    return `${this.base}q:w:${windowId}`;
-  }
-
-  /**
-   * KEYS of every command script, in this order (see scripts/includes/prelude.lua):
-   * 1 meta, 2 events, 3 idempotency, 4 tickets, 5 windows, 6 live, 7 stats, 8 recent,
-   * 9 balancer, 10 numbers, then one queue per service, then one queue per window (config order).
-   */
-  commandKeys(commandId: string | undefined, serviceIds: string[], windowIds: string[]): string[] {
-    return [
-      this.meta,
-      this.events,
-      this.idempotency(commandId),
-      this.tickets,
-      this.windows,
-      this.live,
-      this.stats,
-      this.recent,
-      this.balancer,
-      this.numbers,
-      ...serviceIds.map((id) => this.serviceQueue(id)),
-      ...windowIds.map((id) => this.windowQueue(id)),
-    ];
+  /** Tickets by the business date they were issued on (a ticket keeps its date across midnight). */
+  tickets(businessDate: string): string {
+    return `${this.base}tickets:${businessDate}`;
   }
 }

@@ -1,43 +1,26 @@
 /**
- * The Redis HallStore: a hall's live state in Redis, every transition one Lua script (scripts/),
- * so several server processes can run the same hall. Behaves exactly like the memory store; the
- * contract suite (test/store.contract.ts) holds both to it.
- *
- * TypeScript does only what needs no state: config checks that the domain shares
- * (`checkIssuable`, unknown service/window ids in a serving list), business date and hall-local
- * hour of `now`, fresh ticket ids. Everything that reads state runs inside the script.
+ * The Redis HallStore: a hall's event log in Redis, shared by every node that serves the hall.
+ * Each node keeps a HallReplica of each hall, folded from the log; a command is decided by the
+ * domain on the replica and committed by one small script (scripts/commit-5.lua) that appends
+ * only if the hall is still at the sequence number it was decided on. When another node moved
+ * the hall on, the node catches up from the log and decides again. Commands for one hall on one
+ * node run one at a time, so a node never conflicts with itself.
  *
  *   const store = await createRedisStore({ url: "redis://127.0.0.1:6380", prefix: "hallcall:" });
  *   const store = await createRedisStore({ clusterNodes: ["redis://10.0.0.1:7000", ...] });
  *   const store = RedisStore.fromClient(existingClientOrCluster, { prefix });
  */
 import { createClient, createCluster } from "redis";
-import {
-  BalancerSuggestion,
-  HallCallError,
-  HallEvent,
-  HallSnapshot,
-  Ticket,
-  WAIT_BUCKETS_MIN,
-  emptyStats,
-  localHour,
-  type HallStats,
-  type Window,
-} from "../../../protocol/index.js";
-import { businessDate } from "../../domain/clock.js";
+import { applyEvent, HallCallError, HallEvent, HallSnapshot, Ticket } from "../../../protocol/index.js";
+import { previousDate } from "../../domain/clock.js";
 import { commandIdOf, type CommandContext, type StoreCommand } from "../../domain/commands.js";
 import type { HallConfig } from "../../domain/config.js";
-import { initialWindows, serviceInfos } from "../../domain/hall.js";
-import { checkIssuable, serviceOf } from "../../domain/transitions.js";
+import { initialSnapshot, keptOn } from "../../domain/hall.js";
 import { newTicketId } from "../ids.js";
-import { EVENT_LOG_MAX, IDEMPOTENCY_TTL_MS, type HallStore } from "../types.js";
-import { DAY_STALE, scriptError } from "./errors.js";
+import { HallReplica } from "../replica.js";
+import { EVENT_LOG_MAX, IDEMPOTENCY_TTL_MS, type Executed, type HallStore } from "../types.js";
 import { HallKeys } from "./keys.js";
-import { script, type LuaScript, type ScriptName } from "./scripts.js";
-
-if (WAIT_BUCKETS_MIN.join(",") !== "5,10,20,30,60") {
-  throw new Error("WAIT_BUCKETS_MIN changed: update WAIT_BUCKETS_MIN in server/store/redis/scripts/includes/prelude.lua too");
-}
+import { runScript, script } from "./scripts.js";
 
 /** A single node-redis v5 client (createClient), connected. */
 export interface SingleRedis {
@@ -60,6 +43,16 @@ export interface RedisStoreOptions {
   /** An existing connected client or cluster; the store will not close it. */
   client?: RedisConnection;
 }
+
+/** A checkpoint every this many events, so that a new replica folds at most this many. */
+export const CHECKPOINT_EVERY = 200;
+/** A day's tickets hash outlives its last write by this much: through the next business day. */
+export const TICKETS_TTL_MS = 3 * 24 * 3600_000;
+/** Commits a command may lose to other nodes before it gives up (each loss means progress elsewhere). */
+const MAX_ATTEMPTS = 100;
+/** After this many lost commits a node claims the hall's next turn, for at most TURN_MS. */
+const CLAIM_AFTER = 2;
+const TURN_MS = 200;
 
 /** Connect (unless a client is given) and build a store; `close()` quits what it opened here. */
 export async function createRedisStore(opts: RedisStoreOptions = {}): Promise<RedisStore> {
@@ -86,76 +79,34 @@ function checkPrefix(prefix: string): string {
 interface RedisHall {
   config: HallConfig;
   keys: HallKeys;
-  serviceIds: string[];
-  windowIds: string[];
-  /** ARGV[7..] of the common layout: S, W, service ids, target waits, window ids, P, priority pairs. */
-  layout: string[];
+  replica: HallReplica;
+  /** The tail of this hall's work on this node: commands and catch-ups run one after another. */
+  queue: Promise<unknown>;
 }
 
-type Plan = { script: ScriptName; args: string[] };
+const COMMITTED = 0;
+const REPLAYED = 1;
+const CONFLICT = 2;
+const OTHERS_TURN = 3;
 
-const arr = <T>(x: unknown): T[] => (Array.isArray(x) ? (x as T[]) : []);
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Lua's cjson writes an empty array as `{}`; put arrays back before zod sees them. */
-function fixTicket(t: Record<string, unknown>): Record<string, unknown> {
-  t.bundle = arr(t.bundle);
-  t.missingDocs = arr(t.missingDocs);
-  return t;
-}
-function fixWindow(w: Record<string, unknown>): Record<string, unknown> {
-  w.qualified = arr(w.qualified);
-  w.serving = arr(w.serving);
-  return w;
-}
-function fixSuggestion(s: Record<string, unknown>): Record<string, unknown> {
-  s.serving = arr(s.serving);
-  return s;
-}
+const parseEvent = (json: string): HallEvent => HallEvent.parse(JSON.parse(json));
 
-export function parseEvent(json: string): HallEvent {
-  const e = JSON.parse(json) as Record<string, unknown>;
-  if (e.ticket && typeof e.ticket === "object") fixTicket(e.ticket as Record<string, unknown>);
-  if (e.window && typeof e.window === "object") fixWindow(e.window as Record<string, unknown>);
-  if (e.suggestion && typeof e.suggestion === "object") fixSuggestion(e.suggestion as Record<string, unknown>);
-  return HallEvent.parse(e);
+/** The ticket a command names by id, which the replica may not hold (one that ended before it was built). */
+function namedTicket(cmd: StoreCommand): string | undefined {
+  const p = cmd.payload as { ticketId?: string };
+  return typeof p.ticketId === "string" ? p.ticketId : undefined;
 }
-
-function parseTicket(json: string): Ticket {
-  return Ticket.parse(fixTicket(JSON.parse(json)));
-}
-
-function pairs(flat: unknown): [string, string][] {
-  const a = flat as string[];
-  const out: [string, string][] = [];
-  for (let i = 0; i + 1 < a.length; i += 2) out.push([a[i]!, a[i + 1]!]);
-  return out;
-}
-
-/** The stats hash (see the scripts) as the protocol's HallStats. */
-function decodeStats(flat: unknown): HallStats {
-  const st = emptyStats();
-  const staff = (id: string) => (st.byStaff[id] ??= { served: 0, serviceSecSum: 0, ratings: [0, 0, 0, 0, 0] });
-  for (const [field, raw] of pairs(flat)) {
-    const v = Number(raw);
-    let m: RegExpExecArray | null;
-    if ((m = /^(issued|called|finished|noShows):(.*)$/.exec(field))) st[m[1] as "issued"][m[2]!] = v;
-    else if ((m = /^hour:(\d+)$/.exec(field))) st.issuedByHour[Number(m[1])] = v;
-    else if ((m = /^wait:(\d+)$/.exec(field))) st.waitHistogram[Number(m[1])] = v;
-    else if (field === "waitMs") st.waitSecSum = v / 1000;
-    else if (field === "waitCount") st.waitCount = v;
-    else if ((m = /^rating:(\d)$/.exec(field))) st.ratings[Number(m[1]) - 1] = v;
-    else if ((m = /^staff:(.*):served$/.exec(field))) staff(m[1]!).served = v;
-    else if ((m = /^staff:(.*):serviceMs$/.exec(field))) staff(m[1]!).serviceSecSum = v / 1000;
-    else if ((m = /^staff:(.*):rating:(\d)$/.exec(field))) staff(m[1]!).ratings[Number(m[2]) - 1] = v;
-  }
-  return st;
-}
-
-const byOf = (ctx: CommandContext): "staff" | "manager" | "balancer" => (ctx.by === "manager" ? "manager" : ctx.by === "balancer" ? "balancer" : "staff");
 
 export class RedisStore implements HallStore {
   readonly kind = "redis" as const;
   private halls = new Map<string, RedisHall>();
+  private closed = false;
+  /** This store's token in the hall's commit turn. */
+  private readonly token = newTicketId();
+  /** Commits that lost to another node and were decided again (a figure for operators and tests). */
+  conflicts = 0;
 
   constructor(
     private readonly conn: RedisConnection,
@@ -171,97 +122,36 @@ export class RedisStore implements HallStore {
   }
 
   async loadHall(config: HallConfig, now: number): Promise<void> {
+    const cur = this.halls.get(config.id);
+    if (cur) {
+      await this.serially(cur, async () => cur.replica.reconfigure((cur.config = config)));
+      return;
+    }
     const keys = new HallKeys(this.prefix, config.id);
-    const serviceIds = config.services.map((s) => s.id);
-    const windowIds = config.windows.map((w) => w.id);
-    const layout = [
-      String(serviceIds.length),
-      String(windowIds.length),
-      ...serviceIds,
-      ...config.services.map((s) => String(s.targetWaitMin)),
-      ...windowIds,
-      String(config.priorityClasses.length),
-      ...config.priorityClasses.flatMap((p) => [p.id, String(p.rank)]),
-    ];
-    const hall: RedisHall = { config, keys, serviceIds, windowIds, layout };
-    await this.eval(script("loadHall"), [keys.meta, keys.windows, keys.balancer], [String(now), businessDate(now, config.timezone), config.balancer.mode, JSON.stringify(initialWindows(config))]);
-    this.halls.set(config.id, hall);
+    await this.send(keys.checkpoint, ["SET", keys.checkpoint, JSON.stringify(initialSnapshot(config, now)), "NX"]);
+    this.halls.set(config.id, { config, keys, replica: await this.build(config, keys), queue: Promise.resolve() });
   }
 
-  async execute(hallId: string, cmd: StoreCommand, ctx: CommandContext): Promise<HallEvent> {
+  async execute(hallId: string, cmd: StoreCommand, ctx: CommandContext): Promise<Executed> {
     const hall = this.hall(hallId);
-    const commandId = commandIdOf(cmd);
-    let plan: Plan;
-    try {
-      plan = this.plan(hall, cmd, ctx);
-    } catch (err) {
-      // A config check failed before any script ran. Do what the memory store does first: start
-      // the new day if due, and answer a repeated commandId with its first result.
-      if (!(err instanceof HallCallError)) throw err;
-      await this.rollDay(hall, ctx.now);
-      if (commandId) {
-        const prior = (await this.send(hall.keys.idempotency(commandId), ["GET", hall.keys.idempotency(commandId)])) as string | null;
-        if (prior) return parseEvent(prior);
-      }
-      throw err;
-    }
-    for (let attempt = 0; ; attempt++) {
-      const [code, payload] = (await this.runCommand(hall, plan.script, ctx.now, commandId, plan.args)) as [number, string];
-      if (code === DAY_STALE && attempt < 3) {
-        await this.rollDay(hall, ctx.now);
-        continue;
-      }
-      if (code < 0) throw scriptError(code, payload);
-      return parseEvent(payload);
-    }
+    return this.serially(hall, () => this.decideAndCommit(hall, cmd, { ...ctx, newTicketId: ctx.newTicketId ?? newTicketId() }));
   }
 
-  async snapshot(hallId: string, now: number): Promise<HallSnapshot> {
+  async snapshot(hallId: string): Promise<HallSnapshot> {
     const hall = this.hall(hallId);
-    const { config, keys } = hall;
-    const today = businessDate(now, config.timezone);
-    for (let attempt = 0; ; attempt++) {
-      const reply = (await this.eval(script("snapshot"), [keys.meta, keys.tickets, keys.windows, keys.live, keys.stats, keys.recent, keys.balancer], [today])) as unknown[];
-      if (typeof reply[0] === "number") {
-        if (reply[0] === DAY_STALE && attempt < 3) {
-          await this.rollDay(hall, now);
-          continue;
-        }
-        throw scriptError(reply[0], String(reply[1]));
-      }
-      const [seq, date, at, mode, windowsFlat, tickets, statsFlat, recent, suggestions] = reply as [string, string, string, string, unknown, string[], unknown, string[], string];
-      const windows = new Map(pairs(windowsFlat).map(([id, json]) => [id, fixWindow(JSON.parse(json)) as unknown as Window]));
-      return HallSnapshot.parse({
-        hallId: config.id,
-        name: config.name,
-        timezone: config.timezone,
-        seq: Number(seq),
-        businessDate: date,
-        at: Number(at),
-        services: serviceInfos(config),
-        priorityClasses: config.priorityClasses,
-        windows: hall.windowIds.filter((id) => windows.has(id)).map((id) => windows.get(id)!),
-        tickets: tickets.filter((t): t is string => typeof t === "string").map((t) => fixTicket(JSON.parse(t))),
-        recentCalls: recent.map((j) => JSON.parse(j)),
-        stats: decodeStats(statsFlat),
-        balancer: { mode, suggestions: arr<Record<string, unknown>>(JSON.parse(suggestions)).map((s) => BalancerSuggestion.parse(fixSuggestion(s))) },
-      });
-    }
+    await this.serially(hall, () => this.catchUp(hall));
+    return hall.replica.snapshot;
   }
 
   async ticket(hallId: string, ticketId: string): Promise<Ticket | null> {
-    const { keys } = this.hall(hallId);
-    const json = (await this.send(keys.tickets, ["HGET", keys.tickets, ticketId])) as string | null;
-    return json ? parseTicket(json) : null;
+    const hall = this.hall(hallId);
+    await this.serially(hall, () => this.catchUp(hall));
+    return hall.replica.ticket(ticketId) ?? (await this.storedTicket(hall, ticketId));
   }
 
   async eventsSince(hallId: string, afterSeq: number, limit = 1000): Promise<HallEvent[]> {
-    const { keys } = this.hall(hallId);
-    const entries = (await this.send(keys.events, ["XRANGE", keys.events, `(${Math.max(0, Math.floor(afterSeq))}-0`, "+", "COUNT", String(limit)])) as [string, string[]][];
-    return entries.map(([, fields]) => parseEvent(fields[fields.indexOf("e") + 1]!));
+    return this.readLog(this.hall(hallId).keys, afterSeq, limit);
   }
-
-  private closed = false;
 
   /** Quits the connections this store opened; closing twice is harmless. */
   async close(): Promise<void> {
@@ -282,86 +172,134 @@ export class RedisStore implements HallStore {
     return hall;
   }
 
-  /** Which script runs a command, with its own arguments; throws the config-only refusals. */
-  private plan(hall: RedisHall, cmd: StoreCommand, ctx: CommandContext): Plan {
-    const { config } = hall;
-    const none = "";
-    switch (cmd.name) {
-      case "ticket:issue": {
-        const p = cmd.payload;
-        const services = [p.serviceId, ...p.then];
-        checkIssuable(config, services, p.priority, ctx.now);
-        const svc = serviceOf(config, p.serviceId);
-        const bundle = services.length > 1 ? services : [];
-        return { script: "issue", args: [ctx.newTicketId ?? newTicketId(), svc.id, svc.prefix, String(svc.dailyQuota), p.priority, p.channel ?? "kiosk", JSON.stringify(bundle), String(localHour(ctx.now, config.timezone)), ctx.issueEtaSec == null ? "" : String(Math.round(ctx.issueEtaSec))] };
+  private serially<T>(hall: RedisHall, work: () => Promise<T>): Promise<T> {
+    const run = hall.queue.then(work, work);
+    hall.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async decideAndCommit(hall: RedisHall, cmd: StoreCommand, ctx: CommandContext): Promise<Executed> {
+    const commandId = commandIdOf(cmd);
+    const named = namedTicket(cmd);
+    let caughtUp = false;
+    let lost = 0;
+    let waited = 0;
+    while (lost < MAX_ATTEMPTS) {
+      if (named && !hall.replica.ticket(named)) {
+        const t = await this.storedTicket(hall, named);
+        if (t) hall.replica.remember(t);
       }
-      case "window:callNext":
-        return { script: "callNext", args: [cmd.payload.windowId, String(config.dispatch.primaryPreference)] };
-      case "window:recall":
-        return { script: "windowTicket", args: ["recall", cmd.payload.windowId, none, "[]"] };
-      case "ticket:start":
-        return { script: "windowTicket", args: ["start", cmd.payload.windowId, none, "[]"] };
-      case "ticket:finish":
-        return { script: "windowTicket", args: ["finish", cmd.payload.windowId, none, "[]"] };
-      case "ticket:noShow":
-        return { script: "windowTicket", args: ["noShow", cmd.payload.windowId, none, "[]"] };
-      case "ticket:park":
-        return { script: "windowTicket", args: ["park", cmd.payload.windowId, cmd.payload.reason, JSON.stringify(cmd.payload.missingDocs)] };
-      case "ticket:resume":
-        return { script: "ticket", args: ["resume", cmd.payload.ticketId] };
-      case "ticket:cancel":
-        return { script: "ticket", args: ["cancel", cmd.payload.ticketId] };
-      case "ticket:rate":
-        return { script: "ticket", args: ["rate", cmd.payload.ticketId, cmd.payload.windowId, String(cmd.payload.rating)] };
-      case "ticket:transfer": {
-        const p = cmd.payload;
-        return { script: "ticket", args: ["transfer", p.ticketId ?? none, p.windowId ?? none, p.toServiceId ?? none, p.toWindowId ?? none] };
+      let events: HallEvent[];
+      try {
+        events = hall.replica.decide(cmd, ctx);
+      } catch (err) {
+        if (!(err instanceof HallCallError)) throw err;
+        // Refused on what this node knew: what the other nodes did meanwhile may change the answer,
+        // and a repeated command is answered with its first result, not refused.
+        if (!caughtUp) {
+          await this.catchUp(hall);
+          caughtUp = true;
+          continue;
+        }
+        const prior = commandId ? ((await this.send(hall.keys.result(commandId), ["GET", hall.keys.result(commandId)])) as string | null) : null;
+        if (prior) return { event: parseEvent(prior), replayed: true, committed: [] };
+        throw err;
       }
-      case "window:open":
-        return { script: "window", args: ["open", cmd.payload.windowId, byOf(ctx), none, "[]", none] };
-      case "window:pause":
-        return { script: "window", args: ["pause", cmd.payload.windowId, byOf(ctx), cmd.payload.reason, "[]", none] };
-      case "window:resume":
-        return { script: "window", args: ["resume", cmd.payload.windowId, byOf(ctx), none, "[]", none] };
-      case "window:close":
-        return { script: "window", args: ["close", cmd.payload.windowId, byOf(ctx), none, "[]", none] };
-      case "window:setServing":
-        return { script: "window", args: ["setServing", cmd.payload.windowId, "manager", none, JSON.stringify([...new Set(cmd.payload.serving)]), none] };
-      case "balancer:apply":
-        return { script: "window", args: ["apply", cmd.payload.windowId, "balancer", none, JSON.stringify([...new Set(cmd.payload.serving)]), JSON.stringify(cmd.payload.reason)] };
-      case "window:signIn":
-        return { script: "window", args: ["signIn", cmd.payload.windowId, "staff", cmd.payload.staffId, "[]", none] };
-      case "balancer:setMode":
-        return { script: "balancer", args: ["setMode", cmd.payload.mode] };
-      case "balancer:suggest": {
-        const p = cmd.payload;
-        return { script: "balancer", args: ["suggest", p.suggestionId, p.windowId, JSON.stringify(p.serving), JSON.stringify(p.reason)] };
+      const [status, reply, ...missed] = (await this.commit(hall, events, commandId, lost >= CLAIM_AFTER)) as [number, string, ...string[]];
+      if (status === COMMITTED) {
+        for (const e of events) if (!hall.replica.apply(e)) throw new Error(`replica of ${hall.config.id} could not apply its own event #${e.seq}`);
+        return { event: events[events.length - 1]!, replayed: false, committed: events };
       }
-      case "balancer:decide":
-        return { script: "balancer", args: ["decide", cmd.payload.suggestionId, cmd.payload.approve ? "1" : "0"] };
+      if (status === REPLAYED) return { event: parseEvent(reply), replayed: true, committed: [] };
+      // Another node's claimed turn lasts TURN_MS at most; a pause is a millisecond or more.
+      if (status === OTHERS_TURN && waited++ < 2 * TURN_MS) {
+        await pause(1);
+        continue;
+      }
+      if (status === OTHERS_TURN) break;
+      if (status !== CONFLICT) throw new Error(`commit script answered ${status}`);
+      this.conflicts++;
+      lost++;
+      const complete = missed.length === Number(reply) - hall.replica.seq && missed.every((json) => hall.replica.apply(parseEvent(json)));
+      if (!complete) await this.catchUp(hall);
+      caughtUp = true;
+    }
+    throw new HallCallError("INTERNAL", `Hall ${hall.config.id} is too busy on other nodes to commit this command now; try again.`);
+  }
+
+  private commit(hall: RedisHall, events: HallEvent[], commandId: string | undefined, claimTurn: boolean): Promise<unknown> {
+    const { keys, replica } = hall;
+    const from = replica.seq;
+    const to = from + events.length;
+    const checkpoint = Math.floor(to / CHECKPOINT_EVERY) > Math.floor(from / CHECKPOINT_EVERY) || events.some((e) => e.type === "hall:dayStarted");
+    let after = replica.snapshot;
+    if (checkpoint) for (const e of events) after = (applyEvent(after, e) as { ok: true; snapshot: HallSnapshot }).snapshot;
+    const tickets = events.flatMap((e) => ("ticket" in e ? [e.ticket] : []));
+    const json = events.map((e) => JSON.stringify(e));
+    return runScript(
+      (key, args) => this.send(key, args),
+      script("commit"),
+      [keys.seq, keys.log, keys.result(commandId), keys.checkpoint, keys.turn, ...tickets.map((t) => keys.tickets(t.businessDate))],
+      [
+        String(from),
+        commandId ? "1" : "0",
+        String(IDEMPOTENCY_TTL_MS),
+        String(TICKETS_TTL_MS),
+        String(EVENT_LOG_MAX),
+        json[json.length - 1]!,
+        checkpoint ? JSON.stringify(after) : "",
+        String(events.length),
+        ...json,
+        this.token,
+        claimTurn ? "1" : "0",
+        String(TURN_MS),
+        ...tickets.flatMap((t) => [t.id, JSON.stringify(t)]),
+      ],
+    );
+  }
+
+  /** Fold what the log holds beyond the replica; rebuild from the checkpoint when the log was trimmed past it. */
+  private async catchUp(hall: RedisHall): Promise<void> {
+    for (;;) {
+      const events = await this.readLog(hall.keys, hall.replica.seq, 1000);
+      for (const e of events) {
+        if (!hall.replica.apply(e)) {
+          hall.replica = await this.build(hall.config, hall.keys);
+          return;
+        }
+      }
+      if (events.length < 1000) return;
     }
   }
 
-  /** Start the new business day if `now` is past the hall's (idempotent). */
-  private async rollDay(hall: RedisHall, now: number): Promise<void> {
-    const [code, payload] = (await this.runCommand(hall, "rollDay", now, undefined, [])) as [number, string];
-    if (code < 0) throw scriptError(code, payload);
-  }
-
-  private runCommand(hall: RedisHall, name: ScriptName, now: number, commandId: string | undefined, args: string[]): Promise<unknown> {
-    const keys = hall.keys.commandKeys(commandId, hall.serviceIds, hall.windowIds);
-    const argv = [String(now), businessDate(now, hall.config.timezone), commandId ?? "", String(IDEMPOTENCY_TTL_MS), String(EVENT_LOG_MAX), hall.config.id, ...hall.layout, ...args];
-    return this.eval(script(name), keys, argv);
-  }
-
-  private async eval(s: LuaScript, keys: string[], argv: string[]): Promise<unknown> {
-    const tail = [String(keys.length), ...keys, ...argv];
-    try {
-      return await this.send(keys[0], ["EVALSHA", s.sha, ...tail]);
-    } catch (err) {
-      if (!String((err as Error)?.message).startsWith("NOSCRIPT")) throw err;
-      return await this.send(keys[0], ["EVAL", s.source, ...tail]);
+  /** A replica from the hall's checkpoint and the events logged after it. */
+  private async build(config: HallConfig, keys: HallKeys): Promise<HallReplica> {
+    const json = (await this.send(keys.checkpoint, ["GET", keys.checkpoint])) as string | null;
+    if (!json) throw new HallCallError("UNKNOWN_HALL", `Hall "${config.id}" has no state in Redis.`);
+    const replica = HallReplica.of(config, HallSnapshot.parse(JSON.parse(json)));
+    for (;;) {
+      const events = await this.readLog(keys, replica.seq, 1000);
+      for (const e of events) if (!replica.apply(e)) throw new Error(`log of ${config.id} does not continue its checkpoint at #${e.seq}`);
+      if (events.length < 1000) return replica;
     }
+  }
+
+  /** A ticket from the hashes of today and yesterday (a ticket keeps its issue date across midnight). */
+  private async storedTicket(hall: RedisHall, ticketId: string): Promise<Ticket | null> {
+    const today = hall.replica.snapshot.businessDate;
+    for (const date of [today, previousDate(today)]) {
+      const key = hall.keys.tickets(date);
+      const json = (await this.send(key, ["HGET", key, ticketId])) as string | null;
+      if (!json) continue;
+      const t = Ticket.parse(JSON.parse(json));
+      return keptOn(t, today, hall.config.timezone) ? t : null;
+    }
+    return null;
+  }
+
+  private async readLog(keys: HallKeys, afterSeq: number, limit: number): Promise<HallEvent[]> {
+    const entries = (await this.send(keys.log, ["XRANGE", keys.log, `(${Math.max(0, Math.floor(afterSeq))}-0`, "+", "COUNT", String(limit)])) as [string, string[]][];
+    return entries.map(([, fields]) => parseEvent(fields[fields.indexOf("e") + 1]!));
   }
 
   private send(firstKey: string | undefined, args: string[]): Promise<unknown> {

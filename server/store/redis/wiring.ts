@@ -19,6 +19,7 @@ import type { HallLock } from "../../balancer/lock.js";
 import type { Logger } from "../../log.js";
 import type { HallServer } from "../../transport/socket.js";
 import { HallKeys } from "./keys.js";
+import { runScript, script, type Send } from "./scripts.js";
 import { RedisStore, type ClusterRedis, type SingleRedis } from "./redis-store.js";
 
 export interface WiredRedis {
@@ -154,23 +155,8 @@ function hallScoped(adapter: AdapterInternals, sub: AnyClient | AnyCluster, log:
   return adapter;
 }
 
-// Take the lock when free, or extend it when this holder already has it; one round trip, atomic.
-const ACQUIRE = `
-local cur = redis.call('GET', KEYS[1])
-if cur == ARGV[1] then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return 1
-end
-if cur then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1`;
-
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
-
 /**
- * `SET <prefix>{hall:<id>}:lock <token> NX PX ttl`, renewed by the same token. The hash tag keeps
+ * `<prefix>{hall:<id>}:lock` holds the holder's token (scripts/acquireLock-1.lua), renewed by the same token. The hash tag keeps
  * the lock in the hall's slot. A holder that stops renewing loses the hall after ttlMs.
  */
 export class RedisHallLock implements HallLock {
@@ -178,7 +164,7 @@ export class RedisHallLock implements HallLock {
   readonly token = randomBytes(12).toString("base64url");
 
   constructor(
-    private readonly send: (key: string | undefined, args: string[]) => Promise<unknown>,
+    private readonly send: Send,
     private readonly prefix: string,
   ) {}
 
@@ -188,13 +174,13 @@ export class RedisHallLock implements HallLock {
 
   async tryAcquire(hallId: string, ttlMs: number): Promise<boolean> {
     const key = this.keyOf(hallId);
-    const res = await this.send(key, ["EVAL", ACQUIRE, "1", key, this.token, String(Math.max(1, Math.round(ttlMs)))]);
+    const res = await runScript(this.send, script("acquireLock"), [key], [this.token, String(Math.max(1, Math.round(ttlMs)))]);
     return Number(res) === 1;
   }
 
   /** Give the hall up at once (on shutdown), if this holder has it. */
   async release(hallId: string): Promise<void> {
     const key = this.keyOf(hallId);
-    await this.send(key, ["EVAL", RELEASE, "1", key, this.token]);
+    await runScript(this.send, script("releaseLock"), [key], [this.token]);
   }
 }

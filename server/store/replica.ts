@@ -1,0 +1,92 @@
+/**
+ * One hall as a store holds it in process: the snapshot folded from the event log with the
+ * shared reducer, plus the tickets of the day by id (ended ones included, which the snapshot
+ * leaves out). The domain decides on it; the store commits what was decided, then applies it here.
+ * The memory store's replica is the hall itself; the Redis store keeps one per hall per node and
+ * catches it up from the log when a commit finds that another node moved the hall on.
+ */
+import { applyEvent, type HallEvent, type HallSnapshot, type Ticket } from "../../protocol/index.js";
+import type { CommandContext, StoreCommand } from "../domain/commands.js";
+import type { HallConfig } from "../domain/config.js";
+import { keptOn, withConfig } from "../domain/hall.js";
+import { dayDue, decide, type HallView } from "../domain/transitions.js";
+
+export class HallReplica {
+  private constructor(
+    private current: HallSnapshot,
+    private readonly tickets: Map<string, Ticket>,
+    private config: HallConfig,
+  ) {}
+
+  /** A replica of `snapshot` under `config` (which names the services and labels the windows). */
+  static of(config: HallConfig, snapshot: HallSnapshot, tickets: Iterable<Ticket> = []): HallReplica {
+    const byId = new Map<string, Ticket>();
+    for (const t of tickets) byId.set(t.id, t);
+    for (const t of snapshot.tickets) byId.set(t.id, t);
+    return new HallReplica(withConfig(snapshot, config), byId, config);
+  }
+
+  get snapshot(): HallSnapshot {
+    return this.current;
+  }
+
+  get seq(): number {
+    return this.current.seq;
+  }
+
+  /** A ticket the replica knows: live, or ended today and seen by it. */
+  ticket(id: string): Ticket | undefined {
+    return this.tickets.get(id);
+  }
+
+  /** Learn a ticket the replica has not seen (one that ended before it was built). */
+  remember(t: Ticket): void {
+    const cur = this.tickets.get(t.id);
+    if (!cur && keptOn(t, this.current.businessDate, this.config.timezone)) this.tickets.set(t.id, t);
+  }
+
+  reconfigure(config: HallConfig): void {
+    this.config = config;
+    this.current = withConfig(this.current, config);
+  }
+
+  /** Apply the next event of the log; false (and nothing changed) when it is not the next one. */
+  apply(e: HallEvent): boolean {
+    const res = applyEvent(this.current, e);
+    if (!res.ok) return false;
+    this.current = res.snapshot;
+    if ("ticket" in e) this.tickets.set(e.ticket.id, e.ticket);
+    if (e.type === "hall:dayStarted") {
+      for (const [id, t] of this.tickets) if (!keptOn(t, e.businessDate, this.config.timezone)) this.tickets.delete(id);
+    }
+    return true;
+  }
+
+  /**
+   * The events a command commits, stamped with the hall's next sequence numbers: a new business
+   * day first when `now` is past the hall's, then the command's own. Throws the domain's refusal;
+   * the replica itself does not change.
+   */
+  decide(cmd: StoreCommand, ctx: CommandContext): HallEvent[] {
+    const hallId = this.current.hallId;
+    const stamp = (body: ReturnType<typeof decide>, seq: number): HallEvent => ({ ...body, hallId, seq, at: ctx.now }) as HallEvent;
+    if (cmd.name === "hall:startDay" || !dayDue(this.view(), ctx.now)) return [stamp(decide(this.view(), cmd, ctx), this.seq + 1)];
+    const dayStarted = stamp(decide(this.view(), { name: "hall:startDay", payload: {} }, ctx), this.seq + 1);
+    const next = HallReplica.of(this.config, this.current, this.tickets.values());
+    next.apply(dayStarted);
+    return [dayStarted, stamp(decide(next.view(), cmd, ctx), dayStarted.seq + 1)];
+  }
+
+  view(): HallView {
+    const s = this.current;
+    return {
+      config: this.config,
+      businessDate: s.businessDate,
+      window: (id) => s.windows.find((w) => w.id === id),
+      ticket: (id) => this.tickets.get(id),
+      waiting: () => s.tickets.filter((t) => t.state === "waiting"),
+      issuedToday: (serviceId) => s.stats.issued[serviceId] ?? 0,
+      suggestion: (id) => s.balancer.suggestions.find((x) => x.id === id),
+    };
+  }
+}
