@@ -2,7 +2,7 @@ import { LitElement, css, html } from "lit";
 import { customElement, query, state } from "lit/decorators.js";
 import type { BalancerMode, Bilingual, HallEvent } from "../protocol/index.js";
 import { HallConnection } from "../web/shared/hall-connection.js";
-import { errorText } from "../web/shared/errors.js";
+import { errorText } from "../web/shared/plain-errors.js";
 import { LangController, tr } from "../web/shared/i18n.js";
 import { param } from "../web/shared/params.js";
 import { loadSession, saveSession, type StaffSession } from "../web/shared/session.js";

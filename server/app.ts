@@ -16,7 +16,7 @@ import type { HallStore } from "./store/types.js";
 import { SessionSigner } from "./transport/auth.js";
 import { HallContext } from "./transport/context.js";
 import { HallMetrics } from "./transport/metrics.js";
-import { BalancerRunner } from "./balancer/runner.js";
+import { BalancerRunner } from "./balancer/balancer-runner.js";
 import { LocalHallLock, type HallLock } from "./balancer/lock.js";
 import { DayWatcher } from "./transport/day-watcher.js";
 import { QueuePublisher } from "./transport/queue-publisher.js";

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createHallCallServer, defaultWebRoot } from "./app.js";
-import { loadServerConfig } from "./config.js";
+import { loadServerConfig } from "./settings.js";
 import { parseHalls } from "./domain/config.js";
 import { createLogger } from "./log.js";
 import { MemoryStore } from "./store/memory/memory-store.js";

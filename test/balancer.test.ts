@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { HallEvent, HallSnapshot } from "../protocol/index.js";
-import { HallBalancer } from "../server/balancer/hall-balancer.js";
+import { HallBalancer } from "../server/domain/hall-balancer.js";
 import { LocalHallLock } from "../server/balancer/lock.js";
-import { BalancerRunner } from "../server/balancer/runner.js";
+import { BalancerRunner } from "../server/balancer/balancer-runner.js";
 import { proposeChanges } from "../server/domain/balancer.js";
 import { instantOf, ManualClock } from "../server/domain/clock.js";
-import type { StoreCommand } from "../server/domain/commands.js";
+import type { StoreCommand } from "../server/domain/hall-commands.js";
 import { HallConfig } from "../server/domain/config.js";
 import { staticRates } from "../server/domain/rates.js";
 import { simulateDay } from "../server/sim/engine.js";

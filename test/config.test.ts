@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseHalls } from "../server/domain/config.js";
-import { loadServerConfig } from "../server/config.js";
+import { loadServerConfig } from "../server/settings.js";
 
 const demo = () => JSON.parse(readFileSync(new URL("../config/demo-hall.json", import.meta.url), "utf8"));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { HallSnapshot } from "../protocol/index.js";
 import { instantOf } from "../server/domain/clock.js";
-import type { StoreCommand } from "../server/domain/commands.js";
+import type { StoreCommand } from "../server/domain/hall-commands.js";
 import { HallConfig } from "../server/domain/config.js";
 import { buildQueueSummary, etaFor, forecast, naiveEtaSec, queueSummary } from "../server/domain/eta.js";
 import { staticRates } from "../server/domain/rates.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { HallEvent } from "../protocol/index.js";
 import { instantOf, ManualClock } from "../server/domain/clock.js";
-import type { StoreCommand } from "../server/domain/commands.js";
+import type { StoreCommand } from "../server/domain/hall-commands.js";
 import { HallFollower } from "../server/store/hall-follower.js";
 import type { HallStore } from "../server/store/types.js";
 import { testHall } from "./helpers/hall.js";

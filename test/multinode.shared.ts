@@ -119,6 +119,32 @@ export function multiNodeSuite(target: () => RedisTarget, extra?: (nodes: () => 
     expect(e3.type === "ticket:called" && e3.ticket.id).toBe(ticketId);
   });
 
+  it("a command repeated on another node gives the first result, and is neither broadcast nor counted again", async () => {
+    const [a, b, c] = nodes;
+    const issuedOn = async (n: Node) => (await n.server.ctx.metrics.ticketsIssued.get()).values.filter((v) => v.labels.hall === "west").reduce((sum, v) => sum + v.value, 0);
+    const before = await Promise.all(nodes.map(issuedOn));
+    const board = await client(c!.url, { role: "display", hallId: "west", deviceToken: TOKENS.board });
+    const seen: HallEvent[] = [];
+    board.on("hall:event", (e: HallEvent) => seen.push(e));
+    const kioskA = await client(a!.url, { role: "kiosk", hallId: "west", deviceToken: TOKENS.kiosk });
+    const kioskB = await client(b!.url, { role: "kiosk", hallId: "west", deviceToken: TOKENS.kiosk });
+    const commandId = cid();
+    const first = await call(kioskA, "ticket:issue", { commandId, serviceId: "social" });
+    const again = await call(kioskB, "ticket:issue", { commandId, serviceId: "social" });
+    expect(first.ok).toBe(true);
+    expect(again).toEqual(first);
+    const { event, replayed } = await b!.wired.store.execute("west", { name: "ticket:issue", payload: { commandId, serviceId: "social", priority: "normal", then: [] } }, { now: Date.now(), by: "kiosk", staffId: null });
+    expect(replayed).toBe(true);
+    expect(first.ok && event.seq).toBe(first.ok && first.data.seq);
+    const marker = nextEvent(board, (e) => e.type === "ticket:issued" && e.seq > event.seq);
+    await call(kioskB, "ticket:issue", { commandId: cid(), serviceId: "social" });
+    await marker;
+    expect(seen.filter((e) => e.seq === event.seq)).toHaveLength(1);
+    const after = await Promise.all(nodes.map(issuedOn));
+    expect(after.reduce((x, y) => x + y, 0) - before.reduce((x, y) => x + y, 0)).toBe(2);
+    expect(after[0]! - before[0]!).toBe(1);
+  });
+
   it("a board of another hall on the same node sees none of this hall's events", async () => {
     const [a, b] = nodes;
     const westBoard = await client(b!.url, { role: "display", hallId: "west", deviceToken: TOKENS.board });

@@ -15,7 +15,7 @@ import {
   type Ticket,
 } from "../protocol/index.js";
 import { instantOf, ManualClock } from "../server/domain/clock.js";
-import type { Actor, CommandContext, ServerCommand, StoreCommand } from "../server/domain/commands.js";
+import type { Actor, CommandContext, ServerCommand, StoreCommand } from "../server/domain/hall-commands.js";
 import { parseHall, type HallConfig, type HallConfigInput } from "../server/domain/config.js";
 import type { HallStore } from "../server/store/types.js";
 
@@ -83,7 +83,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Hal
     const snap = () => store.snapshot(HALL);
 
     const issue = async (serviceId: string, more: { priority?: string; then?: string[] } = {}): Promise<Ticket> => {
-      const ev = await run("ticket:issue", { serviceId, ...more });
+      const ev = await run("ticket:issue", { serviceId, ...more }, "kiosk");
       expect(ev.type).toBe("ticket:issued");
       return (ev as Extract<HallEvent, { type: "ticket:issued" }>).ticket;
     };
@@ -171,6 +171,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Hal
         const first = await store.execute(HALL, finish, ctx());
         const again = await store.execute(HALL, finish, ctx());
         expect(again).toEqual({ event: first.event, replayed: true, committed: [] });
+      });
+
+      it("a counter issuing on a citizen's behalf is the staff channel, whatever its client says", async () => {
+        expect(await run("ticket:issue", { serviceId: "social", channel: "mobile" }, "staff")).toMatchObject({ ticket: { channel: "staff" } });
+        expect(await run("ticket:issue", { serviceId: "social", channel: "mobile" }, "citizen")).toMatchObject({ ticket: { channel: "mobile" } });
       });
 
       it("a ticket keeps the expected wait it was issued with", async () => {
@@ -635,6 +640,16 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Hal
         expect(await open("w1", "bob")).toMatchObject({ window: { state: "paused", pauseReason: "break", staffId: "bob" } });
       });
 
+      it("a window closed and opened again by a counter credits that counter", async () => {
+        await open("w1", "alice");
+        await run("window:close", { windowId: "w1" });
+        expect((await snap()).windows.find((w) => w.id === "w1")!.staffId).toBeNull();
+        const opened = await store.execute(HALL, wire("window:open", { windowId: "w1" }), ctx("staff", "alice"));
+        expect(opened.event).toMatchObject({ change: "opened", window: { staffId: "alice" } });
+        await issue("social");
+        expect(await callNext("w1")).toMatchObject({ staffId: "alice" });
+      });
+
       it("the manager and the balancer change what a window serves", async () => {
         const ev = await run("window:setServing", { windowId: "w4", serving: ["estate", "social", "estate"] }, "manager");
         expect(ev).toMatchObject({ change: "servingChanged", by: "manager", reason: null, window: { serving: ["estate", "social"] } });
@@ -674,6 +689,26 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Hal
         expect(s.balancer.suggestions).toEqual([]);
         expect(s.windows.find((w) => w.id === "w1")!.serving).toEqual(["social", "medical"]);
         expect(s.windows.find((w) => w.id === "w4")!.serving).toEqual(["social", "medical"]);
+      });
+
+      it("an approval is told to window followers as window:changed, in the same commit", async () => {
+        await run("balancer:setMode", { mode: "suggest" }, "manager");
+        const reason = { zh: "医保排队长", en: "medical queue is long" };
+        await server({ name: "balancer:suggest", payload: { suggestionId: "s1", windowId: "w1", serving: ["medical"], reason } }, "balancer");
+        const res = await store.execute(HALL, wire("balancer:decide", { suggestionId: "s1", approve: true }), ctx("manager"));
+        expect(res.event).toMatchObject({ type: "balancer:suggestionClosed", outcome: "approved" });
+        expect(res.committed.map((e) => e.type)).toEqual(["balancer:suggestionClosed", "window:changed"]);
+        expect(res.committed[1]).toMatchObject({ change: "servingChanged", by: "manager", reason, window: { id: "w1", serving: ["medical"] }, seq: res.event.seq + 1 });
+      });
+
+      it("turning the balancer off closes its open suggestions, which can no longer be approved", async () => {
+        await run("balancer:setMode", { mode: "suggest" }, "manager");
+        await server({ name: "balancer:suggest", payload: { suggestionId: "s1", windowId: "w1", serving: ["medical"], reason: { zh: "z", en: "e" } } }, "balancer");
+        const res = await store.execute(HALL, wire("balancer:setMode", { mode: "off" }), ctx("manager"));
+        expect(res.committed.map((e) => e.type)).toEqual(["balancer:modeChanged", "balancer:suggestionClosed"]);
+        expect(res.committed[1]).toMatchObject({ suggestionId: "s1", outcome: "expired", window: null });
+        expect((await snap()).balancer.suggestions).toEqual([]);
+        await refused("UNKNOWN_SUGGESTION", () => run("balancer:decide", { suggestionId: "s1", approve: true }, "manager"));
       });
     });
 

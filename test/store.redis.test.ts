@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HallCallError, type HallEvent } from "../protocol/index.js";
 import { ManualClock } from "../server/domain/clock.js";
-import type { Actor, StoreCommand } from "../server/domain/commands.js";
+import type { Actor, StoreCommand } from "../server/domain/hall-commands.js";
 import { MemoryStore } from "../server/store/memory/memory-store.js";
 import { createClient } from "redis";
 import { createRedisStore, RedisStore } from "../server/store/redis/redis-store.js";

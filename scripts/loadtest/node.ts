@@ -4,12 +4,12 @@
  * through which the parent reads a memory store's event log.
  *
  * Env: HALL_CONFIG, PORT, LT_STORE (memory | redis), REDIS_URL, REDIS_PREFIX, and the server's own
- * QUEUE_SUMMARY_MS and TRACKER_SUMMARY_MS (see server/config.ts), to load-test other cadences.
+ * QUEUE_SUMMARY_MS and TRACKER_SUMMARY_MS (see server/settings.ts), to load-test other cadences.
  */
 import { readFileSync } from "node:fs";
 import { parseHalls } from "../../server/domain/config.js";
 import { createHallCallServer, type HallCallOptions } from "../../server/app.js";
-import { loadServerConfig } from "../../server/config.js";
+import { loadServerConfig } from "../../server/settings.js";
 import { createLogger } from "../../server/log.js";
 import { MemoryStore } from "../../server/store/memory/memory-store.js";
 import type { HallStore } from "../../server/store/types.js";

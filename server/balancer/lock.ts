@@ -16,7 +16,7 @@ export interface HallLock {
 export class LocalHallLock implements HallLock {
   private held = new Map<string, { holder: symbol; until: number }>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number) {}
 
   /** A handle for one holder (one "node"); acquiring again renews. */
   holder(): HallLock {

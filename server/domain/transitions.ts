@@ -7,7 +7,7 @@
 import { HallCallError, type BalancerSuggestion, type Ticket, type Window } from "../../protocol/index.js";
 import type { HallConfig, ServiceConfig } from "./config.js";
 import { businessDate, localTime } from "./clock.js";
-import type { CommandContext, EventBody, StoreCommand } from "./commands.js";
+import type { CommandContext, EventBody, StoreCommand } from "./hall-commands.js";
 import { compareQueued, pickMostUrgent, type QueueHead } from "./dispatch.js";
 
 /** Read access to one hall's state, as the domain needs it. */
@@ -21,6 +21,8 @@ export interface HallView {
   waiting(): Iterable<Ticket>;
   issuedToday(serviceId: string): number;
   suggestion(id: string): BalancerSuggestion | undefined;
+  /** The open suggestions, oldest first. */
+  suggestions(): BalancerSuggestion[];
 }
 
 export const fail = (code: ConstructorParameters<typeof HallCallError>[0], message?: string): never => {
@@ -104,7 +106,23 @@ export function dayDue(view: Pick<HallView, "config" | "businessDate">, now: num
   return businessDate(now, view.config.timezone) > view.businessDate;
 }
 
-export function decide(view: HallView, cmd: StoreCommand, ctx: CommandContext): EventBody {
+/**
+ * The events a command causes, the command's own first. Most cause one; an approved suggestion
+ * also changes its window, told as `window:changed` like every other change of what a window
+ * serves, and turning the balancer off closes its open suggestions.
+ */
+export function decide(view: HallView, cmd: StoreCommand, ctx: CommandContext): EventBody[] {
+  const own = decideOne(view, cmd, ctx);
+  if (own.type === "balancer:suggestionClosed" && own.outcome === "approved" && own.window) {
+    const s = view.suggestion(own.suggestionId)!;
+    return [own, { type: "window:changed", window: own.window, change: "servingChanged", reason: s.reason, by: "manager" }];
+  }
+  // A balancer turned off leaves nothing to approve.
+  if (own.type === "balancer:modeChanged" && own.mode === "off") return [own, ...view.suggestions().map((x): EventBody => ({ type: "balancer:suggestionClosed", suggestionId: x.id, outcome: "expired", window: null }))];
+  return [own];
+}
+
+function decideOne(view: HallView, cmd: StoreCommand, ctx: CommandContext): EventBody {
   const { now } = ctx;
   switch (cmd.name) {
     case "hall:startDay":
@@ -122,7 +140,8 @@ export function decide(view: HallView, cmd: StoreCommand, ctx: CommandContext): 
         number: `${svc.prefix}${String(used + 1).padStart(3, "0")}`,
         serviceId: svc.id,
         priority: p.priority,
-        channel: p.channel ?? "kiosk",
+        // A counter issuing on a citizen's behalf is the staff channel, whatever the client said.
+        channel: ctx.by === "staff" ? "staff" : (p.channel ?? "kiosk"),
         state: "waiting",
         businessDate: view.businessDate,
         issuedAt: now,
@@ -228,7 +247,9 @@ export function decide(view: HallView, cmd: StoreCommand, ctx: CommandContext): 
     case "window:open": {
       const w = windowOf(view, cmd.payload.windowId);
       if (w.state === "open") fail("ILLEGAL_TRANSITION", "The window is already open.");
-      return { type: "window:changed", window: { ...w, state: "open", pauseReason: null }, change: "opened", reason: null, by: byOf(ctx) };
+      // The counter who opens the window is the one its calls are credited to.
+      const staffId = ctx.by === "staff" && ctx.staffId ? ctx.staffId : w.staffId;
+      return { type: "window:changed", window: { ...w, state: "open", pauseReason: null, staffId }, change: "opened", reason: null, by: byOf(ctx) };
     }
     case "window:pause": {
       const w = windowOf(view, cmd.payload.windowId);
@@ -275,6 +296,7 @@ export function decide(view: HallView, cmd: StoreCommand, ctx: CommandContext): 
       const s = view.suggestion(cmd.payload.suggestionId) ?? fail("UNKNOWN_SUGGESTION");
       if (!cmd.payload.approve) return { type: "balancer:suggestionClosed", suggestionId: s.id, outcome: "rejected", window: null };
       const w = windowOf(view, s.windowId);
+      for (const id of s.serving) if (!w.qualified.includes(id)) fail("NOT_QUALIFIED", `Window ${w.label.zh} is no longer qualified for ${id}.`);
       return { type: "balancer:suggestionClosed", suggestionId: s.id, outcome: "approved", window: { ...w, serving: s.serving } };
     }
   }

@@ -12,10 +12,10 @@
  * drawn before the day starts, so every policy faces the same citizens (common random numbers).
  */
 import { HallCallError, type HallEvent, type HallSnapshot } from "../../protocol/index.js";
-import { HallBalancer } from "../balancer/hall-balancer.js";
+import { HallBalancer } from "../domain/hall-balancer.js";
 import type { BalancerOptions } from "../domain/balancer.js";
 import { instantOf, ManualClock } from "../domain/clock.js";
-import type { Actor, StoreCommand } from "../domain/commands.js";
+import type { Actor, StoreCommand } from "../domain/hall-commands.js";
 import { etaFor, naiveEtaSec } from "../domain/eta.js";
 import { MemoryStore } from "../store/memory/memory-store.js";
 import { exponential, lognormal, mixSeed, mulberry32, pickShare, type Rng } from "./rng.js";

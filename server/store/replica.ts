@@ -6,10 +6,16 @@
  * catches it up from the log when a commit finds that another node moved the hall on.
  */
 import { applyEvent, type HallEvent, type HallSnapshot, type Ticket } from "../../protocol/index.js";
-import type { CommandContext, StoreCommand } from "../domain/commands.js";
+import type { CommandContext, EventBody, StoreCommand } from "../domain/hall-commands.js";
 import type { HallConfig } from "../domain/config.js";
 import { keptOn, withConfig } from "../domain/hall.js";
 import { dayDue, decide, type HallView } from "../domain/transitions.js";
+
+/** What a command commits, in order, and the event that answers it. */
+export interface Decided {
+  events: HallEvent[];
+  answer: HallEvent;
+}
 
 export class HallReplica {
   private constructor(
@@ -64,17 +70,21 @@ export class HallReplica {
 
   /**
    * The events a command commits, stamped with the hall's next sequence numbers: a new business
-   * day first when `now` is past the hall's, then the command's own. Throws the domain's refusal;
-   * the replica itself does not change.
+   * day first when `now` is past the hall's, then the command's own (its first is the answer).
+   * Throws the domain's refusal; the replica itself does not change.
    */
-  decide(cmd: StoreCommand, ctx: CommandContext): HallEvent[] {
+  decide(cmd: StoreCommand, ctx: CommandContext): Decided {
     const hallId = this.current.hallId;
-    const stamp = (body: ReturnType<typeof decide>, seq: number): HallEvent => ({ ...body, hallId, seq, at: ctx.now }) as HallEvent;
-    if (cmd.name === "hall:startDay" || !dayDue(this.view(), ctx.now)) return [stamp(decide(this.view(), cmd, ctx), this.seq + 1)];
-    const dayStarted = stamp(decide(this.view(), { name: "hall:startDay", payload: {} }, ctx), this.seq + 1);
+    const stamp = (bodies: EventBody[], after: number): HallEvent[] => bodies.map((body, i) => ({ ...body, hallId, seq: after + i + 1, at: ctx.now }) as HallEvent);
+    if (cmd.name === "hall:startDay" || !dayDue(this.view(), ctx.now)) {
+      const events = stamp(decide(this.view(), cmd, ctx), this.seq);
+      return { events, answer: events[0]! };
+    }
+    const dayStarted = stamp(decide(this.view(), { name: "hall:startDay", payload: {} }, ctx), this.seq);
     const next = HallReplica.of(this.config, this.current, this.tickets.values());
-    next.apply(dayStarted);
-    return [dayStarted, stamp(decide(next.view(), cmd, ctx), dayStarted.seq + 1)];
+    dayStarted.forEach((e) => next.apply(e));
+    const own = stamp(decide(next.view(), cmd, ctx), next.seq);
+    return { events: [...dayStarted, ...own], answer: own[0]! };
   }
 
   view(): HallView {
@@ -87,6 +97,7 @@ export class HallReplica {
       waiting: () => s.tickets.filter((t) => t.state === "waiting"),
       issuedToday: (serviceId) => s.stats.issued[serviceId] ?? 0,
       suggestion: (id) => s.balancer.suggestions.find((x) => x.id === id),
+      suggestions: () => s.balancer.suggestions,
     };
   }
 }

@@ -7,7 +7,7 @@
  */
 import type { HallEvent, HallSnapshot, Ticket } from "../../protocol/index.js";
 import type { HallConfig } from "../domain/config.js";
-import type { CommandContext, StoreCommand } from "../domain/commands.js";
+import type { CommandContext, StoreCommand } from "../domain/hall-commands.js";
 
 /** What a command did. */
 export interface Executed {
@@ -15,7 +15,8 @@ export interface Executed {
   event: HallEvent;
   /** The commandId had run before: nothing was committed now, and nothing is to be broadcast. */
   replayed: boolean;
-  /** Every event committed by this call, oldest first: a new day's start, then `event`; [] for a repeat. */
+  /** Every event committed by this call, oldest first: a new day's start when due, `event`, and what
+   * else the command caused (an approved suggestion's window:changed); [] for a repeat. */
   committed: HallEvent[];
 }
 

@@ -4,7 +4,7 @@
  */
 import type { HallEvent } from "../../protocol/index.js";
 import type { Clock } from "../domain/clock.js";
-import type { Actor, StoreCommand } from "../domain/commands.js";
+import type { Actor, StoreCommand } from "../domain/hall-commands.js";
 import type { HallConfig } from "../domain/config.js";
 import type { Logger } from "../log.js";
 import type { HallStore } from "../store/types.js";

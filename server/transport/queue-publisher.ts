@@ -42,18 +42,18 @@ export class QueuePublisher {
   /** Listener for HallContext.onEvent. */
   readonly onEvent = (event: HallEvent): void => {
     if (this.stopped || this.pending.has(event.hallId)) return;
-    const wait = Math.max(0, (this.last.get(event.hallId) ?? 0) + this.opts.queueMs - Date.now());
+    const wait = Math.max(0, (this.last.get(event.hallId) ?? 0) + this.opts.queueMs - this.ctx.clock.now());
     this.pending.set(event.hallId, setTimeout(() => void this.publish(event.hallId), wait));
   };
 
   async publish(hallId: string): Promise<void> {
     this.pending.delete(hallId);
-    this.last.set(hallId, Date.now());
+    this.last.set(hallId, this.ctx.clock.now());
     try {
       const summary = await this.summarize(hallId, this.ctx.clock.now());
       this.latest.set(hallId, summary);
       if (this.phonesDue(hallId)) {
-        this.phonesLast.set(hallId, Date.now());
+        this.phonesLast.set(hallId, this.ctx.clock.now());
         this.io.to([rooms.queue(hallId), rooms.phones(hallId)]).emit("hall:queue", summary);
       } else {
         this.io.to(rooms.queue(hallId)).emit("hall:queue", summary);
@@ -65,16 +65,16 @@ export class QueuePublisher {
   }
 
   private phonesDue(hallId: string): boolean {
-    return !this.phonesPending.has(hallId) && Date.now() - (this.phonesLast.get(hallId) ?? 0) >= this.opts.phonesMs;
+    return !this.phonesPending.has(hallId) && this.ctx.clock.now() - (this.phonesLast.get(hallId) ?? 0) >= this.opts.phonesMs;
   }
 
   /** Trackers missed a summary: send them the latest one when their interval is up. */
   private owePhones(hallId: string): void {
     if (this.stopped || this.phonesPending.has(hallId)) return;
-    const wait = Math.max(0, (this.phonesLast.get(hallId) ?? 0) + this.opts.phonesMs - Date.now());
+    const wait = Math.max(0, (this.phonesLast.get(hallId) ?? 0) + this.opts.phonesMs - this.ctx.clock.now());
     const timer = setTimeout(() => {
       this.phonesPending.delete(hallId);
-      this.phonesLast.set(hallId, Date.now());
+      this.phonesLast.set(hallId, this.ctx.clock.now());
       const summary = this.latest.get(hallId);
       if (summary) this.io.to(rooms.phones(hallId)).emit("hall:queue", summary);
     }, wait);
@@ -86,11 +86,13 @@ export class QueuePublisher {
     return this.latest.get(hallId);
   }
 
-  /** A socket just connected: give it the current expected waits without waiting for a change. */
+  /** A socket just connected: give it the expected waits as of the hall's latest event. */
   async greet(hallId: string, send: (summary: QueueSummary) => void): Promise<void> {
-    const known = this.latest.get(hallId);
-    if (known) return send(known);
-    await this.publish(hallId);
+    try {
+      send(await this.summarize(hallId, this.ctx.clock.now()));
+    } catch (err) {
+      this.ctx.log.warn(`queue summary for ${hallId} failed`, err);
+    }
   }
 
   stop(): void {

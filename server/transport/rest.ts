@@ -9,7 +9,7 @@ import { serviceInfos } from "../domain/hall.js";
 import type { StaffingAdvice } from "../domain/staffing.js";
 import { authenticateStaff } from "./auth.js";
 import type { HallContext } from "./context.js";
-import { toHallError } from "./errors.js";
+import { toHallError } from "./hall-error.js";
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   VALIDATION: 400,

@@ -18,9 +18,9 @@ import {
   type ServerToClientEvents,
   type SocketData,
 } from "../../protocol/index.js";
-import type { Actor, WireCommand } from "../domain/commands.js";
+import type { Actor, WireCommand } from "../domain/hall-commands.js";
 import type { HallConfig } from "../domain/config.js";
-import { toHallError } from "./errors.js";
+import { toHallError } from "./hall-error.js";
 import { findDevice } from "./auth.js";
 import type { HallContext } from "./context.js";
 

@@ -5,10 +5,10 @@
  * simulator runs on it.
  */
 import { HallCallError, type HallEvent, type HallSnapshot, type Ticket } from "../../../protocol/index.js";
-import { commandIdOf, type CommandContext, type StoreCommand } from "../../domain/commands.js";
+import { commandIdOf, type CommandContext, type StoreCommand } from "../../domain/hall-commands.js";
 import type { HallConfig } from "../../domain/config.js";
 import { initialSnapshot } from "../../domain/hall.js";
-import { newTicketId } from "../ids.js";
+import { newTicketId, withTicketId } from "../ids.js";
 import { HallReplica } from "../replica.js";
 import { EVENT_LOG_MAX, IDEMPOTENCY_TTL_MS, type Executed, type HallStore } from "../types.js";
 
@@ -46,9 +46,8 @@ export class MemoryStore implements HallStore {
       const prior = hall.results.get(commandId);
       if (prior && prior.expires > ctx.now) return { event: prior.event, replayed: true, committed: [] };
     }
-    const committed = hall.replica.decide(cmd, { ...ctx, newTicketId: ctx.newTicketId ?? newTicketId() });
+    const { events: committed, answer: event } = hall.replica.decide(cmd, withTicketId(cmd, ctx));
     for (const e of committed) this.append(hall, e);
-    const event = committed[committed.length - 1]!;
     if (commandId) {
       hall.results.set(commandId, { event, expires: ctx.now + IDEMPOTENCY_TTL_MS });
       // Forget expired results now and then, in insertion (= expiry) order, so memory stays bounded.

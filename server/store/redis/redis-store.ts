@@ -13,11 +13,11 @@
 import { createClient, createCluster } from "redis";
 import { applyEvent, HallCallError, HallEvent, HallSnapshot, Ticket } from "../../../protocol/index.js";
 import { previousDate } from "../../domain/clock.js";
-import { commandIdOf, type CommandContext, type StoreCommand } from "../../domain/commands.js";
+import { commandIdOf, type CommandContext, type StoreCommand } from "../../domain/hall-commands.js";
 import type { HallConfig } from "../../domain/config.js";
 import { initialSnapshot, keptOn } from "../../domain/hall.js";
-import { newTicketId } from "../ids.js";
-import { HallReplica } from "../replica.js";
+import { newTicketId, withTicketId } from "../ids.js";
+import { HallReplica, type Decided } from "../replica.js";
 import { EVENT_LOG_MAX, IDEMPOTENCY_TTL_MS, type Executed, type HallStore } from "../types.js";
 import { HallKeys } from "./keys.js";
 import { runScript, script } from "./scripts.js";
@@ -44,7 +44,11 @@ export interface RedisStoreOptions {
   client?: RedisConnection;
 }
 
-/** A checkpoint every this many events, so that a new replica folds at most this many. */
+/**
+ * A checkpoint after this many events, or twice as many as the hall has live tickets when that is
+ * more (but within the log's length): a new replica folds a few hundred events at most, and
+ * writing the checkpoint costs each event about one ticket's JSON however long the queues grow.
+ */
 export const CHECKPOINT_EVERY = 200;
 /** A day's tickets hash outlives its last write by this much: through the next business day. */
 export const TICKETS_TTL_MS = 3 * 24 * 3600_000;
@@ -82,6 +86,8 @@ interface RedisHall {
   replica: HallReplica;
   /** The tail of this hall's work on this node: commands and catch-ups run one after another. */
   queue: Promise<unknown>;
+  /** The seq of the last checkpoint this node wrote or started from. */
+  checkpointSeq: number;
 }
 
 const COMMITTED = 0;
@@ -129,12 +135,12 @@ export class RedisStore implements HallStore {
     }
     const keys = new HallKeys(this.prefix, config.id);
     await this.send(keys.checkpoint, ["SET", keys.checkpoint, JSON.stringify(initialSnapshot(config, now)), "NX"]);
-    this.halls.set(config.id, { config, keys, replica: await this.build(config, keys), queue: Promise.resolve() });
+    this.halls.set(config.id, { config, keys, ...(await this.build(config, keys)), queue: Promise.resolve() });
   }
 
   async execute(hallId: string, cmd: StoreCommand, ctx: CommandContext): Promise<Executed> {
     const hall = this.hall(hallId);
-    return this.serially(hall, () => this.decideAndCommit(hall, cmd, { ...ctx, newTicketId: ctx.newTicketId ?? newTicketId() }));
+    return this.serially(hall, () => this.decideAndCommit(hall, cmd, withTicketId(cmd, ctx)));
   }
 
   async snapshot(hallId: string): Promise<HallSnapshot> {
@@ -143,10 +149,10 @@ export class RedisStore implements HallStore {
     return hall.replica.snapshot;
   }
 
+  /** From the tickets hashes, which every commit writes: current without catching the replica up. */
   async ticket(hallId: string, ticketId: string): Promise<Ticket | null> {
     const hall = this.hall(hallId);
-    await this.serially(hall, () => this.catchUp(hall));
-    return hall.replica.ticket(ticketId) ?? (await this.storedTicket(hall, ticketId));
+    return (await this.storedTicket(hall, ticketId)) ?? hall.replica.ticket(ticketId) ?? null;
   }
 
   async eventsSince(hallId: string, afterSeq: number, limit = 1000): Promise<HallEvent[]> {
@@ -189,9 +195,9 @@ export class RedisStore implements HallStore {
         const t = await this.storedTicket(hall, named);
         if (t) hall.replica.remember(t);
       }
-      let events: HallEvent[];
+      let decided: Decided;
       try {
-        events = hall.replica.decide(cmd, ctx);
+        decided = hall.replica.decide(cmd, ctx);
       } catch (err) {
         if (!(err instanceof HallCallError)) throw err;
         // Refused on what this node knew: what the other nodes did meanwhile may change the answer,
@@ -205,10 +211,13 @@ export class RedisStore implements HallStore {
         if (prior) return { event: parseEvent(prior), replayed: true, committed: [] };
         throw err;
       }
-      const [status, reply, ...missed] = (await this.commit(hall, events, commandId, lost >= CLAIM_AFTER)) as [number, string, ...string[]];
+      const { events, answer } = decided;
+      const { checkpoint, answered } = await this.commit(hall, decided, commandId, lost >= CLAIM_AFTER);
+      const [status, reply, ...missed] = answered as [number, string, ...string[]];
       if (status === COMMITTED) {
+        if (checkpoint) hall.checkpointSeq = Number(reply);
         for (const e of events) if (!hall.replica.apply(e)) throw new Error(`replica of ${hall.config.id} could not apply its own event #${e.seq}`);
-        return { event: events[events.length - 1]!, replayed: false, committed: events };
+        return { event: answer, replayed: false, committed: events };
       }
       if (status === REPLAYED) return { event: parseEvent(reply), replayed: true, committed: [] };
       // Another node's claimed turn lasts TURN_MS at most; a pause is a millisecond or more.
@@ -227,16 +236,17 @@ export class RedisStore implements HallStore {
     throw new HallCallError("INTERNAL", `Hall ${hall.config.id} is too busy on other nodes to commit this command now; try again.`);
   }
 
-  private commit(hall: RedisHall, events: HallEvent[], commandId: string | undefined, claimTurn: boolean): Promise<unknown> {
+  private async commit(hall: RedisHall, { events, answer }: Decided, commandId: string | undefined, claimTurn: boolean): Promise<{ checkpoint: boolean; answered: unknown }> {
     const { keys, replica } = hall;
     const from = replica.seq;
     const to = from + events.length;
-    const checkpoint = Math.floor(to / CHECKPOINT_EVERY) > Math.floor(from / CHECKPOINT_EVERY) || events.some((e) => e.type === "hall:dayStarted");
+    const every = Math.min(EVENT_LOG_MAX / 2, Math.max(CHECKPOINT_EVERY, 2 * replica.snapshot.tickets.length));
+    const checkpoint = to - hall.checkpointSeq >= every || events.some((e) => e.type === "hall:dayStarted");
     let after = replica.snapshot;
     if (checkpoint) for (const e of events) after = (applyEvent(after, e) as { ok: true; snapshot: HallSnapshot }).snapshot;
     const tickets = events.flatMap((e) => ("ticket" in e ? [e.ticket] : []));
     const json = events.map((e) => JSON.stringify(e));
-    return runScript(
+    const answered = await runScript(
       (key, args) => this.send(key, args),
       script("commit"),
       [keys.seq, keys.log, keys.result(commandId), keys.checkpoint, keys.turn, ...tickets.map((t) => keys.tickets(t.businessDate))],
@@ -246,7 +256,7 @@ export class RedisStore implements HallStore {
         String(IDEMPOTENCY_TTL_MS),
         String(TICKETS_TTL_MS),
         String(EVENT_LOG_MAX),
-        json[json.length - 1]!,
+        json[events.indexOf(answer)]!,
         checkpoint ? JSON.stringify(after) : "",
         String(events.length),
         ...json,
@@ -256,6 +266,7 @@ export class RedisStore implements HallStore {
         ...tickets.flatMap((t) => [t.id, JSON.stringify(t)]),
       ],
     );
+    return { checkpoint, answered };
   }
 
   /** Fold what the log holds beyond the replica; rebuild from the checkpoint when the log was trimmed past it. */
@@ -264,7 +275,7 @@ export class RedisStore implements HallStore {
       const events = await this.readLog(hall.keys, hall.replica.seq, 1000);
       for (const e of events) {
         if (!hall.replica.apply(e)) {
-          hall.replica = await this.build(hall.config, hall.keys);
+          Object.assign(hall, await this.build(hall.config, hall.keys));
           return;
         }
       }
@@ -273,14 +284,15 @@ export class RedisStore implements HallStore {
   }
 
   /** A replica from the hall's checkpoint and the events logged after it. */
-  private async build(config: HallConfig, keys: HallKeys): Promise<HallReplica> {
+  private async build(config: HallConfig, keys: HallKeys): Promise<{ replica: HallReplica; checkpointSeq: number }> {
     const json = (await this.send(keys.checkpoint, ["GET", keys.checkpoint])) as string | null;
     if (!json) throw new HallCallError("UNKNOWN_HALL", `Hall "${config.id}" has no state in Redis.`);
     const replica = HallReplica.of(config, HallSnapshot.parse(JSON.parse(json)));
+    const checkpointSeq = replica.seq;
     for (;;) {
       const events = await this.readLog(keys, replica.seq, 1000);
       for (const e of events) if (!replica.apply(e)) throw new Error(`log of ${config.id} does not continue its checkpoint at #${e.seq}`);
-      if (events.length < 1000) return replica;
+      if (events.length < 1000) return { replica, checkpointSeq };
     }
   }
 

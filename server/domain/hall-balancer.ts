@@ -5,10 +5,10 @@
  * simulator measures exactly what production does.
  */
 import type { HallEvent, HallSnapshot } from "../../protocol/index.js";
-import { proposeChanges, type BalancerOptions, type BalancerPlan } from "../domain/balancer.js";
-import type { StoreCommand } from "../domain/commands.js";
-import { initialServing, type HallConfig } from "../domain/config.js";
-import { RateEstimator, type RateOptions } from "../domain/rates.js";
+import { proposeChanges, type BalancerOptions, type BalancerPlan } from "./balancer.js";
+import type { StoreCommand } from "./hall-commands.js";
+import { initialServing, type HallConfig } from "./config.js";
+import { RateEstimator, type RateOptions } from "./rates.js";
 
 export interface HallBalancerOptions {
   balancer?: Partial<BalancerOptions>;

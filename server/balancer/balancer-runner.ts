@@ -13,7 +13,7 @@
 import type { HallEvent, HallSnapshot, QueueSummary } from "../../protocol/index.js";
 import type { BalancerOptions, BalancerPlan } from "../domain/balancer.js";
 import { systemClock, type Clock } from "../domain/clock.js";
-import type { StoreCommand } from "../domain/commands.js";
+import type { StoreCommand } from "../domain/hall-commands.js";
 import type { HallConfig } from "../domain/config.js";
 import { queueSummary } from "../domain/eta.js";
 import { serviceInfos } from "../domain/hall.js";
@@ -21,8 +21,10 @@ import type { RateOptions } from "../domain/rates.js";
 import { staffingAdvice, type StaffingAdvice } from "../domain/staffing.js";
 import { HallFollower } from "../store/hall-follower.js";
 import type { HallStore } from "../store/types.js";
-import { HallBalancer, type Round } from "./hall-balancer.js";
+import { HallBalancer, type Round } from "../domain/hall-balancer.js";
 import type { HallLock } from "./lock.js";
+
+const SUMMARY_REUSE_MS = 1_000;
 
 export interface BalancerRunnerOptions {
   store: HallStore;
@@ -120,10 +122,20 @@ export class BalancerRunner {
     return this.running;
   }
 
-  /** Expected waits for the hall now (the transport's `hall:queue` summarizer). */
+  private lastSummary: { summary: QueueSummary; at: number } | null = null;
+
+  /**
+   * Expected waits for the hall now (the transport's `hall:queue` summarizer), as of the hall's
+   * latest event. Within a second of the last one and with no new event, that one is reused, so a
+   * burst of screens connecting costs one forecast.
+   */
   readonly summarize = async (now: number): Promise<QueueSummary> => {
     const snapshot = await this.current(now);
-    return queueSummary(snapshot, this.brain.rates.at(now), now, { primaryPreference: this.opts.config.dispatch.primaryPreference });
+    const last = this.lastSummary;
+    if (last && last.summary.seq === snapshot.seq && now >= last.at && now - last.at < SUMMARY_REUSE_MS) return last.summary;
+    const summary = queueSummary(snapshot, this.brain.rates.at(now), now, { primaryPreference: this.opts.config.dispatch.primaryPreference });
+    this.lastSummary = { summary, at: now };
+    return summary;
   };
 
   /** Staffing advice for the manager console, now. */
