@@ -1,8 +1,8 @@
 /**
- * The counter's actions, their keyboard shortcuts and when each is allowed. One table so the
- * buttons, the shortcuts and their enabling never disagree.
+ * The counter's actions and their keyboard shortcuts; when each is allowed comes from the
+ * protocol's WINDOW_RULES, the table the server refuses by.
  */
-import type { Bilingual, Ticket, Window } from "../protocol/index.js";
+import { windowRefusal, type Bilingual, type Ticket, type Window, type WindowCommand } from "../protocol/index.js";
 
 export type CounterAction = "callNext" | "recall" | "start" | "finish" | "noShow" | "transfer" | "park" | "pause" | "resume" | "open" | "close";
 
@@ -29,33 +29,23 @@ export const ACTIONS: ActionInfo[] = [
   { id: "close", key: null, label: { zh: "关窗", en: "Close window" }, tone: "warn" },
 ];
 
-/**
- * Whether the window's state allows the action now. Whether anyone waits is the server's answer
- * to call-next (QUEUE_EMPTY), not the page's guess.
- */
+const COMMAND: Record<CounterAction, WindowCommand> = {
+  callNext: "window:callNext",
+  recall: "window:recall",
+  start: "ticket:start",
+  finish: "ticket:finish",
+  noShow: "ticket:noShow",
+  transfer: "ticket:transfer",
+  park: "ticket:park",
+  pause: "window:pause",
+  resume: "window:resume",
+  open: "window:open",
+  close: "window:close",
+};
+
+/** Whether the window's state allows the action now, by the server's own table (protocol's WINDOW_RULES). */
 export function allowed(action: CounterAction, w: Window | undefined, t: Ticket | undefined): boolean {
-  if (!w) return false;
-  const open = w.state === "open";
-  switch (action) {
-    case "callNext":
-      return open && !w.ticketId;
-    case "recall":
-    case "start":
-    case "noShow":
-      return t?.state === "called";
-    case "finish":
-    case "transfer":
-    case "park":
-      return t?.state === "called" || t?.state === "serving";
-    case "pause":
-      return open && !w.ticketId;
-    case "resume":
-      return w.state === "paused";
-    case "open":
-      return w.state === "closed";
-    case "close":
-      return w.state !== "closed" && !w.ticketId;
-  }
+  return !!w && windowRefusal(COMMAND[action], w, t) === null;
 }
 
 /** The action a shortcut key stands for in this state (F9 pauses or resumes). */

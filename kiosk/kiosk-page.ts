@@ -3,7 +3,7 @@ import { customElement, state } from "lit/decorators.js";
 import QRCode from "qrcode";
 import { HallConnection } from "../web/shared/hall-connection.js";
 import { LangController, tr } from "../web/shared/i18n.js";
-import { aheadOf, availability, hallTime, serviceFigures, serviceOf } from "../web/shared/hall-figures.js";
+import { hallTime, serviceFigures, serviceOf } from "../web/shared/hall-figures.js";
 import { param } from "../web/shared/params.js";
 import "../web/shared/connection-badge.js";
 import "../web/shared/lang-switch.js";
@@ -105,7 +105,7 @@ export class KioskPage extends LitElement {
       return;
     }
     const s = this.conn.snapshot!;
-    this.receipt = await this.receiptOf(s, res.data.ticket);
+    this.receipt = await this.receiptOf(s, res.data.ticket, res.data.ahead);
     this.busy = false;
     this.countdown = TICKET_SCREEN_SEC;
     await this.updateComplete;
@@ -113,10 +113,9 @@ export class KioskPage extends LitElement {
     requestAnimationFrame(() => setTimeout(() => window.print(), 50));
   }
 
-  private async receiptOf(s: HallSnapshot, t: Ticket): Promise<ReceiptData> {
+  private async receiptOf(s: HallSnapshot, t: Ticket, ahead: number): Promise<ReceiptData> {
     const base = (this.publicUrl ?? location.origin).replace(/\/+$/, "");
     const url = `${base}/track/?${new URLSearchParams({ hall: s.hallId, ticket: t.id })}`;
-    const ahead = aheadOf(s, t);
     const priority = s.priorityClasses.find((p) => p.id === t.priority);
     const date = new Intl.DateTimeFormat("sv-SE", { timeZone: s.timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(t.issuedAt);
     return {
@@ -134,18 +133,17 @@ export class KioskPage extends LitElement {
 
   /** The server's expected wait for a ticket taken now, when the ticket itself carries none. */
   private newTicketEta(s: HallSnapshot, serviceId: string): number | null {
-    return serviceFigures(s, this.conn.queue, serviceId).etaSec;
+    return serviceFigures(s.hallId, this.conn.queue, serviceId).etaSec;
   }
 
   private renderChoose(s: HallSnapshot) {
-    const now = Date.now();
     return html`
       <h2>${tr({ zh: "请选择要办理的业务", en: "Choose your service" })}</h2>
       <hc-priority-picker .classes=${s.priorityClasses} .value=${this.priority} @change=${(e: CustomEvent<string>) => (this.priority = e.detail)}></hc-priority-picker>
       <div class="services" @pick=${(e: CustomEvent<string>) => void this.issue(e.detail)}>
         ${s.services.map((svc) => {
-          const f = serviceFigures(s, this.conn.queue, svc.id);
-          return html`<hc-service-button data-service=${svc.id} .service=${svc} .waiting=${f.waiting} .etaSec=${f.etaSec} .availability=${availability(s, svc, now)}></hc-service-button>`;
+          const f = serviceFigures(s.hallId, this.conn.queue, svc.id);
+          return html`<hc-service-button data-service=${svc.id} .service=${svc} .waiting=${f.waiting} .etaSec=${f.etaSec} .availability=${f.availability}></hc-service-button>`;
         })}
       </div>
     `;

@@ -1,8 +1,8 @@
 import { LitElement, css, html } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { LangController, tr } from "../web/shared/i18n.js";
-import { expectedWait, type Availability } from "../web/shared/hall-figures.js";
-import type { ServiceInfo } from "../protocol/index.js";
+import { expectedWait } from "../web/shared/hall-figures.js";
+import type { Availability, ServiceInfo } from "../protocol/index.js";
 
 /**
  * One service as a big touch button: name, ticket letter, waiting count, expected wait; disabled
@@ -26,13 +26,16 @@ export class ServiceButton extends LitElement {
     .reason { font-size: 26px; color: #fca5a5; margin-top: 6px; }
   `;
   @property({ attribute: false }) service!: ServiceInfo;
-  @property({ type: Number }) waiting = 0;
+  /** Tickets waiting; null before the hall's first queue summary. */
+  @property({ attribute: false }) waiting: number | null = null;
   /** Expected wait of a ticket taken now, seconds; null when not known yet. */
   @property({ attribute: false }) etaSec: number | null = null;
-  @property() availability: Availability = "open";
+  /** The server's word on taking a ticket now; null before the hall's first queue summary. */
+  @property({ attribute: false }) availability: Availability | null = null;
   private i18n = new LangController(this);
 
   private reason(): string {
+    if (this.availability === null) return tr({ zh: "正在读取…", en: "Loading…" });
     if (this.availability === "closed") return tr({ zh: `不在办理时间（${this.service.opens}–${this.service.closes}）`, en: `Closed (open ${this.service.opens}–${this.service.closes})` });
     return tr({ zh: "今日号源已满", en: "No tickets left today" });
   }
@@ -43,7 +46,7 @@ export class ServiceButton extends LitElement {
       <span class="prefix">${this.service.prefix}</span>
       <span class="name">${tr(this.service.name)}</span>
       ${open
-        ? html`<span class="figures">${tr({ zh: "等候", en: "Waiting" })} <b data-testid="kiosk-waiting">${this.waiting}</b> ${tr({ zh: "人", en: "" })}${this.etaSec === null ? "" : html`<br /><span class="eta">${expectedWait(this.etaSec)}</span>`}</span>`
+        ? html`<span class="figures">${tr({ zh: "等候", en: "Waiting" })} <b data-testid="kiosk-waiting">${this.waiting ?? "—"}</b> ${tr({ zh: "人", en: "" })}${this.etaSec === null ? "" : html`<br /><span class="eta">${expectedWait(this.etaSec)}</span>`}</span>`
         : html`<span class="reason" data-testid="service-unavailable">${this.reason()}</span>`}
     </button>`;
   }

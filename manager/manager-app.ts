@@ -1,6 +1,6 @@
 import { LitElement, css, html } from "lit";
 import { customElement, query, state } from "lit/decorators.js";
-import type { BalancerMode, Bilingual, HallEvent } from "../protocol/index.js";
+import type { BalancerMode, Bilingual } from "../protocol/index.js";
 import { HallConnection } from "../web/shared/hall-connection.js";
 import { errorText } from "../web/shared/plain-errors.js";
 import { LangController, tr } from "../web/shared/i18n.js";
@@ -16,11 +16,9 @@ import "./queue-table.js";
 import "./staffing-panel.js";
 import "./window-table.js";
 import { queueRows } from "./queues.js";
-import type { StaffingAdvice } from "./staffing-panel.js";
-import type { WindowCommand, WindowTable } from "./window-table.js";
+import type { ManagerWindowCommand, WindowTable } from "./window-table.js";
 
 const APP = "manager";
-const STAFFING_EVERY_MS = 60_000;
 
 /**
  * 大厅管理台: windows, queues against their targets, alerts, the balancer and its suggestions,
@@ -47,47 +45,25 @@ export class ManagerApp extends LitElement {
   @state() private busy = false;
   /** Kept bilingual so a language switch re-renders it. */
   @state() private message: { kind: "ok" | "error"; text: Bilingual | string } | null = null;
-  @state() private staffing: StaffingAdvice | null = null;
   @state() private now = Date.now();
   @query("hc-window-table") private windowTable!: WindowTable;
   private i18n = new LangController(this);
   private timers: ReturnType<typeof setInterval>[] = [];
-  private staffingSoon: ReturnType<typeof setTimeout> | null = null;
   private messageTimer: ReturnType<typeof setTimeout> | null = null;
 
   readonly conn = new HallConnection(this, {
     auth: () => (this.session ? { role: "manager", hallId: this.hallId, token: this.session.token } : null),
-    onEvent: (e) => this.onHallEvent(e),
-    onSnapshot: () => void this.loadStaffing(),
   });
 
   connectedCallback(): void {
     super.connectedCallback();
     this.timers.push(setInterval(() => (this.now = Date.now()), 5_000));
-    this.timers.push(setInterval(() => void this.loadStaffing(), STAFFING_EVERY_MS));
   }
 
   disconnectedCallback(): void {
     super.disconnectedCallback();
     this.timers.forEach(clearInterval);
     this.timers = [];
-  }
-
-  private onHallEvent(e: HallEvent) {
-    if (e.type === "window:changed") {
-      if (this.staffingSoon) clearTimeout(this.staffingSoon);
-      this.staffingSoon = setTimeout(() => void this.loadStaffing(), 500);
-    }
-  }
-
-  private async loadStaffing() {
-    if (!this.session) return;
-    try {
-      const res = await fetch(`/api/halls/${encodeURIComponent(this.hallId)}/staffing`, { headers: { authorization: `Bearer ${this.session.token}` } });
-      this.staffing = res.ok ? ((await res.json()) as StaffingAdvice) : null;
-    } catch {
-      this.staffing = null;
-    }
   }
 
   private flash(kind: "ok" | "error", text: Bilingual | string) {
@@ -108,7 +84,7 @@ export class ManagerApp extends LitElement {
     }
   }
 
-  private windowCommand(name: WindowCommand, windowId: string) {
+  private windowCommand(name: ManagerWindowCommand, windowId: string) {
     const w = this.conn.snapshot?.windows.find((x) => x.id === windowId);
     const done = { "window:open": { zh: "已开启", en: "opened" }, "window:pause": { zh: "已暂停", en: "paused" }, "window:resume": { zh: "已恢复", en: "resumed" }, "window:close": { zh: "已关闭", en: "closed" } }[name];
     const extra = name === "window:pause" ? { reason: tr({ zh: "大厅主任安排暂停", en: "Paused by the hall manager" }) } : {};
@@ -130,7 +106,6 @@ export class ManagerApp extends LitElement {
     this.conn.disconnect();
     saveSession(this.hallId, APP, null);
     this.session = null;
-    this.staffing = null;
   }
 
   protected updated(): void {
@@ -159,7 +134,7 @@ export class ManagerApp extends LitElement {
             <hc-alerts-bar class="full" .rows=${rows}></hc-alerts-bar>
             <div class="col">
               <hc-window-table .windows=${s.windows} .tickets=${s.tickets} .services=${s.services} ?busy=${this.busy}
-                @window-command=${(e: CustomEvent<{ name: WindowCommand; windowId: string }>) => this.windowCommand(e.detail.name, e.detail.windowId)}
+                @window-command=${(e: CustomEvent<{ name: ManagerWindowCommand; windowId: string }>) => this.windowCommand(e.detail.name, e.detail.windowId)}
                 @serving-save=${(e: CustomEvent<{ windowId: string; serving: string[] }>) => void this.saveServing(e.detail.windowId, e.detail.serving)}></hc-window-table>
             </div>
             <div class="col">
@@ -167,7 +142,7 @@ export class ManagerApp extends LitElement {
               <hc-balancer-panel .mode=${s.balancer.mode} .suggestions=${s.balancer.suggestions} .windows=${s.windows} .services=${s.services} ?busy=${this.busy}
                 @balancer-mode=${(e: CustomEvent<{ mode: BalancerMode }>) => void this.send("balancer:setMode", { mode: e.detail.mode }, { zh: "调度模式已切换", en: "Balancer mode changed" })}
                 @balancer-decide=${(e: CustomEvent<{ suggestionId: string; approve: boolean }>) => void this.send("balancer:decide", e.detail, e.detail.approve ? { zh: "已同意调整", en: "Approved" } : { zh: "已不采纳", en: "Rejected" })}></hc-balancer-panel>
-              <hc-staffing-panel .advice=${this.staffing} .services=${s.services}></hc-staffing-panel>
+              <hc-staffing-panel .advice=${this.conn.queue?.staffing ?? null} .at=${this.conn.queue?.at ?? null} .services=${s.services}></hc-staffing-panel>
             </div>
             <hc-figures-panel class="full" .stats=${s.stats} .services=${s.services}></hc-figures-panel>
           </main>`

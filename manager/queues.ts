@@ -1,26 +1,25 @@
-/** Per-service queue figures the console derives from the snapshot and the queue summary. */
+/** Per-service queue rows of the console, as the hall's queue summary states them. */
 import type { HallSnapshot, QueueSummary, ServiceInfo } from "../protocol/index.js";
 
 export interface QueueRow {
   service: ServiceInfo;
   waiting: number;
-  /** Seconds the oldest waiting ticket has waited (0 when none). */
+  /** Seconds the oldest waiting ticket has waited (0 when none), as of now. */
   oldestSec: number;
-  /** Expected wait of a ticket issued now, seconds; null before the first summary or with no window serving it. */
+  /** Expected wait of a ticket issued now, seconds; null with no window serving it. */
   etaSec: number | null;
   windows: number;
-  /** Oldest wait or expected wait passes the service's target. */
+  /** The server's alert: the oldest or expected wait is past the target, or nobody serves a queue. */
   overTarget: boolean;
 }
 
+/** Rows for the services the summary covers; the oldest wait runs on from the summary's time. */
 export function queueRows(s: HallSnapshot, q: QueueSummary | null, now: number): QueueRow[] {
-  return s.services.map((service) => {
-    const waiting = s.tickets.filter((t) => t.state === "waiting" && t.serviceId === service.id);
-    const oldestSec = waiting.length ? Math.max(0, (now - Math.min(...waiting.map((t) => t.queuedAt))) / 1000) : 0;
-    const sum = q?.services[service.id];
-    const windows = sum?.windows ?? s.windows.filter((w) => w.state === "open" && w.serving.includes(service.id)).length;
-    const etaSec = sum?.newTicketEtaSec ?? null;
-    const target = service.targetWaitMin * 60;
-    return { service, waiting: waiting.length, oldestSec, etaSec, windows, overTarget: oldestSec > target || (waiting.length > 0 && (windows === 0 || (etaSec !== null && etaSec > target))) };
+  if (!q || q.hallId !== s.hallId) return [];
+  return s.services.flatMap((service) => {
+    const sum = q.services[service.id];
+    if (!sum) return [];
+    const oldestSec = sum.waiting ? sum.oldestWaitSec + Math.max(0, now - q.at) / 1000 : 0;
+    return [{ service, waiting: sum.waiting, oldestSec, etaSec: sum.newTicketEtaSec, windows: sum.windows, overTarget: sum.overTarget }];
   });
 }

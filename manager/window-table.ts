@@ -1,16 +1,23 @@
 import { LitElement, css, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import type { ServiceInfo, Ticket, Window } from "../protocol/index.js";
+import { WINDOW_RULES, windowRefusal, type Bilingual, type ServiceInfo, type Ticket, type Window, type WindowCommand } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
 import { cardStyles } from "./card-styles.js";
 import "./serving-editor.js";
 
-export type WindowCommand = "window:open" | "window:pause" | "window:resume" | "window:close";
+export type ManagerWindowCommand = Extract<WindowCommand, "window:open" | "window:pause" | "window:resume" | "window:close">;
+
+const ACTS: { cmd: ManagerWindowCommand; label: Bilingual; tone: string }[] = [
+  { cmd: "window:open", label: { zh: "开启", en: "Open" }, tone: "ok" },
+  { cmd: "window:pause", label: { zh: "暂停", en: "Pause" }, tone: "" },
+  { cmd: "window:resume", label: { zh: "恢复", en: "Resume" }, tone: "ok" },
+  { cmd: "window:close", label: { zh: "关闭", en: "Close" }, tone: "" },
+];
 
 /**
  * Every window: state, current ticket, served today, staff and the services it serves, with
  * open / pause / resume / close and a services editor.
- * @fires window-command - detail: { name: WindowCommand, windowId: string }
+ * @fires window-command - detail: { name: ManagerWindowCommand, windowId: string }
  * @fires serving-save - from the editor (bubbles through)
  */
 @customElement("hc-window-table")
@@ -43,7 +50,7 @@ export class WindowTable extends LitElement {
     this.editing = null;
   }
 
-  private cmd(name: WindowCommand, windowId: string) {
+  private cmd(name: ManagerWindowCommand, windowId: string) {
     this.dispatchEvent(new CustomEvent("window-command", { detail: { name, windowId }, bubbles: true, composed: true }));
   }
 
@@ -66,10 +73,11 @@ export class WindowTable extends LitElement {
               <td>${w.staffId ?? html`<span class="muted">—</span>`}</td>
               <td class="serving" data-testid="window-serving-${w.id}">${w.serving.map((id, i) => (i === 0 ? html`<b>${svc(id) ? tr(svc(id)!.name) : id}</b>` : html`、${svc(id) ? tr(svc(id)!.name) : id}`))}</td>
               <td><div class="acts">
-                ${w.state === "closed" ? html`<button class="ok" ?disabled=${this.busy} @click=${() => this.cmd("window:open", w.id)}>${tr({ zh: "开启", en: "Open" })}</button>` : ""}
-                ${w.state === "open" ? html`<button ?disabled=${this.busy || !!w.ticketId} @click=${() => this.cmd("window:pause", w.id)}>${tr({ zh: "暂停", en: "Pause" })}</button>` : ""}
-                ${w.state === "paused" ? html`<button class="ok" ?disabled=${this.busy} @click=${() => this.cmd("window:resume", w.id)}>${tr({ zh: "恢复", en: "Resume" })}</button>` : ""}
-                ${w.state !== "closed" ? html`<button ?disabled=${this.busy || !!w.ticketId} @click=${() => this.cmd("window:close", w.id)}>${tr({ zh: "关闭", en: "Close" })}</button>` : ""}
+                ${ACTS.map((a) => {
+                  // Offered in the window states the server's rule names; disabled while it would refuse (a citizen at the window).
+                  if (!WINDOW_RULES[a.cmd].window?.in.includes(w.state)) return "";
+                  return html`<button class=${a.tone} ?disabled=${this.busy || windowRefusal(a.cmd, w, t) !== null} @click=${() => this.cmd(a.cmd, w.id)}>${tr(a.label)}</button>`;
+                })}
                 <button data-testid="edit-serving-${w.id}" @click=${() => (this.editing = this.editing === w.id ? null : w.id)}>${tr({ zh: "调整事项", en: "Services" })}</button>
               </div></td>
             </tr>

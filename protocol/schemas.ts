@@ -169,7 +169,8 @@ const EventBase = { hallId: Id, seq: z.number().int().positive(), at: z.number()
 const WithTicket = { ...EventBase, ticket: Ticket };
 
 export const HallEvent = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("ticket:issued"), ...WithTicket }),
+  /** `ahead`: tickets of its service that would be called before it, at the moment it was issued (printed on the ticket). */
+  z.object({ type: z.literal("ticket:issued"), ...WithTicket, ahead: z.number().int() }),
   z.object({ type: z.literal("ticket:called"), ...WithTicket, window: Window, recall: z.boolean(), waitSec: z.number() }),
   z.object({ type: z.literal("ticket:started"), ...WithTicket, window: Window }),
   /** For a bundle with steps left, `ticket` is already waiting for its next service. */
@@ -199,6 +200,33 @@ export const HallEvent = z.discriminatedUnion("type", [
 export type HallEvent = z.infer<typeof HallEvent>;
 export type HallEventType = HallEvent["type"];
 
+/** Whether a ticket can be taken for a service now: within its opening hours, and its daily quota (号源) not used up. */
+export const Availability = z.enum(["open", "closed", "quotaExhausted"]);
+export type Availability = z.infer<typeof Availability>;
+
+/** For the next hour, the windows a service needs to keep its mean wait under target, against those serving it now. */
+export const StaffingAdvice = z.object({
+  serviceId: Id,
+  /** Arrivals per hour expected next hour (measured rate + the waiting backlog). */
+  arrivalsPerHour: z.number(),
+  /** Mean minutes per call (measured). */
+  serviceMin: z.number(),
+  /** Offered load: windows kept busy on average. */
+  load: z.number(),
+  targetWaitMin: z.number(),
+  /** Windows needed for the mean wait to stay under target (Erlang C). */
+  needed: z.number().int(),
+  /** Open windows serving it now, each shared among what it serves. */
+  servingNow: z.number(),
+  /** Open windows that list it at all. */
+  windowsListing: z.number().int(),
+  /** needed − servingNow, rounded up: positive means short of windows. */
+  shortBy: z.number().int(),
+  /** Erlang C mean wait with the current share, minutes; null when it cannot keep up. */
+  expectedWaitMin: z.number().nullable(),
+});
+export type StaffingAdvice = z.infer<typeof StaffingAdvice>;
+
 /** Expected waits, published at most once a second per hall when queues change (not one message per ticket). */
 export const QueueSummary = z.object({
   hallId: Id,
@@ -214,9 +242,18 @@ export const QueueSummary = z.object({
       /** Waiting ticket numbers in expected call order, with each one's expected wait (seconds; null as above). */
       order: z.array(z.string()),
       etaSec: z.array(z.number().nullable()),
+      availability: Availability,
+      /** Tickets still to be issued today under the daily quota. */
+      quotaLeft: z.number().int(),
+      /** How long the longest-waiting ticket has waited, seconds (0 when none waits). */
+      oldestWaitSec: z.number(),
+      /** The longest wait or a new ticket's expected wait is past the target, or tickets wait with no window serving them. */
+      overTarget: z.boolean(),
     }),
   ),
   /** Waiting tickets transferred to one window (转给本窗口), by window id; windows with none are left out. */
   sentTo: z.record(z.string(), z.number().int()),
+  /** Staffing advice for the manager console, with the same forecast. */
+  staffing: z.array(StaffingAdvice),
 });
 export type QueueSummary = z.infer<typeof QueueSummary>;

@@ -5,6 +5,7 @@ import type { StoreCommand } from "../server/domain/hall-commands.js";
 import { HallConfig } from "../server/domain/config.js";
 import { buildQueueSummary, etaFor, forecast, naiveEtaSec, queueSummary } from "../server/domain/eta.js";
 import { staticRates } from "../server/domain/rates.js";
+import { staffingAdvice } from "../server/domain/staffing.js";
 import { MemoryStore } from "../server/store/memory/memory-store.js";
 
 const T0 = instantOf("2025-03-03", "09:00", "Asia/Shanghai");
@@ -105,7 +106,22 @@ describe("expected wait (ETA)", () => {
     expect(s.hallId).toBe("h");
     expect(s.services.A).toMatchObject({ waiting: 3, windows: 1, order: ["A001", "A002", "A003"], etaSec: [0, 600, 1200], newTicketEtaSec: 1800 });
     expect(s.services.B).toMatchObject({ waiting: 1, windows: 1, order: ["B001"], etaSec: [0], newTicketEtaSec: 600 });
-    expect(buildQueueSummary(h.snap(), forecast(h.snap(), TEN_MIN, now, { futureArrivals: false }))).toEqual(s);
+    expect(buildQueueSummary(h.snap(), forecast(h.snap(), TEN_MIN, now, { futureArrivals: false }), staffingAdvice(h.snap(), TEN_MIN))).toEqual(s);
+    expect(s.staffing.map((a) => a.serviceId)).toEqual(["A", "B"]);
+  });
+
+  it("the summary says whether each service takes tickets now, and which queues are past their target", () => {
+    const h = hall([{ id: "1", qualified: ["A", "B"], serving: ["A"] }]);
+    h.issue("A", T0);
+    h.issue("B", T0);
+    const s = queueSummary(h.snap(), TEN_MIN, T0 + 60_000, { futureArrivals: false });
+    expect(s.services.A).toMatchObject({ availability: "open", quotaLeft: 499, oldestWaitSec: 60, overTarget: false });
+    // Nobody serves B: its citizen's wait is past any target the hall can keep.
+    expect(s.services.B).toMatchObject({ availability: "open", oldestWaitSec: 60, overTarget: true });
+    const later = queueSummary(h.snap(), TEN_MIN, T0 + 21 * 60_000, { futureArrivals: false });
+    expect(later.services.A).toMatchObject({ oldestWaitSec: 21 * 60, overTarget: true });
+    const night = queueSummary(h.snap(), TEN_MIN, instantOf("2025-03-03", "20:00", "Asia/Shanghai"), { futureArrivals: false });
+    expect(night.services.A!.availability).toBe("closed");
   });
 
   it("a service no open window serves reports the horizon, not zero", () => {

@@ -77,7 +77,7 @@ export class BoardPage extends LitElement {
     const recent: CallView[] = s
       ? s.recentCalls.map((c) => ({ key: callKey(c.ticketId, c.at), number: c.number, windowLabel: this.windowLabel(s, c.windowId), at: c.at })).filter((c) => !nowKeys.has(c.key))
       : [];
-    const services: ServiceQueueView[] = s ? s.services.map((svc) => ({ id: svc.id, name: svc.name, ...serviceFigures(s, this.conn.queue, svc.id) })) : [];
+    const services: ServiceQueueView[] = s ? s.services.map((svc) => ({ id: svc.id, name: svc.name, ...serviceFigures(s.hallId, this.conn.queue, svc.id) })) : [];
     return html`
       <hc-connection-badge style="--hc-badge-size: clamp(16px, 3vh, 80px)" .status=${this.conn.status} .message=${this.conn.denied?.message ?? ""}></hc-connection-badge>
       <hc-board-header .name=${s?.name ?? null} .timezone=${s?.timezone ?? "Asia/Shanghai"}></hc-board-header>

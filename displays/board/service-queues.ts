@@ -6,7 +6,8 @@ import type { Bilingual } from "../../protocol/index.js";
 export interface ServiceQueueView {
   id: string;
   name: Bilingual;
-  waiting: number;
+  /** Null before the hall's first queue summary. */
+  waiting: number | null;
   etaSec: number | null;
   /** Open windows serving it now; 0 means no expected wait can be promised. */
   windows: number | null;
@@ -37,7 +38,7 @@ export class ServiceQueues extends LitElement {
     return this.services.map(
       (s) => html`<div class="svc" data-testid="service-queue" data-service=${s.id}>
         <div class="name">${tr(s.name)}</div>
-        <div class="waiting">${tr({ zh: "等候", en: "Waiting" })}<b data-testid="waiting-count">${s.waiting}</b>${tr({ zh: "人", en: "" })}</div>
+        <div class="waiting">${tr({ zh: "等候", en: "Waiting" })}<b data-testid="waiting-count">${s.waiting ?? "—"}</b>${tr({ zh: "人", en: "" })}</div>
         <div class="eta">${this.eta(s)}</div>
       </div>`,
     );

@@ -16,8 +16,10 @@
  * Pure: a snapshot and a rates view in, numbers out. One pass serves every waiting ticket of the
  * hall, so the server publishes one QueueSummary per hall per change, never one message per ticket.
  */
-import type { HallSnapshot, QueueSummary, Ticket, Window } from "../../protocol/index.js";
+import type { HallSnapshot, QueueSummary, StaffingAdvice, Ticket, Window } from "../../protocol/index.js";
 import { compareQueued, pickMostUrgent, type QueueHead } from "./dispatch.js";
+import { staffingAdvice } from "./staffing.js";
+import { availability } from "./transitions.js";
 import type { RatesView } from "./rates.js";
 
 export interface EtaOptions {
@@ -260,7 +262,7 @@ export function naiveEtaSec(snapshot: HallSnapshot, ticketId: string, meanServic
  * predicted call order with its remaining wait; per window the tickets transferred to it. Publish
  * it once per hall per change.
  */
-export function buildQueueSummary(snapshot: HallSnapshot, f: Forecast): QueueSummary {
+export function buildQueueSummary(snapshot: HallSnapshot, f: Forecast, staffing: StaffingAdvice[]): QueueSummary {
   const byId = new Map(snapshot.tickets.map((t) => [t.id, t]));
   // A wait the forecast could not reach is unknown, not "8 hours": screens say why instead.
   const shown = (sec: number) => (sec >= f.horizonSec ? null : Math.round(sec));
@@ -270,20 +272,29 @@ export function buildQueueSummary(snapshot: HallSnapshot, f: Forecast): QueueSum
     // Tickets transferred to one window are listed under their service too, after its own queue.
     for (const t of snapshot.tickets) if (t.state === "waiting" && t.serviceId === s.id && !ids.includes(t.id)) ids.push(t.id);
     ids.sort((a, b) => (f.waitSec.get(a) ?? Infinity) - (f.waitSec.get(b) ?? Infinity));
+    const windows = snapshot.windows.filter((w) => w.state === "open" && w.serving.includes(s.id)).length;
+    const newTicketEtaSec = shown(f.newTicketSec.get(s.id) ?? 0);
+    const oldestWaitSec = ids.reduce((m, id) => Math.max(m, (f.at - byId.get(id)!.queuedAt) / 1000), 0);
+    const target = s.targetWaitMin * 60;
+    const issued = snapshot.stats.issued[s.id] ?? 0;
     services[s.id] = {
       waiting: ids.length,
-      windows: snapshot.windows.filter((w) => w.state === "open" && w.serving.includes(s.id)).length,
-      newTicketEtaSec: shown(f.newTicketSec.get(s.id) ?? 0),
+      windows,
+      newTicketEtaSec,
       order: ids.map((id) => byId.get(id)!.number),
       etaSec: ids.map((id) => shown(f.waitSec.get(id) ?? 0)),
+      availability: availability(s, issued, f.at, snapshot.timezone),
+      quotaLeft: Math.max(0, s.dailyQuota - issued),
+      oldestWaitSec,
+      overTarget: oldestWaitSec > target || (ids.length > 0 && (windows === 0 || (newTicketEtaSec !== null && newTicketEtaSec > target))),
     };
   }
   const sentTo: QueueSummary["sentTo"] = {};
   for (const t of snapshot.tickets) if (t.state === "waiting" && t.targetWindowId) sentTo[t.targetWindowId] = (sentTo[t.targetWindowId] ?? 0) + 1;
-  return { hallId: snapshot.hallId, seq: snapshot.seq, at: f.at, services, sentTo };
+  return { hallId: snapshot.hallId, seq: snapshot.seq, at: f.at, services, sentTo, staffing };
 }
 
-/** Forecast and summary in one call, for the server's throttled `hall:queue` broadcast. */
+/** Forecast, summary and staffing advice in one call, for the server's throttled `hall:queue` broadcast. */
 export function queueSummary(snapshot: HallSnapshot, rates: RatesView, now: number, options: Partial<EtaOptions> = {}): QueueSummary {
-  return buildQueueSummary(snapshot, forecast(snapshot, rates, now, options));
+  return buildQueueSummary(snapshot, forecast(snapshot, rates, now, options), staffingAdvice(snapshot, rates));
 }

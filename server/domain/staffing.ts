@@ -8,30 +8,9 @@
  * services counts as a share of one for each (1 ÷ how many it serves), so "serving now" is what
  * the service really gets at most.
  */
-import type { HallSnapshot } from "../../protocol/index.js";
+import type { HallSnapshot, StaffingAdvice } from "../../protocol/index.js";
 import { erlangCMeanWait, serversNeeded } from "./erlang.js";
 import type { RatesView } from "./rates.js";
-
-export interface StaffingAdvice {
-  serviceId: string;
-  /** Arrivals per hour expected next hour (measured rate + the waiting backlog). */
-  arrivalsPerHour: number;
-  /** Mean minutes per call (measured). */
-  serviceMin: number;
-  /** Offered load, windows kept busy on average. */
-  load: number;
-  targetWaitMin: number;
-  /** Windows needed for the mean wait to stay under target (Erlang C). */
-  needed: number;
-  /** Open windows serving it now, each shared among what it serves. */
-  servingNow: number;
-  /** Open windows that list it at all. */
-  windowsListing: number;
-  /** needed − servingNow, rounded up: positive means short of windows. */
-  shortBy: number;
-  /** Erlang C mean wait with the current share (minutes); Infinity when it cannot keep up. */
-  expectedWaitMin: number;
-}
 
 export function staffingAdvice(snapshot: HallSnapshot, rates: RatesView): StaffingAdvice[] {
   const open = snapshot.windows.filter((w) => w.state === "open");
@@ -60,7 +39,9 @@ export function staffingAdvice(snapshot: HallSnapshot, rates: RatesView): Staffi
       servingNow: Math.round(servingNow * 100) / 100,
       windowsListing,
       shortBy: Math.max(0, Math.ceil(needed - servingNow - 1e-9)),
-      expectedWaitMin: expected,
+      expectedWaitMin: Number.isFinite(expected) ? expected : null,
     };
   });
 }
+
+export type { StaffingAdvice };

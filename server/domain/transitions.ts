@@ -4,7 +4,7 @@
  * rule anywhere else. Stores decide on their replica of the hall (store/replica.ts) and only
  * commit what this returns.
  */
-import { HallCallError, type BalancerSuggestion, type Ticket, type Window } from "../../protocol/index.js";
+import { HallCallError, windowRefusal, type Availability, type BalancerSuggestion, type ServiceInfo, type Ticket, type Window, type WindowCommand } from "../../protocol/index.js";
 import type { HallConfig, ServiceConfig } from "./config.js";
 import { businessDate, localTime } from "./clock.js";
 import type { CommandContext, EventBody, StoreCommand } from "./hall-commands.js";
@@ -37,13 +37,23 @@ export function rankOf(config: HallConfig, priority: string): number {
   return config.priorityClasses.find((p) => p.id === priority)?.rank ?? 0;
 }
 
-/** The checks of an issue that need only the config and the clock. */
-export function checkIssuable(config: HallConfig, serviceIds: string[], priority: string, now: number): void {
+/** Whether a ticket can be taken for a service now: its opening hours in the hall's zone, then its daily quota (号源). */
+export function availability(service: Pick<ServiceInfo, "opens" | "closes" | "dailyQuota">, issuedToday: number, now: number, timezone: string): Availability {
+  const t = localTime(now, timezone);
+  if (t < service.opens || t >= service.closes) return "closed";
+  return issuedToday >= service.dailyQuota ? "quotaExhausted" : "open";
+}
+
+function checkIssuable(view: HallView, serviceIds: string[], priority: string, now: number): ServiceConfig {
+  const { config } = view;
   if (!config.priorityClasses.some((p) => p.id === priority)) fail("UNKNOWN_PRIORITY", `No priority class "${priority}" in this hall.`);
   const first = serviceOf(config, serviceIds[0]!);
   serviceIds.slice(1).forEach((id) => serviceOf(config, id));
-  const t = localTime(now, config.timezone);
-  if (t < first.opens || t >= first.closes) fail("SERVICE_CLOSED", `${first.name.zh} / ${first.name.en} is open ${first.opens}–${first.closes}.`);
+  const used = view.issuedToday(first.id);
+  const a = availability(first, used, now, config.timezone);
+  if (a === "closed") fail("SERVICE_CLOSED", `${first.name.zh} / ${first.name.en} is open ${first.opens}–${first.closes}.`);
+  if (a === "quotaExhausted") fail("QUOTA_EXHAUSTED", `${first.name.zh} / ${first.name.en}: all ${first.dailyQuota} tickets of today are issued.`);
+  return first;
 }
 
 function windowOf(view: HallView, id: string): Window {
@@ -54,9 +64,13 @@ function ticketOf(view: HallView, id: string): Ticket {
   return view.ticket(id) ?? fail("UNKNOWN_TICKET");
 }
 
-/** The ticket called or in service at a window. */
-function currentAt(view: HallView, w: Window): Ticket {
-  return (w.ticketId ? view.ticket(w.ticketId) : undefined) ?? fail("WINDOW_IDLE");
+/** The window and the ticket at it, when the window's state allows the command (protocol's WINDOW_RULES). */
+function atWindow(view: HallView, cmd: WindowCommand, windowId: string): { w: Window; t: Ticket } {
+  const w = windowOf(view, windowId);
+  const t = w.ticketId ? view.ticket(w.ticketId) : undefined;
+  const refusal = windowRefusal(cmd, w, t);
+  if (refusal) fail(refusal.code, refusal.message);
+  return { w, t: t! };
 }
 
 function requireState(t: Ticket, ...states: Ticket["state"][]): void {
@@ -131,10 +145,8 @@ function decideOne(view: HallView, cmd: StoreCommand, ctx: CommandContext): Even
     case "ticket:issue": {
       const p = cmd.payload;
       const services = [p.serviceId, ...p.then];
-      checkIssuable(view.config, services, p.priority, now);
-      const svc = serviceOf(view.config, p.serviceId);
+      const svc = checkIssuable(view, services, p.priority, now);
       const used = view.issuedToday(svc.id);
-      if (used >= svc.dailyQuota) fail("QUOTA_EXHAUSTED", `${svc.name.zh} / ${svc.name.en}: all ${svc.dailyQuota} tickets of today are issued.`);
       const ticket: Ticket = {
         id: ctx.newTicketId ?? fail("INTERNAL", "no ticket id"),
         number: `${svc.prefix}${String(used + 1).padStart(3, "0")}`,
@@ -161,33 +173,28 @@ function decideOne(view: HallView, cmd: StoreCommand, ctx: CommandContext): Even
         staffId: null,
         etaSec: ctx.issueEtaSec == null ? null : Math.round(ctx.issueEtaSec),
       };
-      return { type: "ticket:issued", ticket };
+      const mine = { rank: rankOf(view.config, ticket.priority), arrivedAt: now, id: ticket.id };
+      let ahead = 0;
+      for (const t of view.waiting()) if (t.serviceId === svc.id && compareQueued({ rank: rankOf(view.config, t.priority), arrivedAt: t.arrivedAt, id: t.id }, mine) < 0) ahead++;
+      return { type: "ticket:issued", ticket, ahead };
     }
     case "window:callNext": {
-      const w = windowOf(view, cmd.payload.windowId);
-      if (w.state !== "open") fail("WINDOW_NOT_OPEN");
-      if (w.ticketId) fail("WINDOW_BUSY");
+      const { w } = atWindow(view, cmd.name, cmd.payload.windowId);
       const t = nextFor(view, w, now) ?? fail("QUEUE_EMPTY");
       const ticket: Ticket = { ...t, state: "called", calledAt: now, windowId: w.id, targetWindowId: null, staffId: w.staffId };
       return { type: "ticket:called", ticket, window: { ...w, ticketId: t.id }, recall: false, waitSec: Math.max(0, (now - t.queuedAt) / 1000) };
     }
     case "window:recall": {
-      const w = windowOf(view, cmd.payload.windowId);
-      const t = currentAt(view, w);
-      requireState(t, "called");
+      const { w, t } = atWindow(view, cmd.name, cmd.payload.windowId);
       const ticket: Ticket = { ...t, recalls: t.recalls + 1, calledAt: now };
       return { type: "ticket:called", ticket, window: w, recall: true, waitSec: Math.max(0, (now - t.queuedAt) / 1000) };
     }
     case "ticket:start": {
-      const w = windowOf(view, cmd.payload.windowId);
-      const t = currentAt(view, w);
-      requireState(t, "called");
+      const { w, t } = atWindow(view, cmd.name, cmd.payload.windowId);
       return { type: "ticket:started", ticket: { ...t, state: "serving", servingAt: now }, window: w };
     }
     case "ticket:finish": {
-      const w = windowOf(view, cmd.payload.windowId);
-      const t = currentAt(view, w);
-      requireState(t, "called", "serving");
+      const { w, t } = atWindow(view, cmd.name, cmd.payload.windowId);
       const serviceSec = Math.max(0, (now - (t.servingAt ?? t.calledAt ?? now)) / 1000);
       const window = freed(w, { servedToday: w.servedToday + 1, lastFinishedId: t.id });
       const nextStep = t.bundleStep + 1;
@@ -198,15 +205,11 @@ function decideOne(view: HallView, cmd: StoreCommand, ctx: CommandContext): Even
       return { type: "ticket:finished", ticket, window, serviceId: t.serviceId, serviceSec };
     }
     case "ticket:noShow": {
-      const w = windowOf(view, cmd.payload.windowId);
-      const t = currentAt(view, w);
-      requireState(t, "called");
+      const { w, t } = atWindow(view, cmd.name, cmd.payload.windowId);
       return { type: "ticket:noShow", ticket: { ...t, state: "noShow", endedAt: now }, window: freed(w) };
     }
     case "ticket:park": {
-      const w = windowOf(view, cmd.payload.windowId);
-      const t = currentAt(view, w);
-      requireState(t, "called", "serving");
+      const { w, t } = atWindow(view, cmd.name, cmd.payload.windowId);
       const ticket: Ticket = { ...t, state: "parked", parkReason: cmd.payload.reason, missingDocs: cmd.payload.missingDocs, windowId: w.id, calledAt: null, servingAt: null };
       return { type: "ticket:parked", ticket, window: freed(w) };
     }
@@ -217,8 +220,7 @@ function decideOne(view: HallView, cmd: StoreCommand, ctx: CommandContext): Even
     }
     case "ticket:transfer": {
       const p = cmd.payload;
-      const from = p.windowId ? windowOf(view, p.windowId) : null;
-      const t = from ? currentAt(view, from) : ticketOf(view, p.ticketId!);
+      const t = p.windowId ? atWindow(view, cmd.name, p.windowId).t : ticketOf(view, p.ticketId!);
       if (p.ticketId && t.id !== p.ticketId) fail("ILLEGAL_TRANSITION", "That ticket is not at this window.");
       requireState(t, "waiting", "called", "serving", "parked");
       const toService = p.toServiceId ? serviceOf(view.config, p.toServiceId).id : t.serviceId;
@@ -245,28 +247,22 @@ function decideOne(view: HallView, cmd: StoreCommand, ctx: CommandContext): Even
       return { type: "ticket:rated", ticket: { ...t, rating: cmd.payload.rating } };
     }
     case "window:open": {
-      const w = windowOf(view, cmd.payload.windowId);
-      if (w.state === "open") fail("ILLEGAL_TRANSITION", "The window is already open.");
+      const { w } = atWindow(view, cmd.name, cmd.payload.windowId);
       // The counter who opens the window is the one its calls are credited to.
       const staffId = ctx.by === "staff" && ctx.staffId ? ctx.staffId : w.staffId;
       return { type: "window:changed", window: { ...w, state: "open", pauseReason: null, staffId }, change: "opened", reason: null, by: byOf(ctx) };
     }
     case "window:pause": {
-      const w = windowOf(view, cmd.payload.windowId);
-      if (w.state !== "open") fail("WINDOW_NOT_OPEN");
-      if (w.ticketId) fail("WINDOW_BUSY");
+      const { w } = atWindow(view, cmd.name, cmd.payload.windowId);
       const reason = cmd.payload.reason;
       return { type: "window:changed", window: { ...w, state: "paused", pauseReason: reason }, change: "paused", reason: { zh: reason, en: reason }, by: byOf(ctx) };
     }
     case "window:resume": {
-      const w = windowOf(view, cmd.payload.windowId);
-      if (w.state !== "paused") fail("ILLEGAL_TRANSITION", "The window is not paused.");
+      const { w } = atWindow(view, cmd.name, cmd.payload.windowId);
       return { type: "window:changed", window: { ...w, state: "open", pauseReason: null }, change: "resumed", reason: null, by: byOf(ctx) };
     }
     case "window:close": {
-      const w = windowOf(view, cmd.payload.windowId);
-      if (w.state === "closed") fail("ILLEGAL_TRANSITION", "The window is already closed.");
-      if (w.ticketId) fail("WINDOW_BUSY");
+      const { w } = atWindow(view, cmd.name, cmd.payload.windowId);
       return { type: "window:changed", window: { ...w, state: "closed", pauseReason: null, staffId: null }, change: "closed", reason: null, by: byOf(ctx) };
     }
     case "window:setServing":

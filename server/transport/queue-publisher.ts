@@ -20,6 +20,8 @@ export interface QueuePublisherOptions {
   queueMs: number;
   /** Least time between two summaries of one hall to its trackers, ms. */
   phonesMs: number;
+  /** A summary of every hall at least this often, changed or not: waits grow while nothing happens. */
+  refreshMs?: number;
 }
 
 export class QueuePublisher {
@@ -31,13 +33,19 @@ export class QueuePublisher {
   /** The last summary of each hall, for sockets that connect between changes. */
   private latest = new Map<string, QueueSummary>();
   private stopped = false;
+  private refresh: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly io: HallServer,
     private readonly ctx: HallContext,
     private readonly summarize: Summarize,
     private readonly opts: QueuePublisherOptions,
-  ) {}
+  ) {
+    this.refresh = setInterval(() => {
+      for (const hallId of this.ctx.halls.keys()) if (!this.pending.has(hallId)) void this.publish(hallId);
+    }, opts.refreshMs ?? 30_000);
+    this.refresh.unref?.();
+  }
 
   /** Listener for HallContext.onEvent. */
   readonly onEvent = (event: HallEvent): void => {
@@ -97,6 +105,7 @@ export class QueuePublisher {
 
   stop(): void {
     this.stopped = true;
+    if (this.refresh) clearInterval(this.refresh);
     for (const t of [...this.pending.values(), ...this.phonesPending.values()]) clearTimeout(t);
     this.pending.clear();
     this.phonesPending.clear();
