@@ -2,7 +2,7 @@
 /**
  * The Artillery processor of the busy hour: what each device of a hall does, and the custom
  * metrics it reports. Every VU is one device (lib/seats.cjs picks which); its one step, `device`,
- * runs that device until the end of the run on the socket the Socket.IO engine opened.
+ * runs that device until the end of the run on a socket in its hall's namespace.
  *
  *   counter  window:callNext, service time, ticket:finish; on QUEUE_EMPTY try again shortly
  *   kiosk    ticket:issue, Poisson arrivals (open loop), its hall's share of `rate`
@@ -27,7 +27,8 @@
  *   hallcall.sockets.<kind>                sockets connected
  */
 const { readFileSync } = require("node:fs");
-const { Seats } = require("./lib/seats.cjs");
+const { io } = require("socket.io-client");
+const { Seats, handshake } = require("./lib/seats.cjs");
 const { SequenceCheck } = require("./lib/sequence.cjs");
 
 const plan = JSON.parse(readFileSync(process.env.HC_PLAN, "utf8"));
@@ -64,15 +65,18 @@ let commands = 0;
 
 /** The VU's one step: run its device until the run (or a phone's stay) ends. */
 async function device(context, events) {
-  const socket = context.sockets[""];
-  const seat = seats.of(socket);
+  const engineSocket = context.sockets[""];
+  const seat = seats.of(engineSocket);
   if (!seat) throw new Error("socket has no seat");
   const m = new Metrics(events);
+  // Each hall is its own namespace: the device connects there, and the engine's own socket goes.
+  const socket = await hallSocket(engineSocket, seat);
+  engineSocket.disconnect();
   m.count(`hallcall.sockets.${seat.kind}`);
-  m.histogram("hallcall.handshake", performance.now() - handshakeAt.get(socket));
+  m.histogram("hallcall.handshake", performance.now() - handshakeAt.get(engineSocket));
   let closing = false;
   socket.on("disconnect", (reason) => {
-    if (!closing) m.error(`${seat.kind} socket dropped`, reason);
+    if (!closing) m.error(`${seat.kind} socket dropped in the ${phase()} phase`, reason);
   });
   const frames = countFrames(socket, m);
   try {
@@ -85,8 +89,23 @@ async function device(context, events) {
   } finally {
     closing = true;
     frames.flush();
+    socket.disconnect();
     seats.release(seat);
   }
+}
+
+/**
+ * The seat's socket in its hall's namespace, on a connection of its own. (Artillery's engine
+ * always opens the default namespace first, where the seat is chosen; it is closed once this one
+ * is open, on both servers alike.)
+ */
+function hallSocket(engineSocket, seat) {
+  const socket = io(`${engineSocket.io.uri}/hall/${seat.hallId}`, { auth: handshake(seat), transports: ["websocket"], forceNew: true, reconnection: false, timeout: 10_000, autoConnect: false });
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve(socket));
+    socket.once("connect_error", reject);
+    socket.connect();
+  });
 }
 
 /** Artillery's metric events, plus the error counter with a few messages printed. */
@@ -111,8 +130,7 @@ class Metrics {
 /** Frames this socket receives in the busy phase, reported once a second. */
 function countFrames(socket, m) {
   let busy = 0;
-  // The engine's wildcard patch turns every incoming event into a "*" event as well.
-  socket.on("*", () => {
+  socket.onAny(() => {
     if (phase() === "busy") busy++;
   });
   const flush = () => {

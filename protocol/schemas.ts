@@ -6,6 +6,11 @@
 import { z } from "zod";
 
 export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits, _ . : - only");
+
+/** Each hall is its own Socket.IO namespace: a client connects to `/hall/<hallId>`. */
+export const hallNamespace = (hallId: string): string => `/hall/${hallId}`;
+/** Every hall's namespace; the first group is the hall id. */
+export const HALL_NAMESPACE = /^\/hall\/([A-Za-z0-9_.:-]{1,64})$/;
 export const CommandId = z.string().min(8).max(80);
 export const Bilingual = z.object({ zh: z.string().min(1), en: z.string().min(1) });
 export type Bilingual = z.infer<typeof Bilingual>;

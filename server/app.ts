@@ -21,7 +21,7 @@ import { LocalHallLock, type HallLock } from "./balancer/lock.js";
 import { DayWatcher } from "./transport/day-watcher.js";
 import { QueuePublisher } from "./transport/queue-publisher.js";
 import { restRouter } from "./transport/rest.js";
-import { attachSocketTransport, broadcastEvent, wantsQueue, type HallServer } from "./transport/socket.js";
+import { attachSocketTransport, broadcastEvent, hallNamespaces, wantsQueue, type HallServer } from "./transport/socket.js";
 
 export interface HallCallOptions {
   store: HallStore;
@@ -106,7 +106,7 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
   });
   ctx.onEvent(publisher.onEvent);
   ctx.issueEta = (hallId, serviceId) => publisher.current(hallId)?.services[serviceId]?.newTicketEtaSec ?? null;
-  io.on("connection", (socket) => {
+  hallNamespaces(io).on("connection", (socket) => {
     if (wantsQueue(socket.data)) void publisher.greet(socket.data.hallId, (summary) => socket.emit("hall:queue", summary));
   });
   for (const runner of runners.values()) {

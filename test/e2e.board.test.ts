@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
+import { hallNamespace } from "../protocol/index.js";
 import { DEVICES, openPage, screenshot, startBrowser } from "./helpers/browser.js";
 import { TOKENS } from "./helpers/hall.js";
 import type { TestServer } from "./helpers/server.js";
@@ -81,8 +82,9 @@ describe("hall board", async () => {
 
     // The network fails: the board's socket closes and reconnecting is refused for a while.
     let offline = true;
-    t.server.io.use((socket, next) => (offline && socket.data.role === "display" ? next(Object.assign(new Error("network down (test)"), { data: { code: "OFFLINE" } })) : next()));
-    for (const s of t.server.io.sockets.sockets.values()) if (s.data.role === "display") s.conn.close();
+    const hall = t.server.io.of(hallNamespace("t1"));
+    hall.use((socket, next) => (offline && socket.data.role === "display" ? next(Object.assign(new Error("network down (test)"), { data: { code: "OFFLINE" } })) : next()));
+    for (const s of hall.sockets.values()) if (s.data.role === "display") s.conn.close();
     await page.locator('[data-testid="connection-status"][data-status="reconnecting"]').waitFor();
     await screenshot(page, "board-reconnecting");
 

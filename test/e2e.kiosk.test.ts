@@ -35,7 +35,8 @@ describe("ticket kiosk", async () => {
     const page = await context.newPage();
     page.on("pageerror", (err) => console.error("[kiosk] page error:", err.message));
     await page.goto(`${t.url}/kiosk/?hall=t1&token=${TOKENS.kiosk}`);
-    await page.locator('[data-testid="service-button"]').first().waitFor();
+    // The buttons know whether a service takes tickets once the hall's first queue summary is in.
+    await page.locator('[data-testid="kiosk-waiting"]').first().waitFor();
     return page;
   }
   const button = (page: Page, serviceId: string) => page.locator(`hc-service-button[data-service="${serviceId}"] button`);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { io, type Socket } from "socket.io-client";
+import { hallNamespace } from "../protocol/index.js";
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -31,7 +32,7 @@ describe("npm start", async () => {
   });
   const connect = (auth: Record<string, unknown>) =>
     new Promise<Socket>((resolve, reject) => {
-      const s = io(url, { auth: { hallId: "demo", ...auth }, transports: ["websocket"], reconnection: false, forceNew: true });
+      const s = io(url + hallNamespace("demo"), { auth, transports: ["websocket"], reconnection: false, forceNew: true });
       sockets.push(s);
       s.once("connect", () => resolve(s));
       s.once("connect_error", reject);

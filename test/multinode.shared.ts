@@ -9,7 +9,7 @@ import { createHallCallServer, type HallCallServer } from "../server/app.js";
 import type { HallConfig } from "../server/domain/config.js";
 import { silentLogger } from "../server/log.js";
 import { wireRedis, type WiredRedis } from "../server/store/redis/wiring.js";
-import type { HallEvent } from "../protocol/index.js";
+import { hallNamespace, type HallEvent } from "../protocol/index.js";
 import { PASSWORD, TOKENS, testHall } from "./helpers/hall.js";
 import { uniquePrefix } from "./helpers/redis.js";
 import { call, cid, nextEvent, type Client } from "./helpers/server.js";
@@ -67,7 +67,7 @@ const sockets: Client[] = [];
 
 export function client(url: string, auth: Record<string, unknown>): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const s = connect(url, { auth, transports: ["websocket"], reconnection: false, forceNew: true });
+    const s = connect(url + hallNamespace(String(auth.hallId)), { auth, transports: ["websocket"], reconnection: false, forceNew: true });
     sockets.push(s);
     s.once("connect", () => resolve(s));
     s.once("connect_error", reject);

@@ -95,4 +95,4 @@ function handshake(seat) {
   }
 }
 
-module.exports = { Seats };
+module.exports = { Seats, handshake };

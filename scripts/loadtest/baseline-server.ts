@@ -12,6 +12,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { Server, type Socket } from "socket.io";
+import { HALL_NAMESPACE } from "../../protocol/index.js";
 
 interface HallState {
   seq: number;
@@ -94,14 +95,16 @@ export async function startBaseline(port: number, host = "127.0.0.1"): Promise<{
   });
   const io = new Server(http, { serveClient: false, pingInterval: 10_000, pingTimeout: 8_000, maxHttpBufferSize: 64 * 1024 });
 
-  io.use((socket, next) => {
-    const auth = socket.handshake.auth as { role?: string; hallId?: string; ticketId?: string; windowId?: string };
-    if (!auth.role || !auth.hallId) return next(Object.assign(new Error("bad handshake"), { data: { code: "VALIDATION" } }));
-    socket.data = { hallId: auth.hallId, role: auth.role, ticketId: auth.ticketId ?? null, windowId: auth.windowId ?? null };
+  // Like HallCall: each hall its own namespace; the default one only carries the engine's connection.
+  const halls = io.of(HALL_NAMESPACE);
+  halls.use((socket, next) => {
+    const auth = socket.handshake.auth as { role?: string; ticketId?: string; windowId?: string };
+    if (!auth.role) return next(Object.assign(new Error("bad handshake"), { data: { code: "VALIDATION" } }));
+    socket.data = { hallId: HALL_NAMESPACE.exec(socket.nsp.name)![1], role: auth.role, ticketId: auth.ticketId ?? null, windowId: auth.windowId ?? null };
     next();
   });
 
-  io.on("connection", (socket: Socket) => {
+  halls.on("connection", (socket: Socket) => {
     const { hallId, role, ticketId, windowId } = socket.data as { hallId: string; role: string; ticketId: string | null; windowId: string | null };
     // HallCall's rooms: a window's strip and its counter get only that window's events, a tracker its ticket's.
     if (role === "tracker") void socket.join(`ticket:${hallId}/${ticketId}`);
@@ -113,7 +116,7 @@ export async function startBaseline(port: number, host = "127.0.0.1"): Promise<{
       const to = [`hall:${hallId}`];
       if (event.ticket) to.push(`ticket:${hallId}/${event.ticket.id}`);
       if (event.window) to.push(`window:${hallId}/${event.window.id}`);
-      io.to(to).emit("hall:event", event);
+      socket.nsp.to(to).emit("hall:event", event);
       return event;
     };
     const emitEvent = (type: string, extra: Record<string, unknown>) => broadcast({ type, hallId, seq: ++h.seq, at: Date.now(), ...extra });

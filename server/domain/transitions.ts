@@ -152,8 +152,8 @@ function decideOne(view: HallView, cmd: StoreCommand, ctx: CommandContext): Even
         number: `${svc.prefix}${String(used + 1).padStart(3, "0")}`,
         serviceId: svc.id,
         priority: p.priority,
-        // A counter issuing on a citizen's behalf is the staff channel, whatever the client said.
-        channel: ctx.by === "staff" ? "staff" : (p.channel ?? "kiosk"),
+        // Who issues decides the channel: a counter on a citizen's behalf, a kiosk; a phone names its own.
+        channel: ctx.by === "staff" ? "staff" : ctx.by === "kiosk" ? "kiosk" : (p.channel ?? "kiosk"),
         state: "waiting",
         businessDate: view.businessDate,
         issuedAt: now,

@@ -10,7 +10,7 @@
  */
 import type { HallEvent, QueueSummary } from "../../protocol/index.js";
 import type { HallContext } from "./context.js";
-import { rooms, type HallServer } from "./socket.js";
+import { hallSockets, rooms, type HallServer } from "./socket.js";
 
 /** The hall's expected waits now (the balancer runner's, which follows the hall's events). */
 export type Summarize = (hallId: string, now: number) => Promise<QueueSummary>;
@@ -62,9 +62,9 @@ export class QueuePublisher {
       this.latest.set(hallId, summary);
       if (this.phonesDue(hallId)) {
         this.phonesLast.set(hallId, this.ctx.clock.now());
-        this.io.to([rooms.queue(hallId), rooms.phones(hallId)]).emit("hall:queue", summary);
+        hallSockets(this.io, hallId).to([rooms.queue(hallId), rooms.phones(hallId)]).emit("hall:queue", summary);
       } else {
-        this.io.to(rooms.queue(hallId)).emit("hall:queue", summary);
+        hallSockets(this.io, hallId).to(rooms.queue(hallId)).emit("hall:queue", summary);
         this.owePhones(hallId);
       }
     } catch (err) {
@@ -84,7 +84,7 @@ export class QueuePublisher {
       this.phonesPending.delete(hallId);
       this.phonesLast.set(hallId, this.ctx.clock.now());
       const summary = this.latest.get(hallId);
-      if (summary) this.io.to(rooms.phones(hallId)).emit("hall:queue", summary);
+      if (summary) hallSockets(this.io, hallId).to(rooms.phones(hallId)).emit("hall:queue", summary);
     }, wait);
     this.phonesPending.set(hallId, timer);
   }

@@ -3,12 +3,14 @@
  * authorise, run it in the store, ack, and broadcast the event. Handlers stay thin; every rule
  * about tickets lives in the domain and the store.
  */
-import type { Server, Socket } from "socket.io";
+import type { Namespace, Server, Socket } from "socket.io";
 import { z } from "zod";
 import {
   CommandSchemas,
   COMMAND_NAMES,
+  HALL_NAMESPACE,
   HallCallError,
+  hallNamespace,
   Id,
   type Ack,
   type ClientToServerEvents,
@@ -25,6 +27,11 @@ import { findDevice } from "./auth.js";
 import type { HallContext } from "./context.js";
 
 export type HallServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** A hall's namespace (`/hall/<id>`): its own rooms and, with several nodes, its own adapter channel. */
+export type HallNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** One hall's namespace, to emit to its rooms. */
+export const hallSockets = (io: HallServer, hallId: string): HallNamespace => io.of(hallNamespace(hallId));
 type HallSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** Room names; ids may contain ":", so a hall id and what follows it are joined with "/". */
@@ -76,7 +83,7 @@ export function roomsOf(data: SocketData): string[] {
 
 /** Broadcast one event to the rooms that care (one adapter message whatever the number of rooms). */
 export function broadcastEvent(io: HallServer, hall: HallConfig, event: HallEvent): void {
-  io.to(eventRooms(event, hall)).emit("hall:event", event);
+  hallSockets(io, hall.id).to(eventRooms(event, hall)).emit("hall:event", event);
 }
 
 /** Whether a socket gets expected-wait summaries (strips and pads show none). */
@@ -84,11 +91,12 @@ export function wantsQueue(data: SocketData): boolean {
   return roomsOf(data).some((r) => r === rooms.queue(data.hallId) || r === rooms.phones(data.hallId));
 }
 
+/** The hall comes from the namespace; a `hallId` in the auth, if sent, must name the same hall. */
 const Handshake = z.discriminatedUnion("role", [
-  z.object({ role: z.enum(["display", "kiosk", "pad"]), hallId: Id, deviceToken: z.string().max(200) }),
-  z.object({ role: z.literal("counter"), hallId: Id, token: z.string().max(4096), windowId: Id }),
-  z.object({ role: z.literal("manager"), hallId: Id, token: z.string().max(4096) }),
-  z.object({ role: z.literal("tracker"), hallId: Id, ticketId: z.string().min(1).max(64) }),
+  z.object({ role: z.enum(["display", "kiosk", "pad"]), hallId: Id.optional(), deviceToken: z.string().max(200) }),
+  z.object({ role: z.literal("counter"), hallId: Id.optional(), token: z.string().max(4096), windowId: Id }),
+  z.object({ role: z.literal("manager"), hallId: Id.optional(), token: z.string().max(4096) }),
+  z.object({ role: z.literal("tracker"), hallId: Id.optional(), ticketId: z.string().min(1).max(64) }),
 ]);
 
 /** Socket.IO connect_error carries `data.code` so a client can tell a bad token from a network fault. */
@@ -118,13 +126,37 @@ function authorised(name: CommandName, data: SocketData, payload: { windowId?: s
 
 const ACTOR: Record<Role, Actor> = { manager: "manager", counter: "staff", kiosk: "kiosk", pad: "pad", display: "system", tracker: "citizen" };
 
+const parents = new WeakMap<HallServer, ReturnType<HallServer["of"]>>();
+
+/**
+ * The parent of every hall's namespace: its middleware and `connection` listeners apply to each
+ * hall's. One per server (each `io.of(regex)` would make another, which no socket reaches), and
+ * set up before the first hall's namespace exists (a child copies its parent's listeners once).
+ */
+export function hallNamespaces(io: HallServer): ReturnType<HallServer["of"]> {
+  let parent = parents.get(io);
+  if (!parent) parents.set(io, (parent = io.of(HALL_NAMESPACE)));
+  return parent;
+}
+
 export function attachSocketTransport(io: HallServer, ctx: HallContext): void {
-  io.use(async (socket, next) => {
+  // The default namespace carries no hall (a client may multiplex its hall's namespace over it):
+  // anything asked there is answered with where to ask.
+  io.on("connection", (socket) => {
+    socket.onAny((...args: unknown[]) => {
+      const ack = args[args.length - 1];
+      if (typeof ack === "function") ack(fail("VALIDATION", "Connect to your hall's namespace, /hall/<hallId>."));
+    });
+  });
+  const halls = hallNamespaces(io);
+  halls.use(async (socket, next) => {
+    const hallId = HALL_NAMESPACE.exec(socket.nsp.name)![1]!;
     const parsed = Handshake.safeParse(socket.handshake.auth);
-    if (!parsed.success) return next(refuse("VALIDATION", "Handshake auth must name a role, a hallId and its credentials."));
+    if (!parsed.success) return next(refuse("VALIDATION", "Handshake auth must name a role and its credentials."));
     const auth = parsed.data;
-    const hall = ctx.halls.get(auth.hallId);
-    if (!hall) return next(refuse("UNKNOWN_HALL", `No hall "${auth.hallId}".`));
+    const hall = ctx.halls.get(hallId);
+    if (!hall) return next(refuse("UNKNOWN_HALL", `No hall "${hallId}".`));
+    if (auth.hallId !== undefined && auth.hallId !== hallId) return next(refuse("VALIDATION", `This is hall "${hallId}"'s namespace, not "${auth.hallId}"'s.`));
     const now = ctx.clock.now();
     const data: SocketData = { hallId: hall.id, role: auth.role, staffId: null, windowId: null, ticketId: null };
     switch (auth.role) {
@@ -159,7 +191,7 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext): void {
     next();
   });
 
-  io.on("connection", (socket: HallSocket) => {
+  halls.on("connection", (socket: HallSocket) => {
     const data = socket.data;
     ctx.metrics.sockets.inc({ role: data.role });
     socket.on("disconnect", () => ctx.metrics.sockets.dec({ role: data.role }));
@@ -218,7 +250,6 @@ async function handleCommand(ctx: HallContext, data: SocketData, name: CommandNa
       outcome = "FORBIDDEN";
       return fail("FORBIDDEN", `A ${data.role} may not send ${name}${payload.windowId ? ` for window ${payload.windowId}` : ""}.`);
     }
-    if (name === "ticket:issue") payload.channel = data.role === "kiosk" ? "kiosk" : (payload.channel ?? "staff");
     const event = await ctx.run(data.hallId, { name, payload } as WireCommand, ACTOR[data.role], data.staffId);
     return { ok: true, data: event };
   } catch (err) {

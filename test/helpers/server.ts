@@ -8,7 +8,7 @@ import { createHallCallServer, type HallCallOptions, type HallCallServer } from 
 import type { HallConfig } from "../../server/domain/config.js";
 import { silentLogger } from "../../server/log.js";
 import { MemoryStore } from "../../server/store/memory/memory-store.js";
-import type { Ack, ClientToServerEvents, HallEvent, ServerToClientEvents } from "../../protocol/index.js";
+import { hallNamespace, type Ack, type ClientToServerEvents, type HallEvent, type ServerToClientEvents } from "../../protocol/index.js";
 import { PASSWORD, testHall } from "./hall.js";
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -42,7 +42,8 @@ export async function startTestServer(opts: Partial<HallCallOptions> = {}): Prom
   };
   const client = (auth: Record<string, unknown>, setup?: (socket: Client) => void) =>
     new Promise<Client>((resolve, reject) => {
-      const s: Client = connect(url, { auth: { hallId: hall.id, ...auth }, transports: ["websocket"], reconnection: false, forceNew: true, autoConnect: false });
+      const full = { hallId: hall.id, ...auth };
+      const s: Client = connect(url + hallNamespace(String(full.hallId)), { auth: full, transports: ["websocket"], reconnection: false, forceNew: true, autoConnect: false });
       sockets.push(s);
       setup?.(s);
       s.connect();

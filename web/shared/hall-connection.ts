@@ -7,7 +7,7 @@
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { io, type Socket } from "socket.io-client";
 import { HallFeed, WindowFeed, type Feed } from "../../protocol/feed.js";
-import type { Ack, ClientToServerEvents, HallError, HallEvent, HallSnapshot, QueueSummary, ServerToClientEvents, Ticket } from "../../protocol/index.js";
+import { hallNamespace, type Ack, type ClientToServerEvents, type HallError, type HallEvent, type HallSnapshot, type QueueSummary, type ServerToClientEvents, type Ticket } from "../../protocol/index.js";
 
 export type ConnectionStatus = "connecting" | "live" | "reconnecting" | "denied";
 
@@ -77,7 +77,7 @@ export class HallConnection implements ReactiveController {
     this.feed = this.newFeed();
     this.status = "connecting";
     this.denied = null;
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ auth, transports: ["websocket", "polling"], reconnectionDelayMax: 5_000 });
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(hallNamespace(String(auth.hallId)), { auth, transports: ["websocket", "polling"], reconnectionDelayMax: 5_000 });
     this.socket = socket;
     socket.on("connect", () => void this.resync());
     socket.on("disconnect", () => {
