@@ -7,36 +7,21 @@ import { createHallCallServer, defaultWebRoot } from "./app.js";
 import { loadServerConfig } from "./settings.js";
 import { parseHalls } from "./domain/config.js";
 import { createLogger } from "./log.js";
-import { MemoryStore } from "./store/memory/memory-store.js";
-import type { HallLock } from "./balancer/lock.js";
-import type { HallStore } from "./store/types.js";
-import type { HallServer } from "./transport/socket.js";
+import { createBackend } from "./store/backend.js";
 
 async function main(): Promise<void> {
   const config = loadServerConfig();
   const log = createLogger(config.LOG_LEVEL);
   const halls = parseHalls(JSON.parse(readFileSync(config.HALL_CONFIG, "utf8")), config.HALL_CONFIG);
 
-  let store: HallStore;
-  let configureIo: ((io: HallServer) => Promise<void>) | undefined;
-  let ready: (() => Promise<void>) | undefined;
-  let lock: HallLock | undefined;
   const clusterNodes = config.REDIS_CLUSTER_NODES?.split(",").map((s) => s.trim()).filter(Boolean);
-  if (config.REDIS_URL || clusterNodes?.length) {
-    const redis = await import("./store/redis/wiring.js");
-    const wired = await redis.wireRedis({ url: config.REDIS_URL, clusterNodes, prefix: config.REDIS_PREFIX, log });
-    store = wired.store;
-    configureIo = wired.configureIo;
-    ready = wired.ready;
-    lock = wired.lock;
-    log.info(`store: Redis ${clusterNodes?.length ? `cluster (${clusterNodes.join(", ")})` : config.REDIS_URL}`);
-  } else {
-    store = new MemoryStore();
-    log.warn("store: EMBEDDED MEMORY (no REDIS_URL): state lives in this process only and is lost on restart; run one node only");
-  }
+  const backend = await createBackend({ redisUrl: config.REDIS_URL, clusterNodes, prefix: config.REDIS_PREFIX, log });
+  const { store } = backend;
+  if (backend.shared) log.info(`store: ${backend.description}`);
+  else log.warn("store: EMBEDDED MEMORY (no REDIS_URL): state lives in this process only and is lost on restart; run one node only");
   if (config.sessionSecretGenerated) log.warn("SESSION_SECRET not set: staff sign-ins last until this process restarts and work on this node only");
 
-  const server = await createHallCallServer({ store, halls, sessionSecret: config.SESSION_SECRET, sessionHours: config.SESSION_HOURS, log, webRoot: defaultWebRoot, configureIo, ready, lock, queueSummaryMs: config.QUEUE_SUMMARY_MS, trackerSummaryMs: config.TRACKER_SUMMARY_MS, publicUrl: config.PUBLIC_URL });
+  const server = await createHallCallServer({ store, halls, sessionSecret: config.SESSION_SECRET, sessionHours: config.SESSION_HOURS, log, webRoot: defaultWebRoot, ...backend.wiring, queueSummaryMs: config.QUEUE_SUMMARY_MS, trackerSummaryMs: config.TRACKER_SUMMARY_MS, publicUrl: config.PUBLIC_URL });
   const port = await server.listen(config.PORT, config.HOST);
   log.info(`HallCall listening on http://localhost:${port} (${halls.length} hall${halls.length > 1 ? "s" : ""}: ${halls.map((h) => h.id).join(", ")})`);
 

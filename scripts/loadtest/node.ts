@@ -8,11 +8,10 @@
  */
 import { readFileSync } from "node:fs";
 import { parseHalls } from "../../server/domain/config.js";
-import { createHallCallServer, type HallCallOptions } from "../../server/app.js";
+import { createHallCallServer } from "../../server/app.js";
 import { loadServerConfig } from "../../server/settings.js";
 import { createLogger } from "../../server/log.js";
-import { MemoryStore } from "../../server/store/memory/memory-store.js";
-import type { HallStore } from "../../server/store/types.js";
+import { createBackend } from "../../server/store/backend.js";
 import { SECRET } from "./plan.js";
 
 /** What the parent may ask a node over IPC. */
@@ -21,14 +20,8 @@ export type NodeRequest = { op: "events"; hallId: string; after: number; limit: 
 async function serve(): Promise<void> {
   const log = createLogger("warn", `node:${process.env.PORT}`);
   const halls = parseHalls(JSON.parse(readFileSync(process.env.HALL_CONFIG!, "utf8")));
-  let store: HallStore = new MemoryStore();
-  let wiring: Pick<HallCallOptions, "configureIo" | "ready" | "lock"> = {};
-  if (process.env.LT_STORE === "redis") {
-    const { wireRedis } = await import("../../server/store/redis/wiring.js");
-    const wired = await wireRedis({ url: process.env.REDIS_URL, prefix: process.env.REDIS_PREFIX ?? "hc", log });
-    store = wired.store;
-    wiring = { configureIo: wired.configureIo, ready: wired.ready, lock: wired.lock };
-  }
+  const redis = process.env.LT_STORE === "redis";
+  const { store, wiring } = await createBackend({ redisUrl: redis ? process.env.REDIS_URL : undefined, prefix: process.env.REDIS_PREFIX ?? "hc", log });
   const { QUEUE_SUMMARY_MS, TRACKER_SUMMARY_MS } = loadServerConfig();
   const server = await createHallCallServer({ store, halls, sessionSecret: SECRET, log, queueSummaryMs: QUEUE_SUMMARY_MS, trackerSummaryMs: TRACKER_SUMMARY_MS, ...wiring });
   const port = await server.listen(Number(process.env.PORT), "127.0.0.1");
