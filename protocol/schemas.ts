@@ -190,7 +190,7 @@ export const HallEvent = z.discriminatedUnion("type", [
     type: z.literal("window:changed"),
     ...EventBase,
     window: Window,
-    change: z.enum(["opened", "paused", "resumed", "closed", "servingChanged", "signedIn", "signedOut"]),
+    change: z.enum(["opened", "paused", "resumed", "closed", "servingChanged", "signedIn"]),
     /** Why (for servingChanged by the balancer: its human-readable reason). */
     reason: Bilingual.nullable(),
     by: z.enum(["staff", "manager", "balancer"]),

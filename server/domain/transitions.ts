@@ -1,6 +1,6 @@
 /**
  * The ticket and window state machine as pure functions: given what the hall looks like now and a
- * command, the event it causes, or a refusal (HallCallError). The one rulebook: no I/O here, and no
+ * command, the events it causes, or a refusal (HallCallError). The one rulebook: no I/O here, and no
  * rule anywhere else. Stores decide on their replica of the hall (store/replica.ts) and only
  * commit what this returns.
  */
