@@ -163,6 +163,32 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Hal
         expect((await snap()).seq).toBe(1);
       });
 
+      it("the same command sent twice at once runs once", async () => {
+        const cmd = wire("ticket:issue", { serviceId: "social" });
+        const [a, b] = await Promise.all([store.execute(HALL, cmd, ctx("kiosk")), store.execute(HALL, cmd, ctx("kiosk"))]);
+        expect(b!.event).toEqual(a!.event);
+        expect([a!.replayed, b!.replayed].sort()).toEqual([false, true]);
+        expect((await snap()).tickets).toHaveLength(1);
+      });
+
+      it("commands sent together are each decided on what the ones before them did", async () => {
+        await open("w1");
+        await open("w2");
+        const results = await Promise.all([
+          run("ticket:issue", { serviceId: "social" }, "kiosk"),
+          run("ticket:issue", { serviceId: "social" }, "kiosk"),
+          run("window:callNext", { windowId: "w1" }),
+          run("window:callNext", { windowId: "w2" }).catch((e: HallCallError) => e.code),
+        ]);
+        expect(results.slice(0, 2).map((e) => (e as Extract<HallEvent, { type: "ticket:issued" }>).ticket.number)).toEqual(["A001", "A002"]);
+        // The call sees the tickets issued just before it (both arrived at the same instant).
+        expect(["A001", "A002"]).toContain((results[2] as Extract<HallEvent, { type: "ticket:called" }>).ticket.number);
+        // w2 serves medical only: nobody waits for it.
+        expect(results[3]).toBe("QUEUE_EMPTY");
+        const log = await store.eventsSince(HALL, 0);
+        expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
+      });
+
       it("a repeated command that would now be refused still answers with its first result", async () => {
         await issue("social");
         await open("w1");

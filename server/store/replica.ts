@@ -22,7 +22,12 @@ export class HallReplica {
     private current: HallSnapshot,
     private readonly tickets: Map<string, Ticket>,
     private config: HallConfig,
+    /** For a fork: the replica it decides ahead of. */
+    private readonly parent: HallReplica | null = null,
   ) {}
+
+  /** For a fork that applied a new business day: the parent's tickets it no longer finds. */
+  private startedDay: string | null = null;
 
   /** A replica of `snapshot` under `config` (which names the services and labels the windows). */
   static of(config: HallConfig, snapshot: HallSnapshot, tickets: Iterable<Ticket> = []): HallReplica {
@@ -42,7 +47,18 @@ export class HallReplica {
 
   /** A ticket the replica knows: live, or ended today and seen by it. */
   ticket(id: string): Ticket | undefined {
-    return this.tickets.get(id);
+    const own = this.tickets.get(id);
+    if (own || !this.parent) return own;
+    const t = this.parent.ticket(id);
+    return t && (!this.startedDay || keptOn(t, this.startedDay, this.config.timezone)) ? t : undefined;
+  }
+
+  /**
+   * A scratch copy to decide several commands on, one after another, before any is committed:
+   * applying to it leaves this replica as it is. Costs nothing to make.
+   */
+  fork(): HallReplica {
+    return new HallReplica(this.current, new Map(), this.config, this);
   }
 
   /** Learn a ticket the replica has not seen (one that ended before it was built). */
@@ -64,6 +80,7 @@ export class HallReplica {
     if ("ticket" in e) this.tickets.set(e.ticket.id, e.ticket);
     if (e.type === "hall:dayStarted") {
       for (const [id, t] of this.tickets) if (!keptOn(t, e.businessDate, this.config.timezone)) this.tickets.delete(id);
+      if (this.parent) this.startedDay = e.businessDate;
     }
     return true;
   }
@@ -81,7 +98,7 @@ export class HallReplica {
       return { events, answer: events[0]! };
     }
     const dayStarted = stamp(decide(this.view(), { name: "hall:startDay", payload: {} }, ctx), this.seq);
-    const next = HallReplica.of(this.config, this.current, this.tickets.values());
+    const next = this.fork();
     dayStarted.forEach((e) => next.apply(e));
     const own = stamp(decide(next.view(), cmd, ctx), next.seq);
     return { events: [...dayStarted, ...own], answer: own[0]! };
@@ -93,7 +110,7 @@ export class HallReplica {
       config: this.config,
       businessDate: s.businessDate,
       window: (id) => s.windows.find((w) => w.id === id),
-      ticket: (id) => this.tickets.get(id),
+      ticket: (id) => this.ticket(id),
       waiting: () => s.tickets.filter((t) => t.state === "waiting"),
       issuedToday: (serviceId) => s.stats.issued[serviceId] ?? 0,
       suggestion: (id) => s.balancer.suggestions.find((x) => x.id === id),

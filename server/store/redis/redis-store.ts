@@ -1,7 +1,7 @@
 /**
  * The Redis HallStore: a hall's event log in Redis, shared by every node that serves the hall.
  * Each node keeps a HallReplica of each hall, folded from the log; a command is decided by the
- * domain on the replica and committed by one small script (scripts/commit-5.lua) that appends
+ * domain on the replica and committed by one small script (scripts/commit-4.lua) that appends
  * only if the hall is still at the sequence number it was decided on. When another node moved
  * the hall on, the node catches up from the log and decides again. Commands for one hall on one
  * node run one at a time, so a node never conflicts with itself.
@@ -54,6 +54,8 @@ export const CHECKPOINT_EVERY = 200;
 export const TICKETS_TTL_MS = 3 * 24 * 3600_000;
 /** Commits a command may lose to other nodes before it gives up (each loss means progress elsewhere). */
 const MAX_ATTEMPTS = 100;
+/** Commands of one hall committed together at most. */
+const MAX_BATCH = 64;
 /** After this many lost commits a node claims the hall's next turn, for at most TURN_MS. */
 const CLAIM_AFTER = 2;
 const TURN_MS = 200;
@@ -88,6 +90,17 @@ interface RedisHall {
   queue: Promise<unknown>;
   /** The seq of the last checkpoint this node wrote or started from. */
   checkpointSeq: number;
+  /** Commands waiting for the next commit, and whether a flush is queued for them. */
+  pending: Job[];
+  flushing: boolean;
+}
+
+interface Job {
+  cmd: StoreCommand;
+  ctx: CommandContext;
+  commandId: string | undefined;
+  resolve(done: Executed): void;
+  reject(err: unknown): void;
 }
 
 const COMMITTED = 0;
@@ -135,12 +148,15 @@ export class RedisStore implements HallStore {
     }
     const keys = new HallKeys(this.prefix, config.id);
     await this.send(keys.checkpoint, ["SET", keys.checkpoint, JSON.stringify(initialSnapshot(config, now)), "NX"]);
-    this.halls.set(config.id, { config, keys, ...(await this.build(config, keys)), queue: Promise.resolve() });
+    this.halls.set(config.id, { config, keys, ...(await this.build(config, keys)), queue: Promise.resolve(), pending: [], flushing: false });
   }
 
   async execute(hallId: string, cmd: StoreCommand, ctx: CommandContext): Promise<Executed> {
     const hall = this.hall(hallId);
-    return this.serially(hall, () => this.decideAndCommit(hall, cmd, withTicketId(cmd, ctx)));
+    return new Promise<Executed>((resolve, reject) => {
+      hall.pending.push({ cmd, ctx: withTicketId(cmd, ctx), commandId: commandIdOf(cmd), resolve, reject });
+      this.scheduleFlush(hall);
+    });
   }
 
   async snapshot(hallId: string): Promise<HallSnapshot> {
@@ -184,60 +200,138 @@ export class RedisStore implements HallStore {
     return run;
   }
 
-  private async decideAndCommit(hall: RedisHall, cmd: StoreCommand, ctx: CommandContext): Promise<Executed> {
-    const commandId = commandIdOf(cmd);
-    const named = namedTicket(cmd);
+  /**
+   * Commands queued for the hall while a commit was in flight, decided one after another on a
+   * fork of the replica and committed in one script call: a busy hall's commands share a round
+   * trip instead of each waiting for the one before.
+   */
+  private async flush(hall: RedisHall): Promise<void> {
+    hall.flushing = false;
+    const jobs = hall.pending.splice(0, MAX_BATCH);
+    if (hall.pending.length) this.scheduleFlush(hall);
+    try {
+      await this.commitBatch(hall, jobs);
+    } catch (err) {
+      for (const job of jobs) job.reject(err);
+    }
+  }
+
+  private scheduleFlush(hall: RedisHall): void {
+    if (hall.flushing) return;
+    hall.flushing = true;
+    void this.serially(hall, () => this.flush(hall));
+  }
+
+  private async commitBatch(hall: RedisHall, jobs: Job[]): Promise<void> {
+    let todo = jobs;
+    /** Refused within a batch: decided again alone, with the care a refusal needs (below). */
+    const alone: Job[] = [];
     let caughtUp = false;
     let lost = 0;
     let waited = 0;
-    while (lost < MAX_ATTEMPTS) {
-      if (named && !hall.replica.ticket(named)) {
-        const t = await this.storedTicket(hall, named);
-        if (t) hall.replica.remember(t);
+    while (todo.length) {
+      todo = todo.filter((j) => !alone.includes(j));
+      if (!todo.length) break;
+      let again = false;
+      for (const job of todo) {
+        const named = namedTicket(job.cmd);
+        if (named && !hall.replica.ticket(named)) {
+          const t = await this.storedTicket(hall, named);
+          if (t) hall.replica.remember(t);
+        }
       }
-      let decided: Decided;
-      try {
-        decided = hall.replica.decide(cmd, ctx);
-      } catch (err) {
-        if (!(err instanceof HallCallError)) throw err;
-        // Refused on what this node knew: what the other nodes did meanwhile may change the answer,
-        // and a repeated command is answered with its first result, not refused.
-        if (!caughtUp) {
-          await this.catchUp(hall);
-          caughtUp = true;
+      const fork = hall.replica.fork();
+      const batch: { job: Job; decided: Decided }[] = [];
+      const rest: Job[] = [];
+      const ids = new Set<string>();
+      for (const [i, job] of todo.entries()) {
+        // The same command twice in one batch: the second waits for the first's result.
+        if (job.commandId && ids.has(job.commandId)) {
+          alone.push(job);
           continue;
         }
-        const prior = commandId ? ((await this.send(hall.keys.result(commandId), ["GET", hall.keys.result(commandId)])) as string | null) : null;
-        if (prior) return { event: parseEvent(prior), replayed: true, committed: [] };
-        throw err;
+        if (job.commandId) ids.add(job.commandId);
+        let decided: Decided;
+        try {
+          decided = fork.decide(job.cmd, job.ctx);
+        } catch (err) {
+          if (!(err instanceof HallCallError)) throw err;
+          if (todo.length > 1) {
+            alone.push(job);
+            continue;
+          }
+          // Refused on what this node knew: what the other nodes did meanwhile may change the
+          // answer, and a repeated command is answered with its first result, not refused.
+          if (!caughtUp) {
+            await this.catchUp(hall);
+            caughtUp = again = true;
+            break;
+          }
+          const prior = job.commandId ? ((await this.send(hall.keys.result(job.commandId), ["GET", hall.keys.result(job.commandId)])) as string | null) : null;
+          if (prior) job.resolve({ event: parseEvent(prior), replayed: true, committed: [] });
+          else job.reject(err);
+          return this.runAlone(hall, alone);
+        }
+        decided.events.forEach((e) => fork.apply(e));
+        batch.push({ job, decided });
+        // A new day ends a batch: what follows is decided on the new day's replica.
+        if (decided.events.some((e) => e.type === "hall:dayStarted")) {
+          rest.push(...todo.slice(i + 1));
+          break;
+        }
       }
-      const { events, answer } = decided;
-      const { checkpoint, answered } = await this.commit(hall, decided, commandId, lost >= CLAIM_AFTER);
-      const [status, reply, ...missed] = answered as [number, string, ...string[]];
+      if (!batch.length) {
+        if (!again) todo = [];
+        continue;
+      }
+      const { checkpoint, answered } = await this.commit(hall, batch, lost >= CLAIM_AFTER);
+      const [status, ...reply] = answered as [number, ...string[]];
       if (status === COMMITTED) {
-        if (checkpoint) hall.checkpointSeq = Number(reply);
-        for (const e of events) if (!hall.replica.apply(e)) throw new Error(`replica of ${hall.config.id} could not apply its own event #${e.seq}`);
-        return { event: answer, replayed: false, committed: events };
+        if (checkpoint) hall.checkpointSeq = Number(reply[0]);
+        for (const { job, decided } of batch) {
+          for (const e of decided.events) if (!hall.replica.apply(e)) throw new Error(`replica of ${hall.config.id} could not apply its own event #${e.seq}`);
+          job.resolve({ event: decided.answer, replayed: false, committed: decided.events });
+        }
+        todo = rest;
+        continue;
       }
-      if (status === REPLAYED) return { event: parseEvent(reply), replayed: true, committed: [] };
-      // Another node's claimed turn lasts TURN_MS at most; a pause is a millisecond or more.
-      if (status === OTHERS_TURN && waited++ < 2 * TURN_MS) {
+      if (status === REPLAYED) {
+        // Answer the repeats with their first results; decide the others again without them.
+        const repeats = new Set<Job>();
+        for (let k = 0; k + 1 < reply.length; k += 2) {
+          const { job } = batch[Number(reply[k]) - 1]!;
+          repeats.add(job);
+          job.resolve({ event: parseEvent(reply[k + 1]!), replayed: true, committed: [] });
+        }
+        todo = todo.filter((j) => !repeats.has(j));
+        continue;
+      }
+      if (status === OTHERS_TURN) {
+        // Another node's claimed turn lasts TURN_MS at most; a pause is a millisecond or more.
+        if (waited++ >= 2 * TURN_MS) break;
         await pause(1);
         continue;
       }
-      if (status === OTHERS_TURN) break;
       if (status !== CONFLICT) throw new Error(`commit script answered ${status}`);
       this.conflicts++;
-      lost++;
-      const complete = missed.length === Number(reply) - hall.replica.seq && missed.every((json) => hall.replica.apply(parseEvent(json)));
+      if (++lost >= MAX_ATTEMPTS) break;
+      const [current, ...missed] = reply;
+      const complete = missed.length === Number(current) - hall.replica.seq && missed.every((json) => hall.replica.apply(parseEvent(json)));
       if (!complete) await this.catchUp(hall);
       caughtUp = true;
     }
-    throw new HallCallError("INTERNAL", `Hall ${hall.config.id} is too busy on other nodes to commit this command now; try again.`);
+    const busy = new HallCallError("INTERNAL", `Hall ${hall.config.id} is too busy on other nodes to commit this command now; try again.`);
+    for (const job of todo) if (!alone.includes(job)) job.reject(busy);
+    await this.runAlone(hall, alone);
   }
 
-  private async commit(hall: RedisHall, { events, answer }: Decided, commandId: string | undefined, claimTurn: boolean): Promise<{ checkpoint: boolean; answered: unknown }> {
+  private async runAlone(hall: RedisHall, jobs: Job[]): Promise<void> {
+    for (const job of jobs) await this.commitBatch(hall, [job]);
+  }
+
+  private async commit(hall: RedisHall, batch: { job: Job; decided: Decided }[], claimTurn: boolean): Promise<{ checkpoint: boolean; answered: unknown }> {
     const { keys, replica } = hall;
+    const events = batch.flatMap((b) => b.decided.events);
     const from = replica.seq;
     const to = from + events.length;
     const every = Math.min(EVENT_LOG_MAX / 2, Math.max(CHECKPOINT_EVERY, 2 * replica.snapshot.tickets.length));
@@ -245,24 +339,24 @@ export class RedisStore implements HallStore {
     let after = replica.snapshot;
     if (checkpoint) for (const e of events) after = (applyEvent(after, e) as { ok: true; snapshot: HallSnapshot }).snapshot;
     const tickets = events.flatMap((e) => ("ticket" in e ? [e.ticket] : []));
-    const json = events.map((e) => JSON.stringify(e));
+    const json = new Map(events.map((e) => [e, JSON.stringify(e)]));
     const answered = await runScript(
       (key, args) => this.send(key, args),
       script("commit"),
-      [keys.seq, keys.log, keys.result(commandId), keys.checkpoint, keys.turn, ...tickets.map((t) => keys.tickets(t.businessDate))],
+      [keys.seq, keys.log, keys.checkpoint, keys.turn, ...batch.map((b) => keys.result(b.job.commandId)), ...tickets.map((t) => keys.tickets(t.businessDate))],
       [
         String(from),
-        commandId ? "1" : "0",
+        String(batch.length),
         String(IDEMPOTENCY_TTL_MS),
         String(TICKETS_TTL_MS),
         String(EVENT_LOG_MAX),
-        json[events.indexOf(answer)]!,
         checkpoint ? JSON.stringify(after) : "",
-        String(events.length),
-        ...json,
         this.token,
         claimTurn ? "1" : "0",
         String(TURN_MS),
+        String(events.length),
+        ...json.values(),
+        ...batch.flatMap((b) => [b.job.commandId ? "1" : "0", json.get(b.decided.answer)!]),
         ...tickets.flatMap((t) => [t.id, JSON.stringify(t)]),
       ],
     );
