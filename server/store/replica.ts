@@ -30,11 +30,8 @@ export class HallReplica {
   private startedDay: string | null = null;
 
   /** A replica of `snapshot` under `config` (which names the services and labels the windows). */
-  static of(config: HallConfig, snapshot: HallSnapshot, tickets: Iterable<Ticket> = []): HallReplica {
-    const byId = new Map<string, Ticket>();
-    for (const t of tickets) byId.set(t.id, t);
-    for (const t of snapshot.tickets) byId.set(t.id, t);
-    return new HallReplica(withConfig(snapshot, config), byId, config);
+  static of(config: HallConfig, snapshot: HallSnapshot): HallReplica {
+    return new HallReplica(withConfig(snapshot, config), new Map(snapshot.tickets.map((t) => [t.id, t])), config);
   }
 
   get snapshot(): HallSnapshot {
