@@ -76,13 +76,35 @@ export async function wireRedis(opts: WireRedisOptions): Promise<WiredRedis> {
       await Promise.all([pub.connect(), sub.connect()]);
       // Each hall is its own namespace, so the adapter's static mode gives each hall its own
       // channel (`<prefix>socket.io#/hall/<id>#`), which a node reads only once it serves the hall.
-      io.adapter(createShardedAdapter(pub, sub, { channelPrefix: `${prefix}socket.io`, subscriptionMode: "static" }));
+      io.adapter(createShardedAdapter(pub, oneAtATime(sub, log), { channelPrefix: `${prefix}socket.io`, subscriptionMode: "static" }));
     },
     async ready() {
       const pong = await send(undefined, ["PING"]);
       if (pong !== "PONG") throw new Error(`redis PING answered ${String(pong)}`);
     },
   };
+}
+
+/**
+ * The adapter's subscriber, with (un)subscriptions one at a time and their failures logged. The
+ * adapter (one per hall's namespace) neither awaits nor catches them, and node-redis 5 drops a
+ * Cluster shard's pub/sub connection when its last channel goes: two SUNSUBSCRIBEs at once on one
+ * shard (every hall's namespace closing at shutdown) would both use the dropped connection.
+ */
+function oneAtATime<T extends AnyClient | AnyCluster>(sub: T, log: Logger): T {
+  let queue: Promise<unknown> = Promise.resolve();
+  return new Proxy(sub, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown;
+      if (typeof value !== "function") return value;
+      if (prop !== "sSubscribe" && prop !== "sUnsubscribe") return value.bind(target);
+      return (...args: unknown[]) => {
+        const run = queue.then(() => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
+        queue = run.catch((err: unknown) => log.warn(`${String(prop)} failed`, err));
+        return queue;
+      };
+    },
+  });
 }
 
 /**
