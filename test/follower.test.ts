@@ -35,36 +35,36 @@ describe.each(bothStores("follow"))("a hall followed on %s", (_name, makeStore) 
   }
 
   it("shows the hall as the store has it, reading the whole hall only once", async () => {
-    const { clock, store, run, issue, seen, follower } = await hall();
+    const { store, run, issue, seen, follower } = await hall();
     await run({ name: "window:open", payload: { windowId: "1" } });
     await issue();
-    await follower.current(clock.now());
+    await follower.current();
     await issue();
     await run({ name: "window:callNext", payload: { windowId: "1" } });
-    const view = await follower.current(clock.now());
+    const view = await follower.current();
     expect(comparable(view)).toEqual(comparable(await store.snapshot(HALL)));
     expect(seen.snapshots).toBe(1);
   });
 
   it("tells its listeners every logged event once, in order", async () => {
-    const { clock, store, issue, follower } = await hall();
+    const { store, issue, follower } = await hall();
     const heard: HallEvent[] = [];
     follower.onEvent((e) => heard.push(e));
     await issue();
-    await follower.current(clock.now());
+    await follower.current();
     await issue();
     await issue();
-    await Promise.all([follower.current(clock.now()), follower.current(clock.now())]);
-    await follower.current(clock.now());
+    await Promise.all([follower.current(), follower.current()]);
+    await follower.current();
     expect(heard).toEqual(await store.eventsSince(HALL, 0));
   });
 
   it("a caller who asks while a read is under way gets the events committed before it asked", async () => {
-    const { clock, issue, follower } = await hall();
-    await follower.current(clock.now());
-    const first = follower.current(clock.now());
+    const { issue, follower } = await hall();
+    await follower.current();
+    const first = follower.current();
     const issued = await issue();
-    const second = follower.current(clock.now());
+    const second = follower.current();
     await first;
     expect((await second).seq).toBe(issued.seq);
   });
@@ -74,10 +74,10 @@ describe.each(bothStores("follow"))("a hall followed on %s", (_name, makeStore) 
     const heard: string[] = [];
     follower.onEvent((e) => heard.push(e.type));
     const carried = await issue();
-    await follower.current(clock.now());
+    await follower.current();
     clock.advance(24 * 3600_000);
     await run({ name: "hall:startDay", payload: {} });
-    const view = await follower.current(clock.now());
+    const view = await follower.current();
     expect(view.businessDate).toBe("2026-11-24");
     expect(view.tickets.map((t) => t.id)).toEqual([carried.type === "ticket:issued" ? carried.ticket.id : ""]);
     expect(heard).toEqual(["ticket:issued", "hall:dayStarted"]);

@@ -570,7 +570,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Hal
       });
 
       it("a bundle transferred mid-way keeps its later steps", async () => {
-        const t = await issue("social", { then: ["estate"] });
+        await issue("social", { then: ["estate"] });
         await open("w1");
         await callNext("w1");
         const ev = await run("ticket:transfer", { windowId: "w1", toServiceId: "medical" });

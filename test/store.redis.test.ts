@@ -3,7 +3,7 @@
  * the same random day of commands run on the memory and the Redis store side by side.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HallCallError, type HallEvent } from "../protocol/index.js";
+import { HallCallError } from "../protocol/index.js";
 import { ManualClock } from "../server/domain/clock.js";
 import type { Actor, StoreCommand } from "../server/domain/hall-commands.js";
 import { MemoryStore } from "../server/store/memory/memory-store.js";

@@ -130,7 +130,7 @@ export class BalancerRunner {
    * burst of screens connecting costs one forecast.
    */
   readonly summarize = async (now: number): Promise<QueueSummary> => {
-    const snapshot = await this.current(now);
+    const snapshot = await this.current();
     const last = this.lastSummary;
     if (last && last.summary.seq === snapshot.seq && now >= last.at && now - last.at < SUMMARY_REUSE_MS) return last.summary;
     const summary = queueSummary(snapshot, this.brain.rates.at(now), now, { primaryPreference: this.opts.config.dispatch.primaryPreference });
@@ -140,7 +140,7 @@ export class BalancerRunner {
 
   /** Staffing advice for the manager console, now. */
   async staffing(now: number): Promise<StaffingAdvice[]> {
-    return staffingAdvice(await this.current(now), this.brain.rates.at(now));
+    return staffingAdvice(await this.current(), this.brain.rates.at(now));
   }
 
   /** What the balancer would change now and why, whatever the mode (for the console). */
@@ -151,7 +151,7 @@ export class BalancerRunner {
   private async round(): Promise<Round | null> {
     const now = this.clock.now();
     this.lastRoundAt = now;
-    const snapshot = await this.current(now);
+    const snapshot = await this.current();
     if (!(await this.lock.tryAcquire(this.hallId, this.lockTtlMs))) return null;
     const round = this.brain.round(snapshot, now);
     const events: HallEvent[] = [];
@@ -170,7 +170,7 @@ export class BalancerRunner {
   }
 
   /** The hall now, with the rates brought up to date (the follower feeds them every event it reads). */
-  current(now: number): Promise<HallSnapshot> {
-    return this.follower.current(now);
+  current(): Promise<HallSnapshot> {
+    return this.follower.current();
   }
 }

@@ -36,26 +36,26 @@ export class HallFollower {
    * while a read is under way share one further read, which starts when that one ends: the read
    * under way may have asked the store before their event was committed.
    */
-  current(now: number): Promise<HallSnapshot> {
-    if (!this.reading) return this.start(now);
+  current(): Promise<HallSnapshot> {
+    if (!this.reading) return this.start();
     this.next ??= this.reading
       .catch(() => undefined)
       .then(() => {
         this.next = null;
-        return this.start(now);
+        return this.start();
       });
     return this.next;
   }
 
-  private start(now: number): Promise<HallSnapshot> {
-    const read = this.read(now).finally(() => {
+  private start(): Promise<HallSnapshot> {
+    const read = this.read().finally(() => {
       if (this.reading === read) this.reading = null;
     });
     this.reading = read;
     return read;
   }
 
-  private async read(now: number): Promise<HallSnapshot> {
+  private async read(): Promise<HallSnapshot> {
     let view = this.view ?? (await this.store.snapshot(this.hallId));
     for (;;) {
       let stale = false;
