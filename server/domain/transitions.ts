@@ -126,17 +126,11 @@ export function dayDue(view: Pick<HallView, "config" | "businessDate">, now: num
  * serves, and turning the balancer off closes its open suggestions.
  */
 export function decide(view: HallView, cmd: StoreCommand, ctx: CommandContext): EventBody[] {
-  const own = decideOne(view, cmd, ctx);
-  if (own.type === "balancer:suggestionClosed" && own.outcome === "approved" && own.window) {
-    const s = view.suggestion(own.suggestionId)!;
-    return [own, { type: "window:changed", window: own.window, change: "servingChanged", reason: s.reason, by: "manager" }];
-  }
-  // A balancer turned off leaves nothing to approve.
-  if (own.type === "balancer:modeChanged" && own.mode === "off") return [own, ...view.suggestions().map((x): EventBody => ({ type: "balancer:suggestionClosed", suggestionId: x.id, outcome: "expired", window: null }))];
-  return [own];
+  const events = decideOne(view, cmd, ctx);
+  return Array.isArray(events) ? events : [events];
 }
 
-function decideOne(view: HallView, cmd: StoreCommand, ctx: CommandContext): EventBody {
+function decideOne(view: HallView, cmd: StoreCommand, ctx: CommandContext): EventBody | EventBody[] {
   const { now } = ctx;
   switch (cmd.name) {
     case "hall:startDay":
@@ -281,8 +275,12 @@ function decideOne(view: HallView, cmd: StoreCommand, ctx: CommandContext): Even
       const w = windowOf(view, cmd.payload.windowId);
       return { type: "window:changed", window: { ...w, staffId: cmd.payload.staffId, state: w.state === "closed" ? "open" : w.state, pauseReason: w.state === "closed" ? null : w.pauseReason }, change: "signedIn", reason: null, by: "staff" };
     }
-    case "balancer:setMode":
-      return { type: "balancer:modeChanged", mode: cmd.payload.mode };
+    case "balancer:setMode": {
+      const changed: EventBody = { type: "balancer:modeChanged", mode: cmd.payload.mode };
+      if (cmd.payload.mode !== "off") return changed;
+      // A balancer turned off leaves nothing to approve.
+      return [changed, ...view.suggestions().map((x): EventBody => ({ type: "balancer:suggestionClosed", suggestionId: x.id, outcome: "expired", window: null }))];
+    }
     case "balancer:suggest": {
       const w = windowOf(view, cmd.payload.windowId);
       for (const s of cmd.payload.serving) if (!w.qualified.includes(s)) fail("NOT_QUALIFIED");
@@ -293,7 +291,11 @@ function decideOne(view: HallView, cmd: StoreCommand, ctx: CommandContext): Even
       if (!cmd.payload.approve) return { type: "balancer:suggestionClosed", suggestionId: s.id, outcome: "rejected", window: null };
       const w = windowOf(view, s.windowId);
       for (const id of s.serving) if (!w.qualified.includes(id)) fail("NOT_QUALIFIED", `Window ${w.label.zh} is no longer qualified for ${id}.`);
-      return { type: "balancer:suggestionClosed", suggestionId: s.id, outcome: "approved", window: { ...w, serving: s.serving } };
+      const window = { ...w, serving: s.serving };
+      return [
+        { type: "balancer:suggestionClosed", suggestionId: s.id, outcome: "approved", window },
+        { type: "window:changed", window, change: "servingChanged", reason: s.reason, by: "manager" },
+      ];
     }
   }
 }
