@@ -233,13 +233,9 @@ export class RedisStore implements HallStore {
       todo = todo.filter((j) => !alone.includes(j));
       if (!todo.length) break;
       let again = false;
-      for (const job of todo) {
-        const named = namedTicket(job.cmd);
-        if (named && !hall.replica.ticket(named)) {
-          const t = await this.storedTicket(hall, named);
-          if (t) hall.replica.remember(t);
-        }
-      }
+      // Tickets the commands name that the replica has not seen (ended before it was built), read together.
+      const unseen = [...new Set(todo.map((j) => namedTicket(j.cmd)).filter((id): id is string => !!id && !hall.replica.ticket(id)))];
+      for (const t of await Promise.all(unseen.map((id) => this.storedTicket(hall, id)))) if (t) hall.replica.remember(t);
       const fork = hall.replica.fork();
       const batch: { job: Job; decided: Decided }[] = [];
       const rest: Job[] = [];
@@ -365,16 +361,7 @@ export class RedisStore implements HallStore {
 
   /** Fold what the log holds beyond the replica; rebuild from the checkpoint when the log was trimmed past it. */
   private async catchUp(hall: RedisHall): Promise<void> {
-    for (;;) {
-      const events = await this.readLog(hall.keys, hall.replica.seq, 1000);
-      for (const e of events) {
-        if (!hall.replica.apply(e)) {
-          Object.assign(hall, await this.build(hall.config, hall.keys));
-          return;
-        }
-      }
-      if (events.length < 1000) return;
-    }
+    if (!(await this.fold(hall.keys, hall.replica))) Object.assign(hall, await this.build(hall.config, hall.keys));
   }
 
   /** A replica from the hall's checkpoint and the events logged after it. */
@@ -383,24 +370,27 @@ export class RedisStore implements HallStore {
     if (!json) throw new HallCallError("UNKNOWN_HALL", `Hall "${config.id}" has no state in Redis.`);
     const replica = HallReplica.of(config, HallSnapshot.parse(JSON.parse(json)));
     const checkpointSeq = replica.seq;
+    if (!(await this.fold(keys, replica))) throw new Error(`log of ${config.id} does not continue its checkpoint at #${checkpointSeq}`);
+    return { replica, checkpointSeq };
+  }
+
+  /** Apply the logged events after the replica's seq; false when the log no longer holds the next one. */
+  private async fold(keys: HallKeys, replica: HallReplica): Promise<boolean> {
     for (;;) {
       const events = await this.readLog(keys, replica.seq, 1000);
-      for (const e of events) if (!replica.apply(e)) throw new Error(`log of ${config.id} does not continue its checkpoint at #${e.seq}`);
-      if (events.length < 1000) return { replica, checkpointSeq };
+      for (const e of events) if (!replica.apply(e)) return false;
+      if (events.length < 1000) return true;
     }
   }
 
-  /** A ticket from the hashes of today and yesterday (a ticket keeps its issue date across midnight). */
+  /** A ticket from the hashes of today and yesterday (a ticket keeps its issue date across midnight), read together. */
   private async storedTicket(hall: RedisHall, ticketId: string): Promise<Ticket | null> {
     const today = hall.replica.snapshot.businessDate;
-    for (const date of [today, previousDate(today)]) {
-      const key = hall.keys.tickets(date);
-      const json = (await this.send(key, ["HGET", key, ticketId])) as string | null;
-      if (!json) continue;
-      const t = Ticket.parse(JSON.parse(json));
-      return keptOn(t, today, hall.config.timezone) ? t : null;
-    }
-    return null;
+    const found = (await Promise.all([today, previousDate(today)].map((date) => hall.keys.tickets(date)).map((key) => this.send(key, ["HGET", key, ticketId])))) as (string | null)[];
+    const json = found.find((x) => x !== null);
+    if (!json) return null;
+    const t = Ticket.parse(JSON.parse(json));
+    return keptOn(t, today, hall.config.timezone) ? t : null;
   }
 
   private async readLog(keys: HallKeys, afterSeq: number, limit: number): Promise<HallEvent[]> {
