@@ -1,22 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { HallFeed, WindowFeed } from "../protocol/feed.js";
 import { emptyStats, type HallEvent, type HallSnapshot, type Ticket, type Window } from "../protocol/index.js";
+import { snapshotAt, ticketWith, windowWith } from "./helpers/entities.js";
 
-const snapshot = (seq: number): HallSnapshot => ({
-  hallId: "h",
-  name: { zh: "厅", en: "Hall" },
-  timezone: "Asia/Shanghai",
-  seq,
-  businessDate: "2026-11-23",
-  at: 0,
-  services: [],
-  priorityClasses: [],
-  windows: [],
-  tickets: [],
-  recentCalls: [],
-  stats: emptyStats(),
-  balancer: { mode: "off", suggestions: [] },
-});
+const snapshot = (seq: number): HallSnapshot => snapshotAt(seq);
 const ev = (seq: number): HallEvent => ({ type: "balancer:modeChanged", hallId: "h", seq, at: seq, mode: "auto" });
 
 describe("a screen's hall feed", () => {
@@ -76,44 +63,8 @@ describe("a new business day", () => {
 });
 
 describe("a window's own feed (LED strip, rating pad, counter)", () => {
-  const win = (id: string, ticketId: string | null): Window => ({
-    id,
-    label: { zh: `${id}号窗口`, en: `Window ${id}` },
-    qualified: ["s"],
-    serving: ["s"],
-    state: "open",
-    pauseReason: null,
-    ticketId,
-    staffId: "a",
-    servedToday: 0,
-    lastFinishedId: null,
-    escalation: false,
-  });
-  const ticket = (id: string, state: Ticket["state"]): Ticket => ({
-    id,
-    number: id.toUpperCase(),
-    serviceId: "s",
-    priority: "normal",
-    channel: "kiosk",
-    state,
-    businessDate: "2026-11-23",
-    issuedAt: 0,
-    arrivedAt: 0,
-    queuedAt: 0,
-    calledAt: state === "called" ? 1 : null,
-    servingAt: null,
-    endedAt: state === "finished" ? 2 : null,
-    windowId: "1",
-    targetWindowId: null,
-    recalls: 0,
-    bundle: [],
-    bundleStep: 0,
-    parkReason: null,
-    missingDocs: [],
-    rating: null,
-    staffId: "a",
-    etaSec: null,
-  });
+  const win = (id: string, ticketId: string | null): Window => windowWith(id, { ticketId });
+  const ticket = (id: string, state: Ticket["state"]): Ticket => ticketWith(id, { state, calledAt: state === "called" ? 1 : null, endedAt: state === "finished" ? 2 : null });
   const start = () => ({ ...snapshot(10), windows: [win("1", null), win("2", null)] });
   const called = (seq: number, id: string): HallEvent => ({ type: "ticket:called", hallId: "h", seq, at: seq, ticket: ticket(id, "called"), window: win("1", id), recall: false, waitSec: 0 });
 

@@ -1,24 +1,11 @@
 /** The pages' small view helpers only read what the server sent: these pin down how. */
 import { describe, expect, it } from "vitest";
-import { emptyStats, type HallSnapshot, type QueueSummary } from "../protocol/index.js";
+import type { QueueSummary } from "../protocol/index.js";
+import { snapshotAt } from "./helpers/entities.js";
 import { queueRows } from "../manager/queues.js";
 import { serviceFigures } from "../web/shared/hall-figures.js";
 
-const snapshot: HallSnapshot = {
-  hallId: "h",
-  name: { zh: "厅", en: "Hall" },
-  timezone: "Asia/Shanghai",
-  seq: 3,
-  businessDate: "2026-11-23",
-  at: 0,
-  services: [{ id: "A", prefix: "A", name: { zh: "社保", en: "Social" }, targetWaitMin: 20, dailyQuota: 500, opens: "08:00", closes: "18:00", serviceMin: 8 }],
-  priorityClasses: [],
-  windows: [],
-  tickets: [],
-  recentCalls: [],
-  stats: emptyStats(),
-  balancer: { mode: "off", suggestions: [] },
-};
+const snapshot = snapshotAt(3, { services: [{ id: "A", prefix: "A", name: { zh: "社保", en: "Social" }, targetWaitMin: 20, dailyQuota: 500, opens: "08:00", closes: "18:00", serviceMin: 8 }] });
 const summary: QueueSummary = {
   hallId: "h",
   seq: 3,

@@ -8,13 +8,14 @@ import { HallCallError, type Ticket, type Window } from "../protocol/index.js";
 import { ACTIONS, allowed } from "../counter-client/actions.js";
 import { decide, type HallView } from "../server/domain/transitions.js";
 import type { StoreCommand } from "../server/domain/hall-commands.js";
+import { windowWith, ticketWith } from "./helpers/entities.js";
 import { contractHall, T0 } from "./store.contract.js";
 
 const STATE_REFUSALS = ["WINDOW_NOT_OPEN", "WINDOW_BUSY", "WINDOW_IDLE", "ILLEGAL_TRANSITION"];
 
 const config = contractHall();
-const windowIn = (state: Window["state"], ticketId: string | null): Window => ({ id: "w1", label: { zh: "1", en: "1" }, qualified: ["social", "medical"], serving: ["social"], state, pauseReason: null, ticketId, staffId: "alice", servedToday: 0, lastFinishedId: null, escalation: false });
-const ticketIn = (state: Ticket["state"]): Ticket => ({ id: "t1", number: "A001", serviceId: "social", priority: "normal", channel: "kiosk", state, businessDate: "2026-03-02", issuedAt: T0, arrivedAt: T0, queuedAt: T0, calledAt: T0, servingAt: null, endedAt: null, windowId: "w1", targetWindowId: null, recalls: 0, bundle: [], bundleStep: 0, parkReason: null, missingDocs: [], rating: null, staffId: "alice", etaSec: null });
+const windowIn = (state: Window["state"], ticketId: string | null): Window => windowWith("w1", { qualified: ["social", "medical"], serving: ["social"], state, ticketId, staffId: "alice" });
+const ticketIn = (state: Ticket["state"]): Ticket => ticketWith("t1", { number: "A001", serviceId: "social", state, businessDate: "2026-03-02", issuedAt: T0, arrivedAt: T0, queuedAt: T0, calledAt: T0, windowId: "w1", staffId: "alice" });
 
 const COMMANDS: Record<string, StoreCommand> = {
   callNext: { name: "window:callNext", payload: { commandId: "c", windowId: "w1" } },

@@ -1,0 +1,61 @@
+/** Plain protocol entities for tests that build a view by hand; each takes what it varies. */
+import { emptyStats, type HallSnapshot, type Ticket, type Window } from "../../protocol/index.js";
+
+export const snapshotAt = (seq: number, more: Partial<HallSnapshot> = {}): HallSnapshot => ({
+  hallId: "h",
+  name: { zh: "厅", en: "Hall" },
+  timezone: "Asia/Shanghai",
+  seq,
+  businessDate: "2026-11-23",
+  at: 0,
+  services: [],
+  priorityClasses: [],
+  windows: [],
+  tickets: [],
+  recentCalls: [],
+  stats: emptyStats(),
+  balancer: { mode: "off", suggestions: [] },
+  ...more,
+});
+
+export const windowWith = (id: string, more: Partial<Window> = {}): Window => ({
+  id,
+  label: { zh: `${id}号窗口`, en: `Window ${id}` },
+  qualified: ["s"],
+  serving: ["s"],
+  state: "open",
+  pauseReason: null,
+  ticketId: null,
+  staffId: "a",
+  servedToday: 0,
+  lastFinishedId: null,
+  escalation: false,
+  ...more,
+});
+
+export const ticketWith = (id: string, more: Partial<Ticket> = {}): Ticket => ({
+  id,
+  number: id.toUpperCase(),
+  serviceId: "s",
+  priority: "normal",
+  channel: "kiosk",
+  state: "waiting",
+  businessDate: "2026-11-23",
+  issuedAt: 0,
+  arrivedAt: 0,
+  queuedAt: 0,
+  calledAt: null,
+  servingAt: null,
+  endedAt: null,
+  windowId: "1",
+  targetWindowId: null,
+  recalls: 0,
+  bundle: [],
+  bundleStep: 0,
+  parkReason: null,
+  missingDocs: [],
+  rating: null,
+  staffId: "a",
+  etaSec: null,
+  ...more,
+});
