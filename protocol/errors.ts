@@ -21,6 +21,12 @@ export const ERROR_CODES = {
   ILLEGAL_TRANSITION: "The ticket's state does not allow this action.",
   ALREADY_RATED: "This ticket has already been rated.",
   UNKNOWN_SUGGESTION: "No open balancer suggestion with this id.",
+  IDEMPOTENCY_CONFLICT: "This commandId was already used for another command, caller or payload; send a new command with a fresh commandId.",
+  STORE_UNAVAILABLE: "The hall's store did not answer in time; the command may still take effect. Retry with the same commandId until the answer is definite.",
+  RATE_LIMITED: "Too many requests from this client or for this hall; wait for Retry-After seconds.",
+  SESSION_ENDED: "The staff session ended (expired, signed out, or the account or its role was removed); sign in again.",
+  SESSION_REPLACED: "Another sign-in took over this window or this staff member's session.",
+  NOT_FOUND: "No such route.",
   INTERNAL: "The server failed to carry out the command; nothing was changed. Retry with the same commandId.",
 } as const;
 

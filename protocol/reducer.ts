@@ -39,14 +39,19 @@ export function localHour(at: number, timezone: string): number {
 }
 
 /** What the result of applying an event to a snapshot is: a gap means the caller must resync. */
-export type ApplyResult = { ok: true; snapshot: HallSnapshot } | { ok: false; reason: "gap" | "stale" | "otherHall" };
+export type ApplyResult = { ok: true; snapshot: HallSnapshot } | { ok: false; reason: "gap" | "stale" | "otherHall" | "otherEpoch" };
+
+/** Whether an event counts in another run of the log than the snapshot (a new day starts the next one). */
+export const otherEpoch = (snapshot: HallSnapshot, event: HallEvent): boolean => event.type !== "hall:dayStarted" && event.epoch !== snapshot.epoch;
 
 /**
  * Apply one event. Events at or below the snapshot's seq are stale (already included); an event
- * more than one ahead reveals a gap. Neither changes the snapshot. The input is not mutated.
+ * more than one ahead reveals a gap, one of another epoch a log that went back. None changes the
+ * snapshot. The input is not mutated.
  */
 export function applyEvent(snapshot: HallSnapshot, event: HallEvent): ApplyResult {
   if (event.hallId !== snapshot.hallId) return { ok: false, reason: "otherHall" };
+  if (otherEpoch(snapshot, event)) return { ok: false, reason: "otherEpoch" };
   if (event.seq <= snapshot.seq) return { ok: false, reason: "stale" };
   if (event.seq !== snapshot.seq + 1) return { ok: false, reason: "gap" };
   const next: HallSnapshot = { ...snapshot, seq: event.seq, at: event.at };
@@ -103,7 +108,7 @@ export function startDay(s: HallSnapshot, businessDate: string): HallSnapshot {
 /** Mutates `s` (a fresh shallow copy made by the caller) with the effect of `e`. */
 function reduceInto(s: HallSnapshot, e: HallEvent): void {
   if (e.type === "hall:dayStarted") {
-    Object.assign(s, startDay(s, e.businessDate));
+    Object.assign(s, startDay(s, e.businessDate), { epoch: e.epoch });
     return;
   }
   const t = eventTicket(e);

@@ -78,6 +78,11 @@ export const Window = z.object({
   /** Ticket most recently finished here, for the rating pad. */
   lastFinishedId: z.string().nullable(),
   escalation: z.boolean(),
+  /**
+   * How many events have carried this window since the hall began: each one carries the next
+   * revision, so a screen that follows one window sees a skipped revision as a missed event.
+   */
+  rev: z.number().int().nonnegative(),
 });
 export type Window = z.infer<typeof Window>;
 
@@ -156,6 +161,11 @@ export const HallSnapshot = z.object({
   name: Bilingual,
   timezone: z.string(),
   seq: z.number().int(),
+  /**
+   * Which run of the hall's log `seq` counts in: a new one each business day and whenever a store
+   * finds its log went back (a restore). An event of another epoch means the screen must resync.
+   */
+  epoch: z.string(),
   businessDate: z.string(),
   at: z.number(),
   services: z.array(ServiceInfo),
@@ -170,7 +180,7 @@ export const HallSnapshot = z.object({
 });
 export type HallSnapshot = z.infer<typeof HallSnapshot>;
 
-const EventBase = { hallId: Id, seq: z.number().int().positive(), at: z.number() };
+const EventBase = { hallId: Id, seq: z.number().int().positive(), epoch: z.string(), at: z.number() };
 const WithTicket = { ...EventBase, ticket: Ticket };
 
 export const HallEvent = z.discriminatedUnion("type", [

@@ -4,7 +4,7 @@ import { emptyStats, type HallEvent, type HallSnapshot, type Ticket, type Window
 import { snapshotAt, ticketWith, windowWith } from "./helpers/entities.js";
 
 const snapshot = (seq: number): HallSnapshot => snapshotAt(seq);
-const ev = (seq: number): HallEvent => ({ type: "balancer:modeChanged", hallId: "h", seq, at: seq, mode: "auto" });
+const ev = (seq: number): HallEvent => ({ type: "balancer:modeChanged", hallId: "h", seq, epoch: "2026-11-23.0", at: seq, mode: "auto" });
 
 describe("a screen's hall feed", () => {
   it("applies events in order", () => {
@@ -56,7 +56,7 @@ describe("a new business day", () => {
   it("is applied like any event: the date and figures restart, the feed stays live", () => {
     const f = new HallFeed();
     f.reset({ ...snapshot(3), stats: { ...emptyStats(), issued: { s: 7 } } }, 0);
-    expect(f.push({ type: "hall:dayStarted", hallId: "h", seq: 4, at: 4, businessDate: "2026-11-24" }, 0).map((e) => e.seq)).toEqual([4]);
+    expect(f.push({ type: "hall:dayStarted", hallId: "h", seq: 4, epoch: "2026-11-24.0", at: 4, businessDate: "2026-11-24" }, 0).map((e) => e.seq)).toEqual([4]);
     expect(f.status).toBe("live");
     expect(f.snapshot).toMatchObject({ seq: 4, businessDate: "2026-11-24", stats: { issued: {} } });
   });
@@ -66,7 +66,7 @@ describe("a window's own feed (LED strip, rating pad, counter)", () => {
   const win = (id: string, ticketId: string | null): Window => windowWith(id, { ticketId });
   const ticket = (id: string, state: Ticket["state"]): Ticket => ticketWith(id, { state, calledAt: state === "called" ? 1 : null, endedAt: state === "finished" ? 2 : null });
   const start = () => ({ ...snapshot(10), windows: [win("1", null), win("2", null)] });
-  const called = (seq: number, id: string): HallEvent => ({ type: "ticket:called", hallId: "h", seq, at: seq, ticket: ticket(id, "called"), window: win("1", id), recall: false, waitSec: 0 });
+  const called = (seq: number, id: string): HallEvent => ({ type: "ticket:called", hallId: "h", seq, epoch: "2026-11-23.0", at: seq, ticket: ticket(id, "called"), window: win("1", id), recall: false, waitSec: 0 });
 
   it("applies its window's events across the hall's other seqs, without waiting for them", () => {
     const f = new WindowFeed();
@@ -90,7 +90,7 @@ describe("a window's own feed (LED strip, rating pad, counter)", () => {
     const f = new WindowFeed();
     f.reset(start(), 0);
     f.push(called(11, "a"), 0);
-    f.push({ type: "ticket:finished", hallId: "h", seq: 12, at: 12, ticket: ticket("a", "finished"), window: win("1", null), serviceId: "s", serviceSec: 60 }, 0);
+    f.push({ type: "ticket:finished", hallId: "h", seq: 12, epoch: "2026-11-23.0", at: 12, ticket: ticket("a", "finished"), window: win("1", null), serviceId: "s", serviceSec: 60 }, 0);
     expect(f.snapshot!.tickets).toEqual([]);
     expect(f.snapshot!.windows.find((w) => w.id === "1")!.ticketId).toBeNull();
   });
@@ -107,7 +107,7 @@ describe("a window's own feed (LED strip, rating pad, counter)", () => {
     const f = new WindowFeed();
     f.reset(start(), 0);
     f.push(called(20, "b"), 0);
-    const parked: HallEvent = { type: "ticket:parked", hallId: "h", seq: 15, at: 15, ticket: ticket("p", "parked"), window: win("1", null) };
+    const parked: HallEvent = { type: "ticket:parked", hallId: "h", seq: 15, epoch: "2026-11-23.0", at: 15, ticket: ticket("p", "parked"), window: win("1", null) };
     expect(f.push(parked, 0)).toEqual([]);
     expect(f.snapshot!.tickets.find((t) => t.id === "p")?.state).toBe("parked");
     expect(f.snapshot!.windows.find((w) => w.id === "1")!.ticketId).toBe("b");
@@ -116,7 +116,7 @@ describe("a window's own feed (LED strip, rating pad, counter)", () => {
   it("counts the staff member's finished tickets once, however often an event arrives", () => {
     const f = new WindowFeed();
     f.reset(start(), 0);
-    const finished: HallEvent = { type: "ticket:finished", hallId: "h", seq: 12, at: 12, ticket: ticket("a", "finished"), window: win("1", null), serviceId: "s", serviceSec: 60 };
+    const finished: HallEvent = { type: "ticket:finished", hallId: "h", seq: 12, epoch: "2026-11-23.0", at: 12, ticket: ticket("a", "finished"), window: win("1", null), serviceId: "s", serviceSec: 60 };
     f.push(called(11, "a"), 0);
     f.push(finished, 0);
     f.push(finished, 0);
@@ -126,7 +126,7 @@ describe("a window's own feed (LED strip, rating pad, counter)", () => {
   it("asks for a fresh snapshot when a new business day starts", () => {
     const f = new WindowFeed();
     f.reset(start(), 0);
-    f.push({ type: "hall:dayStarted", hallId: "h", seq: 11, at: 11, businessDate: "2026-11-24" }, 0);
+    f.push({ type: "hall:dayStarted", hallId: "h", seq: 11, epoch: "2026-11-24.0", at: 11, businessDate: "2026-11-24" }, 0);
     expect(f.status).toBe("resyncing");
   });
 });

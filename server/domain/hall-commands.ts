@@ -29,7 +29,7 @@ export interface CommandContext {
   issueEtaSec?: number | null;
 }
 
-/** An event before the store stamps it with hall, sequence number and time. */
-export type EventBody = HallEvent extends infer E ? (E extends HallEvent ? Omit<E, "hallId" | "seq" | "at"> : never) : never;
+/** An event before the store stamps it with hall, sequence number, epoch and time. */
+export type EventBody = HallEvent extends infer E ? (E extends HallEvent ? Omit<E, "hallId" | "seq" | "epoch" | "at"> : never) : never;
 
 export const commandIdOf = (cmd: StoreCommand): string | undefined => (cmd.payload as { commandId?: string }).commandId;

@@ -23,6 +23,7 @@ export function initialWindows(config: HallConfig): Window[] {
     servedToday: 0,
     lastFinishedId: null,
     escalation: w.escalation,
+    rev: 0,
   }));
 }
 
@@ -36,12 +37,16 @@ export function mergeWindows(config: HallConfig, live: Window[]): Window[] {
   });
 }
 
+/** The epoch of a run of a hall's log that begins at `now` on `date`: distinct for each start. */
+export const dayEpoch = (date: string, now: number): string => `${date}.${now.toString(36)}`;
+
 export function initialSnapshot(config: HallConfig, now: number): HallSnapshot {
   return {
     hallId: config.id,
     name: config.name,
     timezone: config.timezone,
     seq: 0,
+    epoch: dayEpoch(businessDate(now, config.timezone), now),
     businessDate: businessDate(now, config.timezone),
     at: now,
     services: serviceInfos(config),

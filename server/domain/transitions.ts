@@ -126,8 +126,19 @@ export function dayDue(view: Pick<HallView, "config" | "businessDate">, now: num
  * serves, and turning the balancer off closes its open suggestions.
  */
 export function decide(view: HallView, cmd: StoreCommand, ctx: CommandContext): EventBody[] {
-  const events = decideOne(view, cmd, ctx);
-  return Array.isArray(events) ? events : [events];
+  const decided = decideOne(view, cmd, ctx);
+  return withWindowRevisions(view, Array.isArray(decided) ? decided : [decided]);
+}
+
+/** Each event that carries a window carries its next revision (Window.rev), in order. */
+function withWindowRevisions(view: HallView, events: EventBody[]): EventBody[] {
+  const revs = new Map<string, number>();
+  return events.map((e) => {
+    if (!("window" in e) || !e.window) return e;
+    const rev = (revs.get(e.window.id) ?? view.window(e.window.id)?.rev ?? 0) + 1;
+    revs.set(e.window.id, rev);
+    return { ...e, window: { ...e.window, rev } } as EventBody;
+  });
 }
 
 function decideOne(view: HallView, cmd: StoreCommand, ctx: CommandContext): EventBody | EventBody[] {

@@ -8,7 +8,7 @@
 import { applyEvent, type HallEvent, type HallSnapshot, type Ticket } from "../../protocol/index.js";
 import type { CommandContext, EventBody, StoreCommand } from "../domain/hall-commands.js";
 import type { HallConfig } from "../domain/config.js";
-import { keptOn, withConfig } from "../domain/hall.js";
+import { dayEpoch, keptOn, withConfig } from "../domain/hall.js";
 import { dayDue, decide, type HallView } from "../domain/transitions.js";
 
 /** What a command commits, in order, and the event that answers it. */
@@ -89,15 +89,17 @@ export class HallReplica {
    */
   decide(cmd: StoreCommand, ctx: CommandContext): Decided {
     const hallId = this.current.hallId;
-    const stamp = (bodies: EventBody[], after: number): HallEvent[] => bodies.map((body, i) => ({ ...body, hallId, seq: after + i + 1, at: ctx.now }) as HallEvent);
+    // A new day's start begins the next epoch; every other event counts in the one it is decided in.
+    const stamp = (bodies: EventBody[], on: HallSnapshot): HallEvent[] =>
+      bodies.map((body, i) => ({ ...body, hallId, seq: on.seq + i + 1, epoch: body.type === "hall:dayStarted" ? dayEpoch(body.businessDate, ctx.now) : on.epoch, at: ctx.now }) as HallEvent);
     if (cmd.name === "hall:startDay" || !dayDue(this.view(), ctx.now)) {
-      const events = stamp(decide(this.view(), cmd, ctx), this.seq);
+      const events = stamp(decide(this.view(), cmd, ctx), this.current);
       return { events, answer: events[0]! };
     }
-    const dayStarted = stamp(decide(this.view(), { name: "hall:startDay", payload: {} }, ctx), this.seq);
+    const dayStarted = stamp(decide(this.view(), { name: "hall:startDay", payload: {} }, ctx), this.current);
     const next = this.fork();
     dayStarted.forEach((e) => next.apply(e));
-    const own = stamp(decide(next.view(), cmd, ctx), next.seq);
+    const own = stamp(decide(next.view(), cmd, ctx), next.current);
     return { events: [...dayStarted, ...own], answer: own[0]! };
   }
 

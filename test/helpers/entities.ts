@@ -6,6 +6,7 @@ export const snapshotAt = (seq: number, more: Partial<HallSnapshot> = {}): HallS
   name: { zh: "厅", en: "Hall" },
   timezone: "Asia/Shanghai",
   seq,
+  epoch: "2026-11-23.0",
   businessDate: "2026-11-23",
   at: 0,
   services: [],
@@ -30,6 +31,7 @@ export const windowWith = (id: string, more: Partial<Window> = {}): Window => ({
   servedToday: 0,
   lastFinishedId: null,
   escalation: false,
+  rev: 0,
   ...more,
 });
 
