@@ -12,6 +12,7 @@ import type { HallEvent } from "../protocol/index.js";
 import { systemClock, type Clock } from "./domain/clock.js";
 import type { HallConfig } from "./domain/config.js";
 import { createLogger, type Logger } from "./log.js";
+import { DEFAULT_STORE_DEADLINE_MS, storeWithDeadline } from "./store/deadline.js";
 import type { HallStore } from "./store/types.js";
 import { SessionSigner } from "./transport/auth.js";
 import { HallContext } from "./transport/context.js";
@@ -50,6 +51,8 @@ export interface HallCallOptions {
   lock?: HallLock;
   /** Regular balancer rounds, ms (it also runs soon after queue changes). */
   balancerIntervalMs?: number;
+  /** How long a command or read may wait for the store before it answers STORE_UNAVAILABLE, ms. */
+  storeDeadlineMs?: number;
 }
 
 export interface HallCallServer {
@@ -70,14 +73,15 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
   const log = opts.log ?? createLogger();
   const halls = new Map(opts.halls.map((h) => [h.id, h]));
   for (const h of opts.halls) await opts.store.loadHall(h, clock.now());
+  const store = storeWithDeadline(opts.store, opts.storeDeadlineMs ?? DEFAULT_STORE_DEADLINE_MS);
 
-  const ctx = new HallContext(opts.store, halls, clock, new SessionSigner(opts.sessionSecret), new HallMetrics(opts.collectDefaultMetrics ?? true), log);
+  const ctx = new HallContext(store, halls, clock, new SessionSigner(opts.sessionSecret), new HallMetrics(opts.collectDefaultMetrics ?? true), log);
   const app = express();
   app.disable("x-powered-by");
   // One balancer per hall on every node: all measure rates (for expected waits), the lock holder acts.
   const lock = opts.lock ?? new LocalHallLock(() => clock.now());
   const runners = new Map(
-    opts.halls.map((h) => [h.id, new BalancerRunner({ store: opts.store, config: h, lock, clock, intervalMs: opts.balancerIntervalMs, execute: (hallId, cmd) => ctx.run(hallId, cmd, "balancer", null), onError: (err) => log.warn(`balancer round for ${h.id} failed`, err) })]),
+    opts.halls.map((h) => [h.id, new BalancerRunner({ store, config: h, lock, clock, intervalMs: opts.balancerIntervalMs, execute: (hallId, cmd) => ctx.run(hallId, cmd, "balancer", null), onError: (err) => log.warn(`balancer round for ${h.id} failed`, err) })]),
   );
   const runnerOf = (hallId: string) => runners.get(hallId)!;
   const staffing = (hallId: string) => runnerOf(hallId).staffing(clock.now());

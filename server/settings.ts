@@ -28,6 +28,8 @@ const ServerConfig = z.object({
   QUEUE_SUMMARY_MS: z.coerce.number().int().min(50).default(1_000),
   /** The same for citizens' phones (trackers), which are most of a hall's sockets. */
   TRACKER_SUMMARY_MS: z.coerce.number().int().min(50).default(5_000),
+  /** How long a command may wait for the store before its ack says STORE_UNAVAILABLE, ms. */
+  STORE_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 export type ServerConfig = z.infer<typeof ServerConfig> & { SESSION_SECRET: string; sessionSecretGenerated: boolean };
