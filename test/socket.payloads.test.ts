@@ -53,6 +53,31 @@ describe("bad input changes nothing and never crashes the server", async () => {
     expect(res.ok).toBe(true);
   });
 
+  it("a command sent with an extra argument before its ack is refused and calls nobody", async () => {
+    const counter = await t.counter("alice", "1");
+    await call(counter, "window:open", { commandId: cid(), windowId: "1" });
+    await call(manager, "ticket:issue", { commandId: cid(), serviceId: "social" });
+    const before = await seq();
+    const res = await (counter as unknown as Socket).timeout(5000).emitWithAck("window:callNext", { commandId: cid(), windowId: "1" }, -1);
+    expect(res).toMatchObject({ ok: false, error: { code: "VALIDATION" } });
+    expect(await seq()).toBe(before);
+  });
+
+  it("a snapshot asked for with only an ack callback is answered", async () => {
+    const res = (await (manager as unknown as Socket).timeout(5000).emitWithAck("hall:snapshot")) as { ok: boolean; data?: HallSnapshot };
+    expect(res.ok).toBe(true);
+    expect(res.data?.hallId).toBe(t.hall.id);
+  });
+
+  it("a command without an ack callback is not carried out, since it cannot be answered", async () => {
+    const kiosk = await t.client({ role: "kiosk", deviceToken: TOKENS.kiosk });
+    const before = await seq();
+    (kiosk as unknown as Socket).emit("ticket:issue", { commandId: cid(), serviceId: "social" });
+    // A later call on the same connection is handled after the first: by then it would have committed.
+    expect((await call(kiosk, "ticket:get", { ticketId: "none" })).ok).toBe(false);
+    expect(await seq()).toBe(before);
+  });
+
   it("a payload over the size limit drops only that connection", async () => {
     const kiosk = await t.client({ role: "kiosk", deviceToken: TOKENS.kiosk });
     const closed = new Promise((resolve) => kiosk.once("disconnect", resolve));

@@ -203,32 +203,41 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext): void {
         .catch((err) => ctx.log.warn(`sign-in of ${data.staffId} at window ${data.windowId} failed`, err));
     }
 
-    socket.on("hall:snapshot", (_payload, ack) => {
-      if (typeof ack !== "function") return;
-      if (data.role === "tracker") return ack(fail("FORBIDDEN", "A tracker follows one ticket; use ticket:get."));
-      ctx.store.snapshot(data.hallId).then(
-        (snapshot) => ack({ ok: true, data: snapshot }),
-        (err) => ack({ ok: false, error: toHallError(err, ctx.log, "hall:snapshot") }),
-      );
+    answer(socket, ctx, "hall:snapshot", async (payload) => {
+      if (payload !== undefined && !isPlainObject(payload)) return fail("VALIDATION", "hall:snapshot takes no payload, or {}.");
+      if (data.role === "tracker") return fail("FORBIDDEN", "A tracker follows one ticket; use ticket:get.");
+      return ok(await ctx.store.snapshot(data.hallId));
     });
 
-    socket.on("ticket:get", (payload, ack) => {
-      if (typeof ack !== "function") return;
+    answer(socket, ctx, "ticket:get", async (payload) => {
       const id = z.object({ ticketId: z.string().min(1).max(64) }).safeParse(payload);
-      if (!id.success) return ack(fail("VALIDATION", "ticketId is required."));
-      if (data.role === "tracker" && id.data.ticketId !== data.ticketId) return ack(fail("FORBIDDEN", "A tracker reads only its own ticket."));
-      ctx.store.ticket(data.hallId, id.data.ticketId).then(
-        (t) => ack(t ? { ok: true, data: t } : fail("UNKNOWN_TICKET")),
-        (err) => ack({ ok: false, error: toHallError(err, ctx.log, "ticket:get") }),
-      );
+      if (!id.success) return fail("VALIDATION", "ticketId is required.");
+      if (data.role === "tracker" && id.data.ticketId !== data.ticketId) return fail("FORBIDDEN", "A tracker reads only its own ticket.");
+      const t = await ctx.store.ticket(data.hallId, id.data.ticketId);
+      return t ? ok(t) : fail("UNKNOWN_TICKET");
     });
 
-    for (const name of COMMAND_NAMES) {
-      socket.on(name, ((payload: unknown, ack: unknown) => {
-        const reply = typeof ack === "function" ? (ack as (res: Ack<unknown>) => void) : () => {};
-        void handleCommand(ctx, data, name, payload).then(reply);
-      }) as never);
-    }
+    for (const name of COMMAND_NAMES) answer(socket, ctx, name, (payload) => handleCommand(ctx, data, name, payload));
+  });
+}
+
+const isPlainObject = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v);
+const ok = <T>(data: T): Ack<T> => ({ ok: true, data });
+
+/**
+ * Listens for one request and answers it. Socket.IO passes whatever the client sent: the ack is
+ * the last argument when it is a function, the payload the one before it. A call without an ack
+ * cannot be answered, so it is not carried out either (a command must never act unanswered); a
+ * call with more than one payload argument is refused. Whatever the handler throws is answered.
+ */
+function answer(socket: HallSocket, ctx: HallContext, name: string, handle: (payload: unknown) => Promise<Ack<unknown>>): void {
+  (socket as unknown as Socket).on(name, (...args: unknown[]) => {
+    const ack = args.at(-1);
+    if (typeof ack !== "function") return;
+    const reply = ack as (res: Ack<unknown>) => void;
+    const given = args.slice(0, -1);
+    if (given.length > 1) return reply(fail("VALIDATION", `${name} takes one payload and an ack callback.`));
+    handle(given[0]).then(reply, (err: unknown) => reply({ ok: false, error: toHallError(err, ctx.log, name) }));
   });
 }
 
