@@ -98,6 +98,12 @@ export interface ServerToClientEvents {
   "hall:event": (event: HallEvent) => void;
   /** Expected waits; throttled per hall. */
   "hall:queue": (summary: QueueSummary) => void;
+  /**
+   * A staff connection is about to be closed by the server: SESSION_ENDED (expired, signed out,
+   * account or role removed) or SESSION_REPLACED (another sign-in took this window, or this staff
+   * member signed in at another window). The page signs in again instead of reconnecting.
+   */
+  "session:ended": (error: HallError) => void;
 }
 
 /** The role a connection authenticated as; decides what it may send and which rooms it joins. */

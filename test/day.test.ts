@@ -35,3 +35,20 @@ describe.each(bothStores("day"))("a new business day on %s", (_name, makeStore) 
     expect(first.ok && (first.data as { ticket: { number: string } }).ticket.number).toBe("A001");
   });
 });
+
+describe.each(bothStores("day-everyone"))("every screen of the hall hears of a new day on %s", (_name, makeStore) => {
+  it("trackers, pads and counters get hall:dayStarted as well as boards and strips", async () => {
+    const clock = new ManualClock(instantOf("2026-11-23", "23:58", "Asia/Shanghai"));
+    const srv = await startTestServer({ store: await makeStore(), clock });
+    const kiosk = await srv.client({ role: "kiosk", deviceToken: TOKENS.kiosk });
+    const issued = await call<{ ticket: { id: string } }>(kiosk, "ticket:issue", { commandId: cid(), serviceId: "social" });
+    const tracker = await srv.client({ role: "tracker", ticketId: issued.ok ? issued.data.ticket.id : "" });
+    const pad = await srv.client({ role: "pad", deviceToken: TOKENS.pad2 });
+    const counter = await srv.counter("bob", "3");
+    const screens = [tracker, pad, counter].map((s) => nextEvent(s, (e) => e.type === "hall:dayStarted"));
+    clock.advance(3 * 60_000);
+    await srv.server.days.check();
+    const told = await Promise.all(screens);
+    expect(told.map((e) => e.type === "hall:dayStarted" && e.businessDate)).toEqual(["2026-11-24", "2026-11-24", "2026-11-24"]);
+  });
+});

@@ -15,6 +15,7 @@ import {
   type Ack,
   type ClientToServerEvents,
   type CommandName,
+  type HallError,
   type HallEvent,
   type Role,
   type ServerToClientEvents,
@@ -23,7 +24,7 @@ import {
 import type { Actor, WireCommand } from "../domain/hall-commands.js";
 import type { HallConfig } from "../domain/config.js";
 import { toHallError } from "./hall-error.js";
-import { findDevice } from "./auth.js";
+import { findDevice, type StaffSession } from "./auth.js";
 import type { HallContext } from "./context.js";
 
 export type HallServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -48,6 +49,10 @@ export const rooms = {
   queue: (hallId: string) => `queue:${hallId}`,
   /** Expected-wait summaries for citizens' phones (trackers), on a slower cadence. */
   phones: (hallId: string) => `phones:${hallId}`,
+  /** The counter signed in at a window (one at a time). */
+  counterAt: (hallId: string, windowId: string) => `counter:${hallId}/${windowId}`,
+  /** A staff member's counter connection (one window at a time). */
+  staff: (hallId: string, staffId: string) => `staff:${hallId}/${staffId}`,
 };
 
 const PARKED_LIST_EVENTS: ReadonlySet<HallEvent["type"]> = new Set(["ticket:parked", "ticket:resumed", "ticket:transferred", "ticket:cancelled"]);
@@ -55,8 +60,8 @@ const PARKED_LIST_EVENTS: ReadonlySet<HallEvent["type"]> = new Set(["ticket:park
 /**
  * The rooms an event goes to: the hall's screens; the window it happened at (a rating, to the
  * window that served the ticket); the ticket's tracker; the counters' parked list when it may
- * change it. A new business day goes to every window and the parked list as well, so strips,
- * pads and counters start afresh.
+ * change it. A new business day goes to every screen of the hall: every window, the parked list
+ * and every tracker as well, so strips, pads, counters and phones start afresh.
  */
 export function eventRooms(event: HallEvent, hall: HallConfig): string[] {
   const to = [rooms.hall(hall.id)];
@@ -64,7 +69,7 @@ export function eventRooms(event: HallEvent, hall: HallConfig): string[] {
   const windowId = "window" in event && event.window ? event.window.id : event.type === "ticket:rated" ? event.ticket.windowId : null;
   if (windowId) to.push(rooms.window(hall.id, windowId));
   if (PARKED_LIST_EVENTS.has(event.type)) to.push(rooms.parked(hall.id));
-  if (event.type === "hall:dayStarted") to.push(...hall.windows.map((w) => rooms.window(hall.id, w.id)), rooms.parked(hall.id));
+  if (event.type === "hall:dayStarted") to.push(...hall.windows.map((w) => rooms.window(hall.id, w.id)), rooms.parked(hall.id), rooms.phones(hall.id));
   return to;
 }
 
@@ -77,7 +82,7 @@ export function roomsOf(data: SocketData): string[] {
   const h = data.hallId;
   if (data.role === "tracker") return [rooms.ticket(h, data.ticketId!), rooms.phones(h)];
   if ((data.role === "display" || data.role === "pad") && data.windowId !== null) return [rooms.window(h, data.windowId)];
-  if (data.role === "counter") return [rooms.window(h, data.windowId!), rooms.queue(h), rooms.parked(h)];
+  if (data.role === "counter") return [rooms.window(h, data.windowId!), rooms.queue(h), rooms.parked(h), rooms.counterAt(h, data.windowId!), rooms.staff(h, data.staffId!)];
   return [rooms.hall(h), rooms.queue(h)];
 }
 
@@ -100,7 +105,7 @@ const Handshake = z.discriminatedUnion("role", [
 ]);
 
 /** Socket.IO connect_error carries `data.code` so a client can tell a bad token from a network fault. */
-function refuse(code: "UNAUTHORIZED" | "UNKNOWN_HALL" | "VALIDATION" | "FORBIDDEN", message: string): Error & { data: { code: string } } {
+function refuse(code: "UNAUTHORIZED" | "UNKNOWN_HALL" | "VALIDATION" | "FORBIDDEN" | "STORE_UNAVAILABLE" | "SESSION_ENDED", message: string): Error & { data: { code: string } } {
   return Object.assign(new Error(message), { data: { code } });
 }
 
@@ -174,6 +179,7 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext): void {
         if (!session || session.hallId !== hall.id) return next(refuse("UNAUTHORIZED", "Sign in again: the session token is invalid or expired."));
         if (!session.roles.includes(auth.role)) return next(refuse("FORBIDDEN", `This staff account may not act as ${auth.role}.`));
         data.staffId = session.staffId;
+        sessions.set(socket, session);
         if (auth.role === "counter") {
           if (!hall.windows.some((w) => w.id === auth.windowId)) return next(refuse("VALIDATION", `No window "${auth.windowId}" in this hall.`));
           data.windowId = auth.windowId;
@@ -181,7 +187,9 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext): void {
         break;
       }
       case "tracker": {
-        const ticket = await ctx.store.ticket(hall.id, auth.ticketId).catch(() => null);
+        // A store that does not answer is not a reason to tell the phone its ticket is unknown.
+        const ticket = await ctx.store.ticket(hall.id, auth.ticketId).catch(() => undefined);
+        if (ticket === undefined) return next(refuse("STORE_UNAVAILABLE", "The hall's store is not answering; retrying."));
         if (!ticket) return next(refuse("UNAUTHORIZED", "No such ticket today."));
         data.ticketId = ticket.id;
         break;
@@ -195,6 +203,14 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext): void {
     const data = socket.data;
     ctx.metrics.sockets.inc({ role: data.role });
     socket.on("disconnect", () => ctx.metrics.sockets.dec({ role: data.role }));
+    const session = sessions.get(socket) ?? null;
+    if (session) endOnExpiry(socket, ctx, session);
+    if (data.role === "counter") {
+      // One counter per window and one window per staff member: an earlier sign-in is told and closed, on whichever node.
+      const displaced = hallSockets(io, data.hallId).in([rooms.counterAt(data.hallId, data.windowId!), rooms.staff(data.hallId, data.staffId!)]).except(socket.id);
+      displaced.emit("session:ended", new HallCallError("SESSION_REPLACED", `${data.staffId} signed in at window ${data.windowId}.`).toJSON());
+      displaced.disconnectSockets(true);
+    }
     void socket.join(roomsOf(data));
 
     if (data.role === "counter") {
@@ -217,8 +233,41 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext): void {
       return t ? ok(t) : fail("UNKNOWN_TICKET");
     });
 
-    for (const name of COMMAND_NAMES) answer(socket, ctx, name, (payload) => handleCommand(ctx, data, name, payload));
+    for (const name of COMMAND_NAMES)
+      answer(socket, ctx, name, async (payload) => {
+        const ended = session ? sessionEnded(ctx, data.hallId, session) : null;
+        if (!ended) return handleCommand(ctx, data, name, payload);
+        // After the refusal is answered: the page learns both the answer and why it was closed.
+        setImmediate(() => endSession(socket, ended));
+        return { ok: false, error: ended };
+      });
   });
+}
+
+/** The verified session of each staff connection, kept from its handshake. */
+const sessions = new WeakMap<HallSocket, StaffSession>();
+
+/** Why a staff session no longer holds, or null while it does. */
+function sessionEnded(ctx: HallContext, hallId: string, session: StaffSession): HallError | null {
+  const hall = ctx.halls.get(hallId);
+  const staff = hall?.staff.find((s) => s.id === session.staffId);
+  if (session.exp <= ctx.clock.now()) return new HallCallError("SESSION_ENDED", "The sign-in has expired; sign in again.").toJSON();
+  if (!staff || !session.roles.every((r) => staff.roles.includes(r))) return new HallCallError("SESSION_ENDED", "This staff account or its role no longer exists; sign in again.").toJSON();
+  return null;
+}
+
+/** Tell the page why, then close: it signs in again rather than reconnecting with the same token. */
+function endSession(socket: HallSocket, error: HallError): void {
+  socket.emit("session:ended", error);
+  socket.disconnect(true);
+}
+
+/** Close a staff connection when its session expires, not only at its next command. */
+function endOnExpiry(socket: HallSocket, ctx: HallContext, session: StaffSession): void {
+  const MAX_TIMER_MS = 2 ** 31 - 1;
+  const timer = setTimeout(() => endSession(socket, new HallCallError("SESSION_ENDED", "The sign-in has expired; sign in again.").toJSON()), Math.min(MAX_TIMER_MS, Math.max(0, session.exp - ctx.clock.now())));
+  timer.unref?.();
+  socket.on("disconnect", () => clearTimeout(timer));
 }
 
 const isPlainObject = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v);
