@@ -15,10 +15,13 @@ import {
   Rating,
   Ticket,
 } from "./schemas.js";
+import { OneLineText } from "./text.js";
 
 const Mutating = { commandId: CommandId };
 const AtWindow = { ...Mutating, windowId: Id };
-const Reason = z.string().trim().min(1).max(200);
+/** Free text shown on screens: one line, hidden and bidi characters stripped (protocol/text.ts). */
+const Reason = OneLineText(200);
+const MissingDoc = OneLineText(100);
 
 export const CommandSchemas = {
   "ticket:issue": z.object({
@@ -35,7 +38,7 @@ export const CommandSchemas = {
   "ticket:start": z.object(AtWindow),
   "ticket:finish": z.object(AtWindow),
   "ticket:noShow": z.object(AtWindow),
-  "ticket:park": z.object({ ...AtWindow, reason: Reason, missingDocs: z.array(z.string().trim().min(1).max(100)).max(20).default([]) }),
+  "ticket:park": z.object({ ...AtWindow, reason: Reason, missingDocs: z.array(MissingDoc).max(20).default([]) }),
   "ticket:resume": z.object({ ...Mutating, ticketId: z.string().min(1).max(64) }),
   /** The window's current ticket (or, for a manager, `ticketId`) moves to a service and/or one window. */
   "ticket:transfer": z
