@@ -296,6 +296,81 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Hal
       });
     });
 
+    describe("a commandId belongs to one command", () => {
+      const called = async () => {
+        await issue("social");
+        await open("w1");
+        const call = wire("window:callNext", { windowId: "w1" });
+        const first = await store.execute(HALL, call, ctx("staff", "alice"));
+        return { call, first, commandId: (call.payload as { commandId: string }).commandId };
+      };
+
+      it("a cancel carrying a call-next's commandId is refused and cancels nothing", async () => {
+        const { first, commandId } = await called();
+        const ticketId = (first.event as Extract<HallEvent, { type: "ticket:called" }>).ticket.id;
+        await refused("IDEMPOTENCY_CONFLICT", () => store.execute(HALL, wire("ticket:cancel", { ticketId, commandId }), ctx("staff", "alice")));
+        expect(await store.ticket(HALL, ticketId)).toMatchObject({ state: "called" });
+      });
+
+      it("the same command with another payload under a used commandId is refused", async () => {
+        const first = wire("ticket:issue", { serviceId: "social" });
+        const commandId = (first.payload as { commandId: string }).commandId;
+        await store.execute(HALL, first, ctx("kiosk"));
+        await refused("IDEMPOTENCY_CONFLICT", () => store.execute(HALL, wire("ticket:issue", { serviceId: "medical", commandId }), ctx("kiosk")));
+        await refused("IDEMPOTENCY_CONFLICT", () => store.execute(HALL, wire("ticket:issue", { serviceId: "social", priority: "elderly", commandId }), ctx("kiosk")));
+        expect((await snap()).tickets.map((t) => t.number)).toEqual(["A001"]);
+      });
+
+      it("another caller reusing a commandId is refused, whether another role or another staff member", async () => {
+        const { call } = await called();
+        await refused("IDEMPOTENCY_CONFLICT", () => store.execute(HALL, call, ctx("manager", "alice")));
+        await refused("IDEMPOTENCY_CONFLICT", () => store.execute(HALL, call, ctx("staff", "bob")));
+        await refused("IDEMPOTENCY_CONFLICT", () => store.execute(HALL, call, ctx("staff", null)));
+      });
+
+      it("an exact repeat answers the first result and commits nothing, later and with its fields in another order", async () => {
+        const { call, first } = await called();
+        const seq = (await snap()).seq;
+        clock.advance(MIN);
+        const { commandId, windowId } = call.payload as { commandId: string; windowId: string };
+        const reordered = { name: call.name, payload: { windowId, commandId } } as StoreCommand;
+        // A repeat's own time, ticket id and printed wait are the store's, not the caller's.
+        expect(await store.execute(HALL, reordered, { ...ctx("staff", "alice"), newTicketId: "other-id", issueEtaSec: 99 })).toEqual({ event: first.event, replayed: true, committed: [] });
+        expect((await snap()).seq).toBe(seq);
+        expect(await store.eventsSince(HALL, seq)).toEqual([]);
+      });
+
+      it("a refused reuse leaves the first result in place for the command's own repeats", async () => {
+        const { call, first, commandId } = await called();
+        await refused("IDEMPOTENCY_CONFLICT", () => store.execute(HALL, wire("window:pause", { windowId: "w2", reason: "x", commandId }), ctx("staff", "alice")));
+        expect(await store.execute(HALL, call, ctx("staff", "alice"))).toEqual({ event: first.event, replayed: true, committed: [] });
+      });
+
+      it("a commandId sent at once with two payloads runs one of them and refuses the other", async () => {
+        const social = wire("ticket:issue", { serviceId: "social" });
+        const commandId = (social.payload as { commandId: string }).commandId;
+        const outcomes = await Promise.all(
+          [social, wire("ticket:issue", { serviceId: "medical", commandId })].map((cmd) =>
+            store.execute(HALL, cmd, ctx("kiosk")).then(
+              (r) => (r.replayed ? "replayed" : "ran"),
+              (e: HallCallError) => e.code,
+            ),
+          ),
+        );
+        expect(outcomes.sort()).toEqual(["IDEMPOTENCY_CONFLICT", "ran"]);
+        expect((await snap()).tickets).toHaveLength(1);
+        expect((await snap()).seq).toBe(1);
+      });
+
+      it("a commandId whose command was refused is free for another command", async () => {
+        await open("w1");
+        const call = wire("window:callNext", { windowId: "w1" });
+        const commandId = (call.payload as { commandId: string }).commandId;
+        await refused("QUEUE_EMPTY", () => store.execute(HALL, call, ctx()));
+        expect(await exec(wire("ticket:issue", { serviceId: "social", commandId }), "kiosk")).toMatchObject({ type: "ticket:issued" });
+      });
+    });
+
     describe("a hall open through midnight", () => {
       it("tickets waiting, called, in service and parked at midnight are called, served and rated after it", async () => {
         for (const w of ["w1", "w2", "w4"]) await open(w);

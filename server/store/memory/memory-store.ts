@@ -8,6 +8,7 @@ import { HallCallError, type HallEvent, type HallSnapshot, type Ticket } from ".
 import { commandIdOf, type CommandContext, type StoreCommand } from "../../domain/hall-commands.js";
 import type { HallConfig } from "../../domain/config.js";
 import { initialSnapshot } from "../../domain/hall.js";
+import { recordOf, replayOf, type CommandRecord } from "../idempotency.js";
 import { newTicketId, withTicketId } from "../ids.js";
 import { HallReplica } from "../replica.js";
 import { EVENT_LOG_MAX, IDEMPOTENCY_TTL_MS, type Executed, type HallStore } from "../types.js";
@@ -15,7 +16,7 @@ import { EVENT_LOG_MAX, IDEMPOTENCY_TTL_MS, type Executed, type HallStore } from
 interface MemoryHall {
   replica: HallReplica;
   events: HallEvent[];
-  results: Map<string, { event: HallEvent; expires: number }>;
+  results: Map<string, { record: CommandRecord; event: HallEvent; expires: number }>;
 }
 
 export { newTicketId };
@@ -42,14 +43,15 @@ export class MemoryStore implements HallStore {
   executeSync(hallId: string, cmd: StoreCommand, ctx: CommandContext): Executed {
     const hall = this.hall(hallId);
     const commandId = commandIdOf(cmd);
-    if (commandId) {
+    const record = commandId ? recordOf(cmd, ctx) : null;
+    if (commandId && record) {
       const prior = hall.results.get(commandId);
-      if (prior && prior.expires > ctx.now) return { event: prior.event, replayed: true, committed: [] };
+      if (prior && prior.expires > ctx.now) return { event: replayOf(commandId, prior, record), replayed: true, committed: [] };
     }
     const { events: committed, answer: event } = hall.replica.decide(cmd, withTicketId(cmd, ctx));
     for (const e of committed) this.append(hall, e);
-    if (commandId) {
-      hall.results.set(commandId, { event, expires: ctx.now + IDEMPOTENCY_TTL_MS });
+    if (commandId && record) {
+      hall.results.set(commandId, { record, event, expires: ctx.now + IDEMPOTENCY_TTL_MS });
       // Forget expired results now and then, in insertion (= expiry) order, so memory stays bounded.
       for (const [id, r] of hall.results) {
         if (r.expires > ctx.now) break;

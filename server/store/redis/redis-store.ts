@@ -16,6 +16,7 @@ import { previousDate } from "../../domain/clock.js";
 import { commandIdOf, type CommandContext, type StoreCommand } from "../../domain/hall-commands.js";
 import type { HallConfig } from "../../domain/config.js";
 import { initialSnapshot, keptOn } from "../../domain/hall.js";
+import { parseResult, recordOf, replayOf, resultJson, type CommandRecord } from "../idempotency.js";
 import { newTicketId, withTicketId } from "../ids.js";
 import { HallReplica, type Decided } from "../replica.js";
 import { EVENT_LOG_MAX, IDEMPOTENCY_TTL_MS, type Executed, type HallStore } from "../types.js";
@@ -99,6 +100,8 @@ interface Job {
   cmd: StoreCommand;
   ctx: CommandContext;
   commandId: string | undefined;
+  /** What the commandId is recorded for (null without a commandId). */
+  record: CommandRecord | null;
   resolve(done: Executed): void;
   reject(err: unknown): void;
 }
@@ -153,8 +156,9 @@ export class RedisStore implements HallStore {
 
   async execute(hallId: string, cmd: StoreCommand, ctx: CommandContext): Promise<Executed> {
     const hall = this.hall(hallId);
+    const commandId = commandIdOf(cmd);
     return new Promise<Executed>((resolve, reject) => {
-      hall.pending.push({ cmd, ctx: withTicketId(cmd, ctx), commandId: commandIdOf(cmd), resolve, reject });
+      hall.pending.push({ cmd, ctx: withTicketId(cmd, ctx), commandId, record: commandId ? recordOf(cmd, ctx) : null, resolve, reject });
       this.scheduleFlush(hall);
     });
   }
@@ -264,7 +268,7 @@ export class RedisStore implements HallStore {
             break;
           }
           const prior = job.commandId ? ((await this.send(hall.keys.result(job.commandId), ["GET", hall.keys.result(job.commandId)])) as string | null) : null;
-          if (prior) job.resolve({ event: parseEvent(prior), replayed: true, committed: [] });
+          if (prior) this.replay(job, prior);
           else job.reject(err);
           return this.runAlone(hall, alone);
         }
@@ -292,12 +296,12 @@ export class RedisStore implements HallStore {
         continue;
       }
       if (status === REPLAYED) {
-        // Answer the repeats with their first results; decide the others again without them.
+        // Answer the repeats with their first results (or refuse a reuse); decide the others again without them.
         const repeats = new Set<Job>();
         for (let k = 0; k + 1 < reply.length; k += 2) {
           const { job } = batch[Number(reply[k]) - 1]!;
           repeats.add(job);
-          job.resolve({ event: parseEvent(reply[k + 1]!), replayed: true, committed: [] });
+          this.replay(job, reply[k + 1]!);
         }
         todo = todo.filter((j) => !repeats.has(j));
         continue;
@@ -319,6 +323,15 @@ export class RedisStore implements HallStore {
     const busy = new HallCallError("INTERNAL", `Hall ${hall.config.id} is too busy on other nodes to commit this command now; try again.`);
     for (const job of todo) if (!alone.includes(job)) job.reject(busy);
     await this.runAlone(hall, alone);
+  }
+
+  /** Answer a job whose commandId has a stored result: the first event, or the conflict of a reuse. */
+  private replay(job: Job, stored: string): void {
+    try {
+      job.resolve({ event: replayOf(job.commandId!, parseResult(stored), job.record!), replayed: true, committed: [] });
+    } catch (err) {
+      job.reject(err);
+    }
   }
 
   private async runAlone(hall: RedisHall, jobs: Job[]): Promise<void> {
@@ -352,7 +365,7 @@ export class RedisStore implements HallStore {
         String(TURN_MS),
         String(events.length),
         ...json.values(),
-        ...batch.flatMap((b) => [b.job.commandId ? "1" : "0", json.get(b.decided.answer)!]),
+        ...batch.flatMap((b) => (b.job.record ? ["1", resultJson(b.job.record, json.get(b.decided.answer)!)] : ["0", ""])),
         ...tickets.flatMap((t) => [t.id, JSON.stringify(t)]),
       ],
     );

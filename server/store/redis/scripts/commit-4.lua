@@ -21,11 +21,13 @@
   ARGV[6] checkpoint JSON to store, or "" for none
   ARGV[7] this node's token       ARGV[8] "1" to claim the next turn on a conflict    ARGV[9] turn length, ms
   ARGV[10] n, the number of events; ARGV[11 .. 10+n] the events' JSON, seq expected+1 .. expected+n
-  then per command: "1" when it has a commandId (else "0"), its result JSON
+  then per command: "1" when it has a commandId (else "0" and ""), its idempotency record JSON:
+    { record: { command, by, staffId, payload hash }, event: the command's own event }
   then per KEYS[5+m ..] key: ticket id, ticket JSON
 
-  Returns { 0, new seq } committed; { 1, k, first result, … } the commands k (1-based) that had
-  run before, with their first results; { 2, current seq, event JSON … } a conflict, with up to
+  Returns { 0, new seq } committed; { 1, k, record, … } the commands k (1-based) whose commandId
+  has a record, with it (the caller answers a repeat of the same command from it and refuses any
+  other use of the id); { 2, current seq, event JSON … } a conflict, with up to
   100 of the events logged after the expected seq; { 3 } when it is another node's turn.
 ]]
 local m = tonumber(ARGV[2])
