@@ -220,7 +220,7 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext): void {
     }
 
     answer(socket, ctx, "hall:snapshot", async (payload) => {
-      if (payload !== undefined && !isPlainObject(payload)) return fail("VALIDATION", "hall:snapshot takes no payload, or {}.");
+      if (payload !== undefined && !isPlainObject(payload)) return fail("VALIDATION", "hall:snapshot takes no payload, or an object (its fields are ignored).");
       if (data.role === "tracker") return fail("FORBIDDEN", "A tracker follows one ticket; use ticket:get.");
       return ok(await ctx.store.snapshot(data.hallId));
     });
