@@ -18,12 +18,14 @@ import "./pause-dialog.js";
 import "./queue-panel.js";
 import "./transfer-dialog.js";
 import "./window-picker.js";
-import { actionForKey, allowed, type CounterAction } from "./actions.js";
+import { ACTIONS, actionForKey, allowed, type CounterAction } from "./actions.js";
 import type { LastRating } from "./my-figures.js";
 import type { ParkDetail } from "./park-dialog.js";
 import type { TransferDetail } from "./transfer-dialog.js";
 
 const APP = "counter";
+/** Connection refusals after which the staff member signs in again. */
+const SIGN_IN_AGAIN = new Set(["UNAUTHORIZED", "SESSION_ENDED", "SESSION_REPLACED"]);
 const WINDOW_KEY = (hall: string) => `hallcall.counter.window.${hall}`;
 
 /**
@@ -47,6 +49,7 @@ export class CounterApp extends LitElement {
     .msg { min-height: 48px; padding: 0.6rem 1rem; border-radius: 8px; font-size: 1.2rem; }
     .msg.error { background: #7f1d1d; color: #fee2e2; }
     .msg.ok { background: #14532d; color: #dcfce7; }
+    .msg.pending { background: #78350f; color: #fef3c7; }
     .msg.none { background: transparent; }
   `;
 
@@ -55,6 +58,8 @@ export class CounterApp extends LitElement {
   @state() private windowId: string | null = this.session ? sessionStorage.getItem(WINDOW_KEY(this.hallId)) : null;
   @state() private dialog: "park" | "transfer" | "pause" | null = null;
   @state() private busy = false;
+  /** The action whose command is on its way (busy), so that a second press of it sends nothing. */
+  private pendingAction: CounterAction | "resumeTicket" | null = null;
   @state() private message: { kind: "ok" | "error"; text: string } | null = null;
   @state() private lastRating: LastRating | null = null;
   @state() private now = Date.now();
@@ -66,7 +71,7 @@ export class CounterApp extends LitElement {
 
   readonly conn = new HallConnection(this, {
     auth: () => (this.session && this.windowId ? { role: "counter", hallId: this.hallId, token: this.session.token, windowId: this.windowId } : null),
-    windowFeed: true,
+    windowFeed: () => this.windowId,
     onEvent: (e) => this.onHallEvent(e),
     onSnapshot: (s) => {
       // After a reload: the last finished ticket has ended, so it is not in the snapshot; ask for it.
@@ -122,9 +127,15 @@ export class CounterApp extends LitElement {
     this.messageTimer = setTimeout(() => (this.message = null), kind === "error" ? 8_000 : 3_000);
   }
 
-  /** Send a command for this window; shows the outcome in plain words. Returns true when done. */
-  private async send(name: Parameters<HallConnection["send"]>[0], payload: Record<string, unknown>, done: (e: HallEvent) => string): Promise<boolean> {
+  /**
+   * Send a command for this window; shows the outcome in plain words. Returns true when done. One
+   * at a time: the connection retries it with its commandId until the answer is definite (the
+   * message bar says it is still trying), and a press meanwhile sends nothing new.
+   */
+  private async send(action: CounterAction | "resumeTicket", name: Parameters<HallConnection["send"]>[0], payload: Record<string, unknown>, done: (e: HallEvent) => string): Promise<boolean> {
+    if (this.busy) return false;
     this.busy = true;
+    this.pendingAction = action;
     try {
       const res = await this.conn.send(name, payload);
       if (res.ok) {
@@ -135,6 +146,7 @@ export class CounterApp extends LitElement {
       return false;
     } finally {
       this.busy = false;
+      this.pendingAction = null;
       const next = this.queued;
       this.queued = null;
       if (next) {
@@ -152,7 +164,12 @@ export class CounterApp extends LitElement {
     const w = this.win;
     if (!w) return;
     if (this.busy) {
-      this.queued = action;
+      // The same button again while its command is on its way: that press is the same command.
+      if (action !== this.pendingAction) this.queued = action;
+      return;
+    }
+    if (this.conn.status === "offline") {
+      this.flash("error", tr({ zh: "离线：恢复连接后再操作", en: "Offline: try again once the connection is back" }));
       return;
     }
     if (!allowed(action, w, this.ticket)) return;
@@ -160,21 +177,21 @@ export class CounterApp extends LitElement {
     const num = (e: HallEvent) => ("ticket" in e ? e.ticket.number : "");
     switch (action) {
       case "callNext":
-        return void this.send("window:callNext", { windowId }, (e) => tr({ zh: `已叫号 ${num(e)}`, en: `Called ${num(e)}` }));
+        return void this.send(action, "window:callNext", { windowId }, (e) => tr({ zh: `已叫号 ${num(e)}`, en: `Called ${num(e)}` }));
       case "recall":
-        return void this.send("window:recall", { windowId }, (e) => tr({ zh: `已重呼 ${num(e)}`, en: `Recalled ${num(e)}` }));
+        return void this.send(action, "window:recall", { windowId }, (e) => tr({ zh: `已重呼 ${num(e)}`, en: `Recalled ${num(e)}` }));
       case "start":
-        return void this.send("ticket:start", { windowId }, (e) => tr({ zh: `${num(e)} 开始办理`, en: `${num(e)} in service` }));
+        return void this.send(action, "ticket:start", { windowId }, (e) => tr({ zh: `${num(e)} 开始办理`, en: `${num(e)} in service` }));
       case "finish":
-        return void this.send("ticket:finish", { windowId }, (e) => tr({ zh: `${num(e)} 已办结，请群众评价`, en: `${num(e)} finished; the citizen can rate now` }));
+        return void this.send(action, "ticket:finish", { windowId }, (e) => tr({ zh: `${num(e)} 已办结，请群众评价`, en: `${num(e)} finished; the citizen can rate now` }));
       case "noShow":
-        return void this.send("ticket:noShow", { windowId }, (e) => tr({ zh: `${num(e)} 已过号`, en: `${num(e)} marked no-show` }));
+        return void this.send(action, "ticket:noShow", { windowId }, (e) => tr({ zh: `${num(e)} 已过号`, en: `${num(e)} marked no-show` }));
       case "resume":
-        return void this.send("window:resume", { windowId }, () => tr({ zh: "已恢复服务", en: "Window resumed" }));
+        return void this.send(action, "window:resume", { windowId }, () => tr({ zh: "已恢复服务", en: "Window resumed" }));
       case "open":
-        return void this.send("window:open", { windowId }, () => tr({ zh: "窗口已开启", en: "Window open" }));
+        return void this.send(action, "window:open", { windowId }, () => tr({ zh: "窗口已开启", en: "Window open" }));
       case "close":
-        return void this.send("window:close", { windowId }, () => tr({ zh: "窗口已关闭", en: "Window closed" }));
+        return void this.send(action, "window:close", { windowId }, () => tr({ zh: "窗口已关闭", en: "Window closed" }));
       case "transfer":
       case "park":
       case "pause":
@@ -184,19 +201,19 @@ export class CounterApp extends LitElement {
   }
 
   private async park(d: ParkDetail) {
-    if (await this.send("ticket:park", { windowId: this.windowId, ...d }, (e) => tr({ zh: `${"ticket" in e ? e.ticket.number : ""} 已挂起`, en: `${"ticket" in e ? e.ticket.number : ""} parked` }))) this.dialog = null;
+    if (await this.send("park", "ticket:park", { windowId: this.windowId, ...d }, (e) => tr({ zh: `${"ticket" in e ? e.ticket.number : ""} 已挂起`, en: `${"ticket" in e ? e.ticket.number : ""} parked` }))) this.dialog = null;
   }
 
   private async transfer(d: TransferDetail) {
-    if (await this.send("ticket:transfer", { windowId: this.windowId, ...d }, (e) => tr({ zh: `${"ticket" in e ? e.ticket.number : ""} 已转办`, en: `${"ticket" in e ? e.ticket.number : ""} transferred` }))) this.dialog = null;
+    if (await this.send("transfer", "ticket:transfer", { windowId: this.windowId, ...d }, (e) => tr({ zh: `${"ticket" in e ? e.ticket.number : ""} 已转办`, en: `${"ticket" in e ? e.ticket.number : ""} transferred` }))) this.dialog = null;
   }
 
   private async pause(reason: string) {
-    if (await this.send("window:pause", { windowId: this.windowId, reason }, () => tr({ zh: "窗口已暂停", en: "Window paused" }))) this.dialog = null;
+    if (await this.send("pause", "window:pause", { windowId: this.windowId, reason }, () => tr({ zh: "窗口已暂停", en: "Window paused" }))) this.dialog = null;
   }
 
   private resumeTicket(ticketId: string) {
-    void this.send("ticket:resume", { ticketId }, (e) => tr({ zh: `${"ticket" in e ? e.ticket.number : ""} 已恢复排队，保留原位置`, en: `${"ticket" in e ? e.ticket.number : ""} back in the queue, place kept` }));
+    void this.send("resumeTicket", "ticket:resume", { ticketId }, (e) => tr({ zh: `${"ticket" in e ? e.ticket.number : ""} 已恢复排队，保留原位置`, en: `${"ticket" in e ? e.ticket.number : ""} back in the queue, place kept` }));
   }
 
   private signedIn(s: StaffSession) {
@@ -220,9 +237,10 @@ export class CounterApp extends LitElement {
   }
 
   protected updated(): void {
-    // An expired or revoked session: back to the sign-in form.
-    if (this.conn.status === "denied" && this.conn.denied?.code === "UNAUTHORIZED" && this.session) {
-      const text = errorText(this.conn.denied);
+    // An expired, ended or taken-over session: back to the sign-in form.
+    const denied = this.conn.status === "denied" ? this.conn.denied : null;
+    if (denied && SIGN_IN_AGAIN.has(denied.code) && this.session) {
+      const text = errorText(denied);
       this.signOut();
       this.flash("error", text);
     }
@@ -241,6 +259,10 @@ export class CounterApp extends LitElement {
   }
 
   private messageBar() {
+    if (this.busy && this.conn.retrying > 0) {
+      const label = ACTIONS.find((x) => x.id === this.pendingAction)?.label ?? { zh: "操作", en: "The action" };
+      return html`<div class="msg pending" role="status" data-testid="pending">${tr({ zh: `正在连接，请稍候…「${label.zh}」仍在进行，无需重按`, en: `Connecting, please wait… “${label.en}” is still on its way; no need to press again` })}</div>`;
+    }
     const m = this.message;
     return html`<div class="msg ${m?.kind ?? "none"}" role=${m?.kind === "error" ? "alert" : "status"} data-testid=${m?.kind === "error" ? "error" : "notice"}>${m?.text ?? ""}</div>`;
   }
@@ -253,18 +275,19 @@ export class CounterApp extends LitElement {
     const s = this.conn.snapshot;
     const w = this.win;
     const t = this.ticket;
+    const offline = this.conn.status === "offline";
     return html`${this.header()}
-      <hc-connection-badge .status=${this.conn.status} .message=${this.conn.denied ? errorText(this.conn.denied) : ""}></hc-connection-badge>
+      <hc-connection-badge .status=${this.conn.status} .reason=${this.conn.offline} .message=${this.conn.denied ? errorText(this.conn.denied) : ""}></hc-connection-badge>
       <main>
         <section class="left">
           <hc-current-ticket .ticket=${t} .window=${w} .services=${s?.services ?? []} .priorityClasses=${s?.priorityClasses ?? []} .now=${this.now}></hc-current-ticket>
-          <hc-action-bar .window=${w} .ticket=${t} ?busy=${this.busy} @counter-action=${(e: CustomEvent<{ action: CounterAction }>) => void this.act(e.detail.action)}></hc-action-bar>
+          <hc-action-bar .window=${w} .ticket=${t} ?busy=${this.busy || offline} @counter-action=${(e: CustomEvent<{ action: CounterAction }>) => void this.act(e.detail.action)}></hc-action-bar>
           ${this.messageBar()}
         </section>
         <aside class="right">
           <hc-queue-panel .window=${w} .services=${s?.services ?? []} .queue=${this.conn.queue}></hc-queue-panel>
           <hc-my-figures .stats=${s?.stats.byStaff[this.session.staff.id]} .last=${this.lastRating}></hc-my-figures>
-          <hc-parked-list .tickets=${s?.tickets ?? []} .windows=${s?.windows ?? []} .windowId=${this.windowId} ?busy=${this.busy} @resume-ticket=${(e: CustomEvent<{ ticketId: string }>) => this.resumeTicket(e.detail.ticketId)}></hc-parked-list>
+          <hc-parked-list .tickets=${s?.tickets ?? []} .windows=${s?.windows ?? []} .windowId=${this.windowId} ?busy=${this.busy || offline} @resume-ticket=${(e: CustomEvent<{ ticketId: string }>) => this.resumeTicket(e.detail.ticketId)}></hc-parked-list>
         </aside>
       </main>
       ${this.dialog === "park" ? html`<hc-park-dialog .ticketNumber=${t?.number ?? ""} @park-submit=${(e: CustomEvent<ParkDetail>) => void this.park(e.detail)} @dialog-cancel=${() => (this.dialog = null)}></hc-park-dialog>` : ""}

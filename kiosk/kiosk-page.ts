@@ -33,7 +33,13 @@ export class KioskPage extends LitElement {
     h2 { margin: 0; font-size: 52px; }
     .services { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); grid-auto-rows: minmax(200px, auto); gap: 22px; }
     .error { position: fixed; left: 36px; right: 36px; bottom: 40px; padding: 28px 32px; border-radius: 18px; background: var(--hc-bad); color: #fff; font-size: 34px; line-height: 1.4; box-shadow: 0 10px 40px #000a; }
-    .busy { position: fixed; inset: 0; background: #000a; display: flex; align-items: center; justify-content: center; font-size: 56px; font-weight: 700; }
+    .busy { position: fixed; inset: 0; background: #000a; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 28px; font-size: 56px; font-weight: 700; text-align: center; padding: 0 60px; }
+    .busy .more { font-size: 34px; font-weight: 500; color: var(--hc-muted); line-height: 1.5; text-wrap: balance; max-width: 860px; }
+    .busy .spinner { width: 96px; height: 96px; border-radius: 50%; border: 12px solid #ffffff33; border-top-color: var(--hc-accent); animation: spin 1s linear infinite; }
+    @keyframes spin { to { transform: rotate(360deg); } }
+    .offline { padding: 28px 32px; border-radius: 18px; background: #7f1d1d; border: 3px solid #fecaca; font-size: 38px; font-weight: 700; line-height: 1.4; text-align: center; }
+    .offline small { display: block; font-size: 28px; font-weight: 500; color: #fee2e2; }
+    .services[inert], hc-priority-picker[inert] { opacity: 0.35; filter: grayscale(1); }
     .ticket { display: flex; flex-direction: column; align-items: center; gap: 30px; }
     .ticket h2 { text-align: center; color: #86efac; }
     hc-ticket-receipt { width: min(680px, 100%); }
@@ -42,7 +48,7 @@ export class KioskPage extends LitElement {
     .setup { font-size: 36px; }
     @media print {
       :host { padding: 0; min-height: 0; gap: 0; background: #fff; }
-      header, h2, .hint, .done, .error, .busy, hc-connection-badge { display: none; }
+      header, h2, .hint, .done, .error, .busy, .offline, hc-connection-badge { display: none; }
       .ticket { gap: 0; }
       hc-ticket-receipt { width: auto; }
     }
@@ -93,8 +99,12 @@ export class KioskPage extends LitElement {
     this.errorTimer = setTimeout(() => (this.error = null), 8_000);
   }
 
+  /**
+   * One ticket per tap: the command is retried with its commandId until the server answers for
+   * sure (the screen says it is still trying meanwhile), and nothing else can be tapped until then.
+   */
   private async issue(serviceId: string) {
-    if (this.busy) return;
+    if (this.busy || this.conn.status === "offline") return;
     this.busy = true;
     this.error = null;
     const res = await this.conn.send<HallEvent>("ticket:issue", { serviceId, priority: this.priority });
@@ -137,10 +147,15 @@ export class KioskPage extends LitElement {
   }
 
   private renderChoose(s: HallSnapshot) {
+    // Offline, the kiosk takes no new ticket: it could not say how many wait or print one now.
+    const offline = this.conn.status === "offline";
     return html`
       <h2>${tr({ zh: "请选择要办理的业务", en: "Choose your service" })}</h2>
-      <hc-priority-picker .classes=${s.priorityClasses} .value=${this.priority} @change=${(e: CustomEvent<string>) => (this.priority = e.detail)}></hc-priority-picker>
-      <div class="services" @pick=${(e: CustomEvent<string>) => void this.issue(e.detail)}>
+      ${offline
+        ? html`<div class="offline" role="alert" data-testid="kiosk-offline">${tr({ zh: "离线 · 暂停取号", en: "Offline · no tickets just now" })}<small>${tr({ zh: "正在重新连接，恢复后即可取号，请稍候或咨询工作人员", en: "Reconnecting; tickets can be taken again once it is back. Please wait or ask the staff." })}</small></div>`
+        : ""}
+      <hc-priority-picker ?inert=${offline} .classes=${s.priorityClasses} .value=${this.priority} @change=${(e: CustomEvent<string>) => (this.priority = e.detail)}></hc-priority-picker>
+      <div class="services" ?inert=${offline} @pick=${(e: CustomEvent<string>) => void this.issue(e.detail)}>
         ${s.services.map((svc) => {
           const f = serviceFigures(s.hallId, this.conn.queue, svc.id);
           return html`<hc-service-button data-service=${svc.id} .service=${svc} .waiting=${f.waiting} .etaSec=${f.etaSec} .availability=${f.availability}></hc-service-button>`;
@@ -161,18 +176,30 @@ export class KioskPage extends LitElement {
     </div>`;
   }
 
+  /** While the ticket is on its way; once an attempt went unanswered, that it is still trying. */
+  private renderBusy() {
+    const retrying = this.conn.retrying > 0;
+    return html`<div class="busy" role="status" data-testid="kiosk-busy" data-retrying=${retrying ? "yes" : "no"}>
+      <div class="spinner"></div>
+      <div>${retrying ? tr({ zh: "正在连接，请稍候…", en: "Connecting, please wait…" }) : tr({ zh: "正在取号…", en: "Issuing…" })}</div>
+      ${retrying ? html`<div class="more">${tr({ zh: "您的号正在取，请不要离开，也无需再按；取到后小票会自动打印", en: "Your ticket is on its way: please stay, there is no need to tap again; it prints by itself" })}</div>` : ""}
+    </div>`;
+  }
+
   render() {
     if (!this.hallId || !this.token) return html`<p class="setup">${tr({ zh: "请在地址中加上 ?hall=大厅编号&token=设备令牌", en: "Add ?hall=HALL_ID&token=DEVICE_TOKEN to the address" })}</p>`;
     const s = this.conn.snapshot;
     return html`
-      <hc-connection-badge style="--hc-badge-size: 30px" .status=${this.conn.status} .message=${this.conn.denied?.message ?? ""}></hc-connection-badge>
+      ${s && !this.receipt && this.conn.status === "offline"
+        ? "" /* the choose screen says 离线 itself */
+        : html`<hc-connection-badge style="--hc-badge-size: 30px" .status=${this.conn.status} .reason=${this.conn.offline} .message=${this.conn.denied?.message ?? ""}></hc-connection-badge>`}
       <header>
         <h1>${s ? tr(s.name) : ""}</h1>
         <time>${s ? hallTime(Date.now(), s.timezone) : ""}</time>
         <hc-lang-switch></hc-lang-switch>
       </header>
       ${this.receipt ? this.renderTicket(this.receipt) : s ? this.renderChoose(s) : ""}
-      ${this.busy ? html`<div class="busy">${tr({ zh: "正在取号…", en: "Issuing…" })}</div>` : ""}
+      ${this.busy ? this.renderBusy() : ""}
       ${this.error ? html`<div class="error" role="alert" data-testid="kiosk-error">${tr(this.error)}</div>` : ""}
     `;
   }

@@ -39,6 +39,7 @@ export class ManagerApp extends LitElement {
     .msg { position: fixed; top: 0.5rem; left: 50%; transform: translateX(-50%); padding: 0.6rem 1.2rem; border-radius: 8px; font-size: 1.1rem; z-index: 20; }
     .msg.error { background: #7f1d1d; color: #fee2e2; }
     .msg.ok { background: #14532d; color: #dcfce7; }
+    .msg.pending { background: #78350f; color: #fef3c7; }
   `;
   private hallId = param("hall", "demo");
   @state() private session: StaffSession | null = loadSession(this.hallId, APP);
@@ -72,7 +73,9 @@ export class ManagerApp extends LitElement {
     this.messageTimer = setTimeout(() => (this.message = null), kind === "error" ? 8_000 : 3_000);
   }
 
+  /** One command at a time, retried by the connection with its commandId until the answer is definite. */
   private async send(name: Parameters<HallConnection["send"]>[0], payload: Record<string, unknown>, ok: Bilingual): Promise<boolean> {
+    if (this.busy) return false;
     this.busy = true;
     try {
       const res = await this.conn.send(name, payload);
@@ -109,8 +112,9 @@ export class ManagerApp extends LitElement {
   }
 
   protected updated(): void {
-    if (this.conn.status === "denied" && this.conn.denied?.code === "UNAUTHORIZED" && this.session) {
-      const text = errorText(this.conn.denied);
+    const denied = this.conn.status === "denied" ? this.conn.denied : null;
+    if (denied && (denied.code === "UNAUTHORIZED" || denied.code === "SESSION_ENDED" || denied.code === "SESSION_REPLACED") && this.session) {
+      const text = errorText(denied);
       this.signOut();
       this.flash("error", text);
     }
@@ -123,23 +127,28 @@ export class ManagerApp extends LitElement {
       ${this.session ? html`<span class="who">${this.session.staff.name}</span><button data-testid="sign-out" @click=${this.signOut}>${tr({ zh: "退出", en: "Sign out" })}</button>` : ""}
       <hc-lang-switch></hc-lang-switch>
     </header>`;
-    const msg = this.message ? html`<div class="msg ${this.message.kind}" role=${this.message.kind === "error" ? "alert" : "status"} data-testid=${this.message.kind === "error" ? "error" : "notice"}>${typeof this.message.text === "string" ? this.message.text : tr(this.message.text)}</div>` : "";
+    const pending = this.busy && this.conn.retrying > 0;
+    const msg = pending
+      ? html`<div class="msg pending" role="status" data-testid="pending">${tr({ zh: "正在连接，请稍候…操作仍在进行，无需重按", en: "Connecting, please wait… the action is still on its way; no need to press again" })}</div>`
+      : this.message ? html`<div class="msg ${this.message.kind}" role=${this.message.kind === "error" ? "alert" : "status"} data-testid=${this.message.kind === "error" ? "error" : "notice"}>${typeof this.message.text === "string" ? this.message.text : tr(this.message.text)}</div>` : "";
     if (!this.session)
       return html`${header}<div class="center"><hc-sign-in .hallId=${this.hallId} role="manager" .heading=${{ zh: "大厅主任登录", en: "Manager sign-in" }} @signed-in=${(e: CustomEvent<StaffSession>) => this.signedIn(e.detail)}></hc-sign-in></div>${msg}`;
     const rows = s ? queueRows(s, this.conn.queue, this.now) : [];
+    // Offline, the console shows what it last knew and sends nothing new.
+    const locked = this.busy || this.conn.status === "offline";
     return html`${header}
-      <hc-connection-badge .status=${this.conn.status} .message=${this.conn.denied ? errorText(this.conn.denied) : ""}></hc-connection-badge>
+      <hc-connection-badge .status=${this.conn.status} .reason=${this.conn.offline} .message=${this.conn.denied ? errorText(this.conn.denied) : ""}></hc-connection-badge>
       ${s
         ? html`<main>
             <hc-alerts-bar class="full" .rows=${rows}></hc-alerts-bar>
             <div class="col">
-              <hc-window-table .windows=${s.windows} .tickets=${s.tickets} .services=${s.services} ?busy=${this.busy}
+              <hc-window-table .windows=${s.windows} .tickets=${s.tickets} .services=${s.services} ?busy=${locked}
                 @window-command=${(e: CustomEvent<{ name: ManagerWindowCommand; windowId: string }>) => this.windowCommand(e.detail.name, e.detail.windowId)}
                 @serving-save=${(e: CustomEvent<{ windowId: string; serving: string[] }>) => void this.saveServing(e.detail.windowId, e.detail.serving)}></hc-window-table>
             </div>
             <div class="col">
               <hc-queue-table .rows=${rows}></hc-queue-table>
-              <hc-balancer-panel .mode=${s.balancer.mode} .suggestions=${s.balancer.suggestions} .windows=${s.windows} .services=${s.services} ?busy=${this.busy}
+              <hc-balancer-panel .mode=${s.balancer.mode} .suggestions=${s.balancer.suggestions} .windows=${s.windows} .services=${s.services} ?busy=${locked}
                 @balancer-mode=${(e: CustomEvent<{ mode: BalancerMode }>) => void this.send("balancer:setMode", { mode: e.detail.mode }, { zh: "调度模式已切换", en: "Balancer mode changed" })}
                 @balancer-decide=${(e: CustomEvent<{ suggestionId: string; approve: boolean }>) => void this.send("balancer:decide", e.detail, e.detail.approve ? { zh: "已同意调整", en: "Approved" } : { zh: "已不采纳", en: "Rejected" })}></hc-balancer-panel>
               <hc-staffing-panel .advice=${this.conn.queue?.staffing ?? null} .at=${this.conn.queue?.at ?? null} .services=${s.services}></hc-staffing-panel>

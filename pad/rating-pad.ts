@@ -1,6 +1,6 @@
 import { LitElement, css, html } from "lit";
 import { customElement, state } from "lit/decorators.js";
-import type { HallEvent } from "../protocol/index.js";
+import type { HallEvent, HallSnapshot, Ticket } from "../protocol/index.js";
 import { HallConnection } from "../web/shared/hall-connection.js";
 import { errorText } from "../web/shared/plain-errors.js";
 import { LangController, tr } from "../web/shared/i18n.js";
@@ -18,7 +18,10 @@ type Screen = { kind: "idle" } | { kind: "ask"; ticketId: string; number: string
 
 /**
  * 评价器: the touch pad at one window. Idle until that window finishes a ticket, then asks for
- * the five 好差评 levels, sends the rating once, thanks, and goes idle again.
+ * the five 好差评 levels, sends the rating once, thanks, and goes idle again. A finish the pad
+ * missed (its event lost; the pad resynced or restarted) is asked for all the same, from the
+ * window's `lastFinishedId` in the snapshot, if that citizen could still be at the window: the
+ * ticket is unrated and finished less than ASK_TIMEOUT_MS ago, and the pad has not asked for it.
  * URL: /pad/?hall=ID&token=DEVICE_TOKEN&window=WINDOW_ID
  */
 @customElement("hc-rating-pad")
@@ -35,6 +38,7 @@ export class RatingPad extends LitElement {
     .ask h1 b { color: var(--hc-accent); }
     .ask { flex: 1; display: flex; flex-direction: column; justify-content: center; gap: 26px; }
     .error { text-align: center; font-size: 24px; color: #fecaca; min-height: 32px; }
+    .error.pending { color: #fde68a; }
     hc-lang-switch { --hc-lang-size: 20px; }
   `;
   private hallId = param("hall", "demo");
@@ -43,12 +47,15 @@ export class RatingPad extends LitElement {
   @state() private sending = false;
   @state() private error = "";
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** The ticket the pad last asked a rating for: asked once, whichever way the pad learnt of it. */
+  private asked: string | null = null;
   private i18n = new LangController(this);
 
   readonly conn = new HallConnection(this, {
     auth: () => ({ role: "pad", hallId: this.hallId, deviceToken: param("token") }),
     onEvent: (e) => this.onHallEvent(e),
-    windowFeed: true,
+    onSnapshot: (s) => void this.askMissed(s),
+    windowFeed: this.windowId,
   });
 
   disconnectedCallback(): void {
@@ -64,9 +71,23 @@ export class RatingPad extends LitElement {
   }
 
   private onHallEvent(e: HallEvent) {
-    if (e.type === "ticket:finished" && e.window.id === this.windowId && e.ticket.state === "finished") {
-      this.show({ kind: "ask", ticketId: e.ticket.id, number: e.ticket.number }, ASK_TIMEOUT_MS);
-    }
+    if (e.type === "ticket:finished" && e.window.id === this.windowId && e.ticket.state === "finished") this.ask(e.ticket, ASK_TIMEOUT_MS);
+  }
+
+  private ask(t: Ticket, ms: number) {
+    this.asked = t.id;
+    this.show({ kind: "ask", ticketId: t.id, number: t.number }, ms);
+  }
+
+  /** After a (re)sync: the window's last finished ticket, if its finish went by unseen and its citizen may still be here. */
+  private async askMissed(s: HallSnapshot) {
+    const id = s.windows.find((w) => w.id === this.windowId)?.lastFinishedId;
+    if (!id || id === this.asked || this.screen.kind !== "idle") return;
+    const res = await this.conn.send<Ticket>("ticket:get", { ticketId: id });
+    if (!res.ok || id === this.asked || this.screen.kind !== "idle") return;
+    const t = res.data;
+    const left = ASK_TIMEOUT_MS - Math.max(0, Date.now() - (t.endedAt ?? 0));
+    if (t.state === "finished" && t.rating === null && t.windowId === this.windowId && left > 0) this.ask(t, left);
   }
 
   private async rate(rating: number) {
@@ -87,7 +108,7 @@ export class RatingPad extends LitElement {
     const label = w ? tr(w.label) : this.windowId ? tr({ zh: `${this.windowId}号窗口`, en: `Window ${this.windowId}` }) : "";
     const s = this.screen;
     return html`
-      <hc-connection-badge .status=${this.conn.status} .message=${this.conn.denied ? errorText(this.conn.denied) : ""}></hc-connection-badge>
+      <hc-connection-badge .status=${this.conn.status} .reason=${this.conn.offline} .message=${this.conn.denied ? errorText(this.conn.denied) : ""}></hc-connection-badge>
       <header><span data-testid="pad-window">${label}</span><hc-lang-switch></hc-lang-switch></header>
       ${s.kind === "idle"
         ? html`<div class="idle" data-testid="pad-idle"><h1>${tr({ zh: "欢迎评价", en: "Please rate our service" })}</h1><p class="label">${label}</p><p>${tr({ zh: "办结后请为本窗口的服务打分", en: "After your business is done, tell us how we served you" })}</p></div>`
@@ -96,7 +117,9 @@ export class RatingPad extends LitElement {
           : html`<div class="ask" data-testid="pad-ask">
               <h1>${tr({ zh: "请为本次服务评价", en: "How did we serve you?" })} · <b data-testid="pad-number">${s.number}</b></h1>
               <hc-rating-buttons ?disabled=${this.sending} @rate=${(e: CustomEvent<{ rating: number }>) => void this.rate(e.detail.rating)}></hc-rating-buttons>
-              <div class="error" role="alert">${this.error}</div>
+              ${this.sending && this.conn.retrying > 0
+                ? html`<div class="error pending" role="status" data-testid="pad-pending">${tr({ zh: "正在连接，请稍候…", en: "Connecting, please wait…" })}</div>`
+                : html`<div class="error" role="alert">${this.error}</div>`}
             </div>`}
     `;
   }

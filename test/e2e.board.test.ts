@@ -3,6 +3,7 @@ import type { Page } from "playwright-core";
 import { hallNamespace } from "../protocol/index.js";
 import { DEVICES, openPage, screenshot, startBrowser } from "./helpers/browser.js";
 import { TOKENS } from "./helpers/hall.js";
+import { HeldStore } from "./helpers/held-store.js";
 import type { TestServer } from "./helpers/server.js";
 import { issue, ok, startWebServer, text, waitForExact, waitForText } from "./helpers/web.js";
 
@@ -21,7 +22,8 @@ const waitingNow = async (t: TestServer, serviceId: string) =>
   (await t.server.ctx.store.snapshot("t1")).tickets.filter((x) => x.serviceId === serviceId && x.state === "waiting").length;
 
 describe("hall board", async () => {
-  const t = await startWebServer();
+  const store = new HeldStore();
+  const t = await startWebServer({ store, storeDeadlineMs: 300 });
   const browser = await startBrowser();
   const boardUrl = (extra = "") => `${t.url}/displays/board.html?hall=t1&token=${TOKENS.board}${extra}`;
   const alice = await t.counter("alice", "1");
@@ -70,7 +72,7 @@ describe("hall board", async () => {
     await context.close();
   });
 
-  it("after a dropped connection it shows reconnecting, catches up, and announces only the calls it missed", async () => {
+  it("after a dropped connection it shows 离线 over the greyed-out calls, catches up by itself, and announces only the calls it missed", async () => {
     const bob = await t.counter("bob", "2");
     const boss = await t.counter("boss", "4");
     const { context, page } = await openPage(browser, "board", boardUrl());
@@ -85,8 +87,10 @@ describe("hall board", async () => {
     const hall = t.server.io.of(hallNamespace("t1"));
     hall.use((socket, next) => (offline && socket.data.role === "display" ? next(Object.assign(new Error("network down (test)"), { data: { code: "OFFLINE" } })) : next()));
     for (const s of hall.sockets.values()) if (s.data.role === "display") s.conn.close();
-    await page.locator('[data-testid="connection-status"][data-status="reconnecting"]').waitFor();
-    await screenshot(page, "board-reconnecting");
+    await page.locator('[data-testid="connection-status"][data-status="offline"][data-reason="network"]').waitFor();
+    expect(await text(page, "offline-title")).toBe("离线");
+    expect(await page.locator('[data-testid="board-main"]').getAttribute("class")).toBe("stale");
+    await screenshot(page, "board-offline");
 
     // Meanwhile the hall goes on.
     for (let i = 0; i < 3; i++) await issue(t, "medical");
@@ -109,6 +113,20 @@ describe("hall board", async () => {
     await announced(page, `请 ${calledNumbers[1]} 号 到 4号窗口 办理`);
     expect(await announcements(page)).toEqual([...before, `请 ${calledNumbers[0]} 号 到 2号窗口 办理`, `请 ${calledNumbers[1]} 号 到 4号窗口 办理`]);
     await screenshot(page, "board-caught-up");
+    await context.close();
+  });
+
+  it("shows 离线 while the server cannot read the hall for its resync, and goes live again when it can", async () => {
+    const { context, page } = await openPage(browser, "board", boardUrl());
+    await ready(page);
+    // The store stops answering reads; the board's connection drops and its resync is answered STORE_UNAVAILABLE.
+    store.stallSnapshots();
+    for (const s of t.server.io.of(hallNamespace("t1")).sockets.values()) if (s.data.role === "display") s.conn.close();
+    await page.locator('[data-testid="connection-status"][data-status="offline"][data-reason="server"]').waitFor({ timeout: 15_000 });
+    await screenshot(page, "board-offline-server");
+    store.release();
+    await page.locator('[data-testid="connection-status"]').waitFor({ state: "detached", timeout: 15_000 });
+    expect(await page.locator('[data-testid="board-main"]').getAttribute("class")).toBe("");
     await context.close();
   });
 });

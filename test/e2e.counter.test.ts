@@ -4,9 +4,11 @@
  */
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { hallNamespace } from "../protocol/index.js";
 import { call, cid, startTestServer, type Client, type TestServer } from "./helpers/server.js";
 import { PASSWORD, TOKENS } from "./helpers/hall.js";
 import { openPage, screenshot, startBrowser } from "./helpers/browser.js";
+import { HeldStore } from "./helpers/held-store.js";
 
 /** Pages update over a socket: give them a few seconds on a busy machine. */
 const WAIT = { timeout: 5_000 };
@@ -14,9 +16,10 @@ const WAIT = { timeout: 5_000 };
 let srv: TestServer;
 let browser: Browser;
 let kiosk: Client;
+const store = new HeldStore();
 
 beforeAll(async () => {
-  srv = await startTestServer({ webRoot: inject("webRoot") });
+  srv = await startTestServer({ webRoot: inject("webRoot"), store, storeDeadlineMs: 300 });
   browser = await startBrowser();
   kiosk = await srv.client({ role: "kiosk", deviceToken: TOKENS.kiosk });
 });
@@ -112,5 +115,43 @@ describe("counter app", () => {
     await expect.poll(() => page.getByTestId("sign-in-error").textContent(), WAIT).toContain("工号或密码不正确");
     await screenshot(page, "counter-signin-error");
     await context.close();
+  });
+
+  it("a finish whose answer is late stays pending and says it is still trying; pressing 办结 again sends nothing new; it ends 已办结, not an error", async () => {
+    const page = await signIn("alice", "1");
+    const number = await issue();
+    await page.getByTestId("action-callNext").click();
+    await expect.poll(() => page.getByTestId("current-number").textContent(), WAIT).toBe(number);
+    const from = store.received.length;
+    store.loseAnswers("ticket:finish", 2);
+    await page.keyboard.press("F4");
+    await page.getByTestId("pending").waitFor();
+    expect(await page.getByTestId("action-finish").isDisabled()).toBe(true);
+    await page.keyboard.press("F4");
+    await screenshot(page, "counter-pending");
+    store.release();
+    await expect.poll(() => page.getByTestId("notice").textContent(), WAIT).toContain(`${number} 已办结`);
+    await page.getByTestId("idle").waitFor();
+    expect(await page.getByTestId("error").count()).toBe(0);
+    const finishes = store.received.slice(from).filter((r) => r.name === "ticket:finish");
+    expect(finishes.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(finishes.map((r) => r.commandId)).size).toBe(1);
+    expect((await store.snapshot("t1")).stats.finished.social).toBeGreaterThanOrEqual(1);
+    await page.context().close();
+  });
+
+  it("offline, the counter says 离线 and its buttons wait; it is back by itself", async () => {
+    const page = await signIn("bob", "2");
+    let offline = true;
+    const hall = srv.server.io.of(hallNamespace(srv.hall.id));
+    hall.use((socket, next) => (offline && socket.data.role === "counter" && socket.data.staffId === "bob" ? next(Object.assign(new Error("network down (test)"), { data: { code: "OFFLINE" } })) : next()));
+    for (const s of hall.sockets.values()) if (s.data.staffId === "bob") s.conn.close();
+    await page.locator('[data-testid="connection-status"][data-status="offline"]').waitFor();
+    await expect.poll(() => page.getByTestId("action-close").isDisabled(), WAIT).toBe(true);
+    await screenshot(page, "counter-offline");
+    offline = false;
+    await page.locator('[data-testid="connection-status"]').waitFor({ state: "detached", timeout: 15_000 });
+    await expect.poll(() => page.getByTestId("action-close").isDisabled(), WAIT).toBe(false);
+    await page.context().close();
   });
 });

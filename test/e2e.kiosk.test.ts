@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { DEVICES, screenshot, startBrowser } from "./helpers/browser.js";
 import { TOKENS, testHall } from "./helpers/hall.js";
+import { HeldStore } from "./helpers/held-store.js";
 import { issue, startWebServer, text, waitForText } from "./helpers/web.js";
-import type { HallSnapshot } from "../protocol/index.js";
+import { hallNamespace } from "../protocol/index.js";
 
 declare global {
   interface Window {
@@ -21,7 +22,9 @@ function nightService() {
 describe("ticket kiosk", async () => {
   const base = testHall();
   // PUBLIC_URL: phones reach the hall at another address than the kiosk does.
-  const t = await startWebServer({ halls: [testHall({ services: [...base.services, nightService()] })], publicUrl: "https://hall.example.gov.cn/" });
+  const store = new HeldStore();
+  const t = await startWebServer({ store, storeDeadlineMs: 300, halls: [testHall({ services: [...base.services, nightService()] })], publicUrl: "https://hall.example.gov.cn/" });
+  const issuedToday = async (serviceId: string) => (await store.snapshot("t1")).stats.issued[serviceId] ?? 0;
   const browser = await startBrowser();
 
   /** A kiosk page whose printer is recorded instead of opening a dialog. */
@@ -65,7 +68,7 @@ describe("ticket kiosk", async () => {
     expect(await page.locator('[data-testid="ticket-qr"]').getAttribute("src")).toMatch(/^data:image\/png;base64,/);
     expect(await page.locator('[data-testid="ticket-qr"]').getAttribute("data-url")).toMatch(/^https:\/\/hall\.example\.gov\.cn\/track\/\?hall=t1&ticket=/);
     await page.waitForFunction(() => (window.__printed ?? 0) === 1);
-    const snap = (await (await fetch(`${t.url}/api/halls/t1/snapshot`)).json()) as HallSnapshot;
+    const snap = await store.snapshot("t1");
     const ticket = snap.tickets.find((x) => x.number === "A001");
     expect(ticket).toMatchObject({ priority: "elderly", channel: "kiosk" });
     await screenshot(page, "kiosk-ticket");
@@ -76,6 +79,45 @@ describe("ticket kiosk", async () => {
     await page.locator('[data-testid="done"]').tap();
     await button(page, "social").waitFor();
     expect(await page.locator('[data-testid="priority-normal"]').getAttribute("aria-pressed")).toBe("true");
+    await page.context().close();
+  });
+
+  it("while the server cannot answer, the kiosk says it is still trying, a second tap sends nothing, and one ticket prints", async () => {
+    const page = await openKiosk();
+    const before = await issuedToday("social");
+    const from = store.received.length;
+    store.stall("ticket:issue", 2);
+    await button(page, "social").tap();
+    await page.locator('[data-testid="kiosk-busy"][data-retrying="yes"]').waitFor();
+    expect(await text(page, "kiosk-busy")).toContain("正在连接，请稍候");
+    await screenshot(page, "kiosk-retrying");
+    // The citizen taps again where the button was: the waiting screen covers it.
+    const box = (await button(page, "social").boundingBox())!;
+    await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+    store.release();
+    await page.locator('[data-testid="ticket-screen"]').waitFor();
+    await page.waitForFunction(() => (window.__printed ?? 0) === 1);
+    expect(await issuedToday("social")).toBe(before + 1);
+    const attempts = store.received.slice(from).filter((r) => r.name === "ticket:issue");
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(attempts.map((r) => r.commandId)).size).toBe(1);
+    await page.context().close();
+  });
+
+  it("offline, the kiosk says 离线 and takes no ticket, and is back by itself when the network is", async () => {
+    const page = await openKiosk();
+    let offline = true;
+    const hall = t.server.io.of(hallNamespace("t1"));
+    hall.use((socket, next) => (offline && socket.data.role === "kiosk" ? next(Object.assign(new Error("network down (test)"), { data: { code: "OFFLINE" } })) : next()));
+    for (const s of hall.sockets.values()) if (s.data.role === "kiosk") s.conn.close();
+    await page.locator('[data-testid="kiosk-offline"]').waitFor();
+    expect(await text(page, "kiosk-offline")).toContain("离线 · 暂停取号");
+    expect(await page.locator("div.services").getAttribute("inert")).not.toBeNull();
+    await screenshot(page, "kiosk-offline");
+    offline = false;
+    await page.locator('[data-testid="kiosk-offline"]').waitFor({ state: "detached", timeout: 15_000 });
+    await page.locator('[data-testid="connection-status"]').waitFor({ state: "detached" });
+    expect(await page.locator("div.services").getAttribute("inert")).toBeNull();
     await page.context().close();
   });
 });

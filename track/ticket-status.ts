@@ -34,6 +34,8 @@ export class TicketStatus extends LitElement {
   @property({ attribute: false }) etaSec: number | null = null;
   /** Label of the window the ticket is called to / served at. */
   @property({ attribute: false }) windowLabel: Bilingual | null = null;
+  /** The ticket ended on an earlier business day: no invitation to rate it now. */
+  @property({ type: Boolean }) earlier = false;
   /** Service name after a transfer (shown as a notice). */
   @property({ attribute: false }) transferredTo: Bilingual | null = null;
   private i18n = new LangController(this);
@@ -79,7 +81,7 @@ export class TicketStatus extends LitElement {
       case "finished":
         return html`<div part="card" class="card done" data-testid="status" data-state="finished">
           <div class="big">${tr({ zh: "办理完成", en: "All done" })}</div>
-          <p>${tr({ zh: "感谢您的耐心等候！欢迎在窗口评价器上为本次服务评价。", en: "Thank you for your patience! Please rate our service on the pad at the window." })}</p>
+          <p>${this.earlier ? tr({ zh: "感谢您的耐心等候！", en: "Thank you for your patience!" }) : tr({ zh: "感谢您的耐心等候！欢迎在窗口评价器上为本次服务评价。", en: "Thank you for your patience! Please rate our service on the pad at the window." })}</p>
         </div>`;
       case "noShow":
         return html`<div part="card" class="card bad" data-testid="status" data-state="noShow">

@@ -39,6 +39,8 @@ export class TrackPage extends LitElement {
     .explain { font-size: 19px; line-height: 1.7; background: var(--hc-panel); border-radius: 18px; padding: 22px 20px; }
     .explain h2 { margin: 0 0 8px; font-size: 26px; }
     small { color: var(--hc-muted); font-size: 15px; text-align: center; }
+    .earlier { font-size: 19px; line-height: 1.6; border-radius: 18px; padding: 18px 20px; background: #3f3f46; border: 2px solid #a1a1aa; }
+    .earlier b { display: block; font-size: 24px; margin-bottom: 4px; }
   `;
   private hallId = param("hall");
   private ticketId = param("ticket");
@@ -89,6 +91,25 @@ export class TrackPage extends LitElement {
     return i >= 0 ? { ahead: i, etaSec: q!.etaSec[i] ?? null } : { ahead: null, etaSec: null };
   }
 
+  /**
+   * A new business day began while the page was open (the server sends hall:dayStarted to trackers
+   * too; the connection then reads the ticket again): a ticket that ended on an earlier day, or
+   * that the server no longer knows, is said to be over, with a word on what to do today.
+   */
+  private endedEarlier(t: Ticket): boolean {
+    const today = this.conn.businessDate;
+    const ended = t.state === "finished" || t.state === "noShow" || t.state === "cancelled";
+    return this.conn.ticketGone || (ended && today !== null && t.businessDate < today);
+  }
+
+  private renderEarlierDay(t: Ticket) {
+    if (!this.endedEarlier(t)) return "";
+    return html`<div class="earlier" role="status" data-testid="earlier-day">
+      <b>${tr({ zh: `这是 ${t.businessDate} 的号，已于当日结束`, en: `This ticket was for ${t.businessDate} and ended that day` })}</b>
+      ${tr({ zh: "今天需要办理的，请重新取号。", en: "If you have business today, please take a new ticket." })}
+    </div>`;
+  }
+
   private renderExplain() {
     return html`<div class="explain" data-testid="no-ticket">
       <h2>${tr({ zh: "查看排队进度", en: "Follow your ticket" })}</h2>
@@ -113,7 +134,7 @@ export class TrackPage extends LitElement {
     const priority = t && t.priority !== "normal" ? this.names?.priorityClasses.find((p) => p.id === t.priority) : undefined;
     const place = t && t.state === "waiting" ? this.place(t) : { ahead: null, etaSec: null };
     return html`
-      <hc-connection-badge .status=${this.conn.status} .message=${this.conn.denied?.message ?? ""}></hc-connection-badge>
+      <hc-connection-badge .status=${this.conn.status} .reason=${this.conn.offline} .message=${this.conn.denied?.message ?? ""}></hc-connection-badge>
       ${header}
       ${t
         ? html`<div class="ticket">
@@ -121,12 +142,14 @@ export class TrackPage extends LitElement {
               <div class="number" data-testid="track-number">${t.number}</div>
               ${priority ? html`<div class="priority">${tr({ zh: "绿色通道", en: "Priority" })} · ${tr(priority.name)}</div>` : ""}
             </div>
+            ${this.renderEarlierDay(t)}
             <hc-ticket-status
               .ticket=${t}
               .ahead=${place.ahead}
               .etaSec=${place.etaSec}
               .windowLabel=${this.windowLabel(t.windowId ?? t.targetWindowId)}
               .transferredTo=${this.transferred && service ? service.name : null}
+              ?earlier=${this.endedEarlier(t)}
             ></hc-ticket-status>
             ${this.askNotify && (t.state === "waiting" || t.state === "parked")
               ? html`<button class="notify" @click=${async () => {

@@ -28,6 +28,8 @@ export class BoardPage extends LitElement {
     footer { padding: 0 2.5vw 2vh; min-height: 0; }
     .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
     .setup { padding: 10vh 5vw; font-size: 4vh; }
+    /* Offline: what is shown may be out of date, so it is greyed out under the 离线 banner. */
+    .stale { opacity: 0.35; filter: grayscale(1); transition: opacity 0.3s; }
     .sound { position: fixed; right: 1vw; bottom: 1vh; font: inherit; font-size: 2vh; padding: 0.6em 1em; border-radius: 0.5em; border: 0; background: var(--hc-warn); color: #000; cursor: pointer; }
   `;
   private hallId = param("hall");
@@ -72,6 +74,7 @@ export class BoardPage extends LitElement {
       return html`<div class="setup">${tr({ zh: "请在地址中加上 ?hall=大厅编号&token=设备令牌", en: "Add ?hall=HALL_ID&token=DEVICE_TOKEN to the address" })}</div>`;
     }
     const s = this.conn.snapshot;
+    const stale = this.conn.status === "offline";
     const now = s ? this.nowCalling(s) : [];
     const nowKeys = new Set(now.map((c) => c.key));
     const recent: CallView[] = s
@@ -79,13 +82,13 @@ export class BoardPage extends LitElement {
       : [];
     const services: ServiceQueueView[] = s ? s.services.map((svc) => ({ id: svc.id, name: svc.name, ...serviceFigures(s.hallId, this.conn.queue, svc.id) })) : [];
     return html`
-      <hc-connection-badge style="--hc-badge-size: clamp(16px, 3vh, 80px)" .status=${this.conn.status} .message=${this.conn.denied?.message ?? ""}></hc-connection-badge>
+      <hc-connection-badge style="--hc-badge-size: clamp(16px, 3.2vh, 80px)" .status=${this.conn.status} .reason=${this.conn.offline} .message=${this.conn.denied?.message ?? ""}></hc-connection-badge>
       <hc-board-header .name=${s?.name ?? null} .timezone=${s?.timezone ?? "Asia/Shanghai"}></hc-board-header>
-      <main>
+      <main class=${stale ? "stale" : ""} data-testid="board-main">
         <hc-now-calling .calls=${now} .flashKey=${this.flashKey}></hc-now-calling>
         <hc-recent-calls .calls=${recent}></hc-recent-calls>
       </main>
-      <footer><hc-service-queues .services=${services}></hc-service-queues></footer>
+      <footer class=${stale ? "stale" : ""}><hc-service-queues .services=${services}></hc-service-queues></footer>
       <div class="sr" aria-live="assertive" data-testid="announcement">${this.announcement}</div>
       ${this.audioBlocked
         ? html`<button class="sound" @click=${async () => {

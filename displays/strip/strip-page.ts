@@ -12,7 +12,7 @@ import type { StripMode } from "./strip-display.js";
 /**
  * The LED strip over one window (窗口屏), `?hall=ID&token=DEVICE_TOKEN&window=WINDOW_ID[&lang=en]`:
  * the number being called or served, 请稍候 when open and idle, 暂停服务 with the reason when
- * paused, 窗口关闭 when closed.
+ * paused, 窗口关闭 when closed, 离线 while it cannot know (its own big message instead of a badge).
  */
 @customElement("hc-strip-page")
 export class StripPage extends LitElement {
@@ -26,16 +26,19 @@ export class StripPage extends LitElement {
   private i18n = new LangController(this);
   private conn = new HallConnection(this, {
     auth: () => (this.hallId && this.token ? { role: "display", hallId: this.hallId, deviceToken: this.token } : null),
-    windowFeed: true,
+    windowFeed: this.windowId,
   });
 
   private view(): { label: string; message: string; sub: string; mode: StripMode; key: string } {
     const s = this.conn.snapshot;
     const w = s ? windowOf(s, this.windowId) : undefined;
     if (!this.windowId || !this.hallId || !this.token) return { label: "", message: tr({ zh: "未配置", en: "Not set up" }), sub: "?hall=&token=&window=", mode: "offline", key: "" };
+    if (!s && this.conn.status === "offline") return { label: "", message: tr({ zh: "离线", en: "Offline" }), sub: tr({ zh: "正在重新连接…", en: "Reconnecting…" }), mode: "offline", key: "" };
     if (!s) return { label: "", message: tr({ zh: "连接中", en: "Connecting" }), sub: "", mode: "offline", key: "" };
     if (!w) return { label: this.windowId, message: tr({ zh: "无此窗口", en: "No such window" }), sub: "", mode: "offline", key: "" };
     const label = tr(w.label);
+    // Offline, the call on the strip may be over: say so rather than show it.
+    if (this.conn.status === "offline") return { label, message: tr({ zh: "离线", en: "Offline" }), sub: tr({ zh: "正在重新连接…", en: "Reconnecting…" }), mode: "offline", key: "" };
     if (w.state === "closed") return { label, message: tr({ zh: "暂停服务", en: "Closed" }), sub: tr({ zh: "窗口关闭", en: "This window is closed" }), mode: "closed", key: "" };
     if (w.state === "paused") return { label, message: tr({ zh: "暂停服务", en: "Paused" }), sub: w.pauseReason ?? "", mode: "paused", key: "" };
     const t = ticketOf(s, w.ticketId);
@@ -50,7 +53,7 @@ export class StripPage extends LitElement {
   render() {
     const v = this.view();
     return html`
-      <hc-connection-badge .status=${this.conn.status} .message=${this.conn.denied?.message ?? ""}></hc-connection-badge>
+      ${this.conn.status === "offline" ? "" : html`<hc-connection-badge .status=${this.conn.status} .message=${this.conn.denied?.message ?? ""}></hc-connection-badge>`}
       ${keyed(v.key, html`<hc-strip-display .label=${v.label} .message=${v.message} .sub=${v.sub} .mode=${v.mode}></hc-strip-display>`)}
     `;
   }

@@ -24,6 +24,11 @@ const PLAIN: Record<string, Bilingual> = {
   ILLEGAL_TRANSITION: { zh: "这个号当前的状态不能这样操作", en: "The ticket's state does not allow this" },
   ALREADY_RATED: { zh: "这个号已经评价过了", en: "This ticket has already been rated" },
   UNKNOWN_SUGGESTION: { zh: "这条调度建议已失效", en: "This suggestion is no longer open" },
+  IDEMPOTENCY_CONFLICT: { zh: "这次操作与之前的一次冲突，请重新操作", en: "This clashed with an earlier action; please do it again" },
+  STORE_UNAVAILABLE: { zh: "服务器暂时读不到大厅数据，正在重试", en: "The server cannot reach the hall's data just now; retrying" },
+  RATE_LIMITED: { zh: "操作太频繁，请稍候再试", en: "Too many requests; please wait a moment" },
+  SESSION_ENDED: { zh: "登录已结束，请重新登录", en: "Your sign-in has ended; please sign in again" },
+  SESSION_REPLACED: { zh: "此账号或窗口已在别处登录，请重新登录", en: "This account or window was signed in elsewhere; please sign in again" },
   INTERNAL: { zh: "操作没有完成，请稍后重试", en: "That did not go through; please retry" },
 };
 
