@@ -1,6 +1,7 @@
 /**
  * Real redis-server processes for tests: each on a free port, in its own temp dir, without
- * persistence, stopped in teardown. Never touches the machine's own Redis on 6379.
+ * persistence unless asked (`persistent`, for tests that kill and restart it), stopped in
+ * teardown. Never touches the machine's own Redis on 6379.
  *
  *   const redis = await startRedisServer();          // one standalone server
  *   const cluster = await startRedisCluster();       // 3 masters, cluster_state:ok
@@ -21,7 +22,12 @@ export interface RedisServerHandle {
   host: string;
   url: string;
   dir: string;
-  process: ChildProcess;
+  /** The running redis-server (a new one after `restart()`). */
+  readonly process: ChildProcess;
+  /** SIGKILL, as a crash would: connections drop at once; the data stays in `dir` (see `persistent`). */
+  kill(): Promise<void>;
+  /** Kill (if running) and start again on the same port, dir and arguments. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -97,26 +103,50 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
   }
 }
 
+export interface RedisServerOptions {
+  /**
+   * Keep the data across `kill()` and `restart()`: an append-only file fsynced on every write, so
+   * that a test can take Redis away and bring the same data back on the same port.
+   */
+  persistent?: boolean;
+}
+
 /** Start one redis-server on a free port; extra args go on its command line. */
-export async function startRedisServer(extraArgs: string[] = []): Promise<RedisServerHandle> {
+export async function startRedisServer(extraArgs: string[] = [], opts: RedisServerOptions = {}): Promise<RedisServerHandle> {
   const dir = await mkdtemp(join(tmpdir(), "hallcall-redis-"));
   const port = await freePort();
   const host = "127.0.0.1";
-  const child = spawn(REDIS_SERVER_BIN, ["--port", String(port), "--bind", host, "--save", "", "--appendonly", "no", "--dir", dir, "--protected-mode", "no", "--loglevel", "warning", ...extraArgs], {
-    cwd: dir,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr?.on("data", (d) => (stderr += d.toString()));
+  const persistence = opts.persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
+  const args = ["--port", String(port), "--bind", host, "--save", "", ...persistence, "--dir", dir, "--protected-mode", "no", "--loglevel", "warning", ...extraArgs];
+
+  let child!: ChildProcess;
   let exited = false;
-  const exitedP = new Promise<void>((resolve) => child.once("exit", () => ((exited = true), resolve())));
-  try {
-    await waitFor(`redis-server on port ${port}`, async () => {
-      if (exited) throw new Error(`redis-server exited: ${stderr}`);
-      return (await rawCommand(port, "PING", host)).startsWith("+PONG");
-    });
-  } catch (err) {
+  let exitedP: Promise<void> = Promise.resolve();
+  const launch = async () => {
+    child = spawn(REDIS_SERVER_BIN, args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr?.on("data", (d) => (stderr += d.toString()));
+    exited = false;
+    const self = child;
+    exitedP = new Promise<void>((resolve) => self.once("exit", () => ((exited = true), resolve())));
+    try {
+      await waitFor(`redis-server on port ${port}`, async () => {
+        if (exited) throw new Error(`redis-server exited: ${stderr}`);
+        return (await rawCommand(port, "PING", host)).startsWith("+PONG");
+      });
+    } catch (err) {
+      child.kill("SIGKILL");
+      throw err;
+    }
+  };
+  const kill = async () => {
+    if (exited) return;
     child.kill("SIGKILL");
+    await exitedP;
+  };
+  try {
+    await launch();
+  } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
@@ -125,15 +155,19 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RedisS
     host,
     url: `redis://${host}:${port}`,
     dir,
-    process: child,
+    get process() {
+      return child;
+    },
+    kill,
+    async restart() {
+      await kill();
+      await launch();
+    },
     async stop() {
       if (!exited) {
         child.kill("SIGTERM");
         await Promise.race([exitedP, sleep(3000)]);
-        if (!exited) {
-          child.kill("SIGKILL");
-          await exitedP;
-        }
+        if (!exited) await kill();
       }
       await rm(dir, { recursive: true, force: true });
     },
