@@ -6,7 +6,8 @@
  *   <prefix>{hall:<id>}:seq                  string the hall's last sequence number
  *   <prefix>{hall:<id>}:log                  stream the event log, entry id `<seq>-0`, field `e` = event JSON
  *   <prefix>{hall:<id>}:checkpoint           string the hall's snapshot at some seq (JSON), where replicas start
- *   <prefix>{hall:<id>}:result:<commandId>   string first result of a command (idempotency), PX TTL
+ *   <prefix>{hall:<id>}:epoch                string the rebase marker `<generation>:<epoch>`: which run of the log commits count in (absent until the first rebase)
+ *   <prefix>{hall:<id>}:result:<commandId>   string idempotency record of a command: its name, caller, payload hash and first result, PX TTL
  *   <prefix>{hall:<id>}:tickets:<date>       hash   ticket id -> ticket JSON, tickets issued that business date, PX TTL
  *   <prefix>{hall:<id>}:turn                 string the node whose turn it is to commit (after losing to others), PX TTL
  *   <prefix>{hall:<id>}:lock                 string the node that runs the hall's once-per-hall jobs, PX TTL
@@ -29,6 +30,10 @@ export class HallKeys {
   }
   get checkpoint(): string {
     return `${this.base}checkpoint`;
+  }
+  /** The rebase marker (rebase-3.lua): changed when a node finds the log went back. */
+  get epoch(): string {
+    return `${this.base}epoch`;
   }
   get turn(): string {
     return `${this.base}turn`;

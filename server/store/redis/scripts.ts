@@ -11,7 +11,7 @@ import { join } from "node:path";
 
 const DIR = fileURLToPath(new URL("./scripts/", import.meta.url));
 
-export type ScriptName = "commit" | "acquireLock" | "releaseLock";
+export type ScriptName = "commit" | "rebase" | "acquireLock" | "releaseLock";
 
 export interface LuaScript {
   name: ScriptName;

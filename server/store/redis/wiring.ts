@@ -16,8 +16,9 @@ import type { HallLock } from "../../balancer/lock.js";
 import type { Logger } from "../../log.js";
 import type { HallServer } from "../../transport/socket.js";
 import { HallKeys } from "./keys.js";
+import { faultAware, STORE_CLIENT_OPTIONS } from "./faults.js";
 import { runScript, script, type Send } from "./scripts.js";
-import { RedisStore, type ClusterRedis, type SingleRedis } from "./redis-store.js";
+import { onceAnOutage, RedisStore, type ClusterRedis, type RedisStoreTuning, type SingleRedis } from "./redis-store.js";
 
 export interface WiredRedis {
   store: RedisStore;
@@ -26,7 +27,7 @@ export interface WiredRedis {
   lock: RedisHallLock;
 }
 
-export interface WireRedisOptions {
+export interface WireRedisOptions extends RedisStoreTuning {
   url?: string;
   clusterNodes?: string[];
   prefix: string;
@@ -43,14 +44,20 @@ export async function wireRedis(opts: WireRedisOptions): Promise<WiredRedis> {
   const prefix = normalizePrefix(opts.prefix);
   const { log } = opts;
   const isCluster = !!opts.clusterNodes?.length;
-  const main: AnyClient | AnyCluster = isCluster ? createCluster({ rootNodes: opts.clusterNodes!.map((url) => ({ url })) }) : createClient({ url: opts.url });
+  // The store's and the lock's connection fails fast while Redis is away (faults.ts); the
+  // adapter's keep their offline queue, since Socket.IO neither awaits nor catches a publish.
+  const main: AnyClient | AnyCluster = isCluster
+    ? createCluster({ rootNodes: opts.clusterNodes!.map((url) => ({ url })), defaults: STORE_CLIENT_OPTIONS })
+    : createClient({ url: opts.url, ...STORE_CLIENT_OPTIONS });
   const extra: (AnyClient | AnyCluster)[] = [];
   const onError = (which: string) => (err: unknown) => log.error(`redis ${which} error`, err);
-  main.on("error", onError("command"));
+  const outage = onceAnOutage(onError("command"));
+  main.on("error", outage.error);
   await main.connect();
 
-  const send = (key: string | undefined, args: string[]): Promise<unknown> =>
-    isCluster ? (main as AnyCluster).sendCommand(key, false, args) : (main as AnyClient).sendCommand(args);
+  const send = faultAware((key: string | undefined, args: string[]): Promise<unknown> =>
+    isCluster ? (main as AnyCluster).sendCommand(key, false, args) : (main as AnyClient).sendCommand(args),
+  );
 
   const closeAll = async () => {
     for (const c of [...extra, main]) {
@@ -61,15 +68,21 @@ export async function wireRedis(opts: WireRedisOptions): Promise<WiredRedis> {
       }
     }
   };
-  const store = new RedisStore(isCluster ? (main as unknown as ClusterRedis) : (main as unknown as SingleRedis), prefix, closeAll);
+  const store = new RedisStore(isCluster ? (main as unknown as ClusterRedis) : (main as unknown as SingleRedis), prefix, closeAll, opts);
+  main.on("ready", () => {
+    if (!outage.ready()) return;
+    log.info("redis is back: checking every hall against it");
+    store.resync();
+  });
   const lock = new RedisHallLock(send, prefix);
 
   return {
     store,
     lock,
     async configureIo(io: HallServer) {
-      const pub = main.duplicate();
-      const sub = main.duplicate();
+      const queued = () => (isCluster ? (main as AnyCluster).duplicate({ defaults: {} }) : (main as AnyClient).duplicate({ disableOfflineQueue: false }));
+      const pub = queued();
+      const sub = queued();
       pub.on("error", onError("adapter pub"));
       sub.on("error", onError("adapter sub"));
       extra.push(pub, sub);
