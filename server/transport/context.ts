@@ -1,6 +1,7 @@
 /**
- * What every transport handler shares: the store, hall configs, clock and signer, and `run`, the
- * one path by which a command reaches the store and its event reaches the rooms that care.
+ * What every transport handler shares: the store, hall configs, clock, signer and signed-out
+ * sessions, and `run`, the one path by which a command reaches the store and its event reaches
+ * the rooms that care.
  */
 import type { HallEvent } from "../../protocol/index.js";
 import type { Clock } from "../domain/clock.js";
@@ -10,6 +11,7 @@ import type { Logger } from "../log.js";
 import type { HallStore } from "../store/types.js";
 import type { SessionSigner } from "./auth.js";
 import type { HallMetrics } from "./metrics.js";
+import { MemorySessionRegistry, type SessionRegistry } from "./sessions.js";
 
 export type EventListener = (event: HallEvent) => void;
 
@@ -23,6 +25,8 @@ export class HallContext {
     readonly signer: SessionSigner,
     readonly metrics: HallMetrics,
     readonly log: Logger,
+    /** Signed-out staff sessions: every staff check asks it, on every node. */
+    readonly sessions: SessionRegistry = new MemorySessionRegistry(() => clock.now()),
   ) {}
 
   /** Called with every event this node committed (broadcast, queue summaries, balancer). */
