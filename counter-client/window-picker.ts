@@ -2,9 +2,10 @@ import { LitElement, css, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { HallSnapshot } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
+import { loadSession } from "../web/shared/session.js";
 
 /**
- * Lists the hall's windows (from the public snapshot) so a signed-in staff member picks the one
+ * Lists the hall's windows (from the hall's snapshot) so a signed-in staff member picks the one
  * they sit at. A window someone else is signed in to is marked.
  * @fires window-picked - detail: { windowId: string }
  */
@@ -29,7 +30,9 @@ export class WindowPicker extends LitElement {
 
   connectedCallback(): void {
     super.connectedCallback();
-    fetch(`/api/halls/${encodeURIComponent(this.hallId)}/snapshot`)
+    // The snapshot names every ticket: the server gives it to signed-in staff only.
+    const token = loadSession(this.hallId, "counter")?.token ?? "";
+    fetch(`/api/halls/${encodeURIComponent(this.hallId)}/snapshot`, { headers: { authorization: `Bearer ${token}` } })
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
       .then((s: HallSnapshot) => (this.snapshot = s))
       .catch(() => (this.error = tr({ zh: "无法读取窗口列表，请刷新重试", en: "Could not load the windows; reload to retry" })));

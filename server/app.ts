@@ -7,6 +7,7 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import express from "express";
+import helmet from "helmet";
 import { Server } from "socket.io";
 import type { HallEvent } from "../protocol/index.js";
 import { systemClock, type Clock } from "./domain/clock.js";
@@ -16,6 +17,8 @@ import { DEFAULT_STORE_DEADLINE_MS, storeWithDeadline } from "./store/deadline.j
 import type { HallStore } from "./store/types.js";
 import { SessionSigner } from "./transport/auth.js";
 import { HallContext } from "./transport/context.js";
+import { DEFAULT_LIMITS, memoryLimiters, RestGuard, type LimiterFactory, type RestLimits } from "./transport/rate-limit.js";
+import { MemorySessionRegistry, type SessionRegistry } from "./transport/sessions.js";
 import { HallMetrics } from "./transport/metrics.js";
 import { BalancerRunner } from "./balancer/balancer-runner.js";
 import { LocalHallLock, type HallLock } from "./balancer/lock.js";
@@ -53,6 +56,17 @@ export interface HallCallOptions {
   balancerIntervalMs?: number;
   /** How long a command or read may wait for the store before it answers STORE_UNAVAILABLE, ms. */
   storeDeadlineMs?: number;
+  /** Rate limits and daily caps of the REST routes; each one left out is DEFAULT_LIMITS'. */
+  limits?: Partial<RestLimits>;
+  /** Where the REST limits count: this process (the default) or Redis, shared by every node. */
+  limiters?: LimiterFactory;
+  /** Signed-out staff sessions: this process (the default) or Redis, shared by every node. */
+  sessions?: SessionRegistry;
+  /**
+   * express `trust proxy`: whose X-Forwarded-For names the client. false (the default) for a
+   * server that clients reach directly, else the reverse proxy: a hop count or its addresses.
+   */
+  trustProxy?: boolean | number | string;
 }
 
 export interface HallCallServer {
@@ -75,9 +89,36 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
   for (const h of opts.halls) await opts.store.loadHall(h, clock.now());
   const store = storeWithDeadline(opts.store, opts.storeDeadlineMs ?? DEFAULT_STORE_DEADLINE_MS);
 
-  const ctx = new HallContext(store, halls, clock, new SessionSigner(opts.sessionSecret), new HallMetrics(opts.collectDefaultMetrics ?? true), log);
+  const sessions = opts.sessions ?? new MemorySessionRegistry(() => clock.now());
+  const ctx = new HallContext(store, halls, clock, new SessionSigner(opts.sessionSecret), new HallMetrics(opts.collectDefaultMetrics ?? true), log, sessions);
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", opts.trustProxy ?? false);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          scriptSrcAttr: ["'none'"],
+          // Lit templates and the pages' index.html carry style attributes and <style> blocks.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          // The kiosk's QR codes are data: URLs.
+          imgSrc: ["'self'", "data:"],
+          fontSrc: ["'self'", "data:"],
+          // Socket.IO and the REST calls go to this origin only ('self' covers its ws: and wss:).
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      frameguard: { action: "deny" },
+    }),
+  );
+  const guard = new RestGuard(opts.limiters ?? memoryLimiters, { ...DEFAULT_LIMITS, ...opts.limits }, log);
   // One balancer per hall on every node: all measure rates (for expected waits), the lock holder acts.
   const lock = opts.lock ?? new LocalHallLock(() => clock.now());
   const runners = new Map(
@@ -85,7 +126,7 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
   );
   const runnerOf = (hallId: string) => runners.get(hallId)!;
   const staffing = (hallId: string) => runnerOf(hallId).staffing(clock.now());
-  app.use(restRouter(ctx, { sessionHours: opts.sessionHours ?? 12, ready: opts.ready ?? (async () => {}), publicUrl: opts.publicUrl, staffing }));
+  app.use(restRouter(ctx, { sessionHours: opts.sessionHours ?? 12, ready: opts.ready ?? (async () => {}), publicUrl: opts.publicUrl, staffing, guard }));
   if (opts.webRoot && existsSync(opts.webRoot)) {
     app.use(express.static(opts.webRoot, { extensions: ["html"] }));
   } else if (opts.webRoot) {

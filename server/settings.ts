@@ -5,6 +5,9 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { invalidInput } from "./domain/validation.js";
+import { DEFAULT_LIMITS, type RestLimits } from "./transport/rate-limit.js";
+
+const perWindow = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const ServerConfig = z.object({
   /** HTTP and Socket.IO port. */
@@ -30,6 +33,34 @@ const ServerConfig = z.object({
   TRACKER_SUMMARY_MS: z.coerce.number().int().min(50).default(5_000),
   /** How long a command may wait for the store before its ack says STORE_UNAVAILABLE, ms. */
   STORE_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  /**
+   * Whose X-Forwarded-For names the client (express `trust proxy`): "false" (the default: nobody's,
+   * for a server that clients reach directly), a hop count ("1": the one reverse proxy in front), or
+   * the proxies' addresses and subnets ("loopback", "10.0.0.0/8, 10.1.2.3"). "true" trusts any
+   * sender of the header, so anyone could pick the address they are counted under.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default("false")
+    .transform((v): boolean | number | string => (v === "false" ? false : v === "true" ? true : /^\d+$/.test(v) ? Number(v) : v)),
+  /** Requests to /api per client address per minute. Many phones share a carrier's NAT. */
+  RATE_API_PER_ADDRESS_PER_MIN: perWindow(DEFAULT_LIMITS.apiPerAddressPerMin),
+  /** Requests to one hall's routes per minute from all addresses together. */
+  RATE_API_PER_HALL_PER_MIN: perWindow(DEFAULT_LIMITS.apiPerHallPerMin),
+  /** Phone tickets asked for per client address per minute. */
+  RATE_TICKETS_PER_ADDRESS_PER_MIN: perWindow(DEFAULT_LIMITS.ticketsPerAddressPerMin),
+  /** Phone tickets asked for per hall per minute from all addresses together. */
+  RATE_TICKETS_PER_HALL_PER_MIN: perWindow(DEFAULT_LIMITS.ticketsPerHallPerMin),
+  /** Phone tickets one phone (its deviceId) may take in one hall per business day. */
+  MOBILE_TICKETS_PER_DEVICE_PER_DAY: perWindow(DEFAULT_LIMITS.mobileTicketsPerDevicePerDay),
+  /** Phone tickets one client address may take in one hall per business day. */
+  MOBILE_TICKETS_PER_ADDRESS_PER_DAY: perWindow(DEFAULT_LIMITS.mobileTicketsPerAddressPerDay),
+  /** Staff sign-in attempts per client address per 15 minutes. */
+  RATE_LOGIN_PER_ADDRESS_PER_15MIN: perWindow(DEFAULT_LIMITS.loginPerAddressPer15Min),
+  /** Failed sign-ins per staff account and client address per 15 minutes. */
+  RATE_LOGIN_FAILURES_PER_ACCOUNT_PER_15MIN: perWindow(DEFAULT_LIMITS.loginFailuresPerAccountPer15Min),
+  /** Failed sign-ins per client address per hour, over all accounts. */
+  RATE_LOGIN_FAILURES_PER_ADDRESS_PER_HOUR: perWindow(DEFAULT_LIMITS.loginFailuresPerAddressPerHour),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 export type ServerConfig = z.infer<typeof ServerConfig> & { SESSION_SECRET: string; sessionSecretGenerated: boolean };
@@ -43,4 +74,19 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
   }
   const secret = res.data.SESSION_SECRET;
   return { ...res.data, SESSION_SECRET: secret ?? randomBytes(32).toString("base64url"), sessionSecretGenerated: !secret };
+}
+
+/** The REST limits the settings name. */
+export function restLimitsOf(config: ServerConfig): RestLimits {
+  return {
+    apiPerAddressPerMin: config.RATE_API_PER_ADDRESS_PER_MIN,
+    apiPerHallPerMin: config.RATE_API_PER_HALL_PER_MIN,
+    ticketsPerAddressPerMin: config.RATE_TICKETS_PER_ADDRESS_PER_MIN,
+    ticketsPerHallPerMin: config.RATE_TICKETS_PER_HALL_PER_MIN,
+    mobileTicketsPerDevicePerDay: config.MOBILE_TICKETS_PER_DEVICE_PER_DAY,
+    mobileTicketsPerAddressPerDay: config.MOBILE_TICKETS_PER_ADDRESS_PER_DAY,
+    loginPerAddressPer15Min: config.RATE_LOGIN_PER_ADDRESS_PER_15MIN,
+    loginFailuresPerAccountPer15Min: config.RATE_LOGIN_FAILURES_PER_ACCOUNT_PER_15MIN,
+    loginFailuresPerAddressPerHour: config.RATE_LOGIN_FAILURES_PER_ADDRESS_PER_HOUR,
+  };
 }
