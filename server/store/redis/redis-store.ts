@@ -24,6 +24,7 @@ import { applyEvent, HallCallError, HallEvent, HallSnapshot, Ticket } from "../.
 import { previousDate, systemClock, type Clock } from "../../domain/clock.js";
 import { commandIdOf, type CommandContext, type StoreCommand } from "../../domain/hall-commands.js";
 import type { HallConfig } from "../../domain/config.js";
+import type { Logger } from "../../log.js";
 import { initialSnapshot, keptOn } from "../../domain/hall.js";
 import { DEFAULT_STORE_DEADLINE_MS } from "../deadline.js";
 import { parseResult, recordOf, replayOf, resultJson, type CommandRecord } from "../idempotency.js";
@@ -63,6 +64,8 @@ export interface RedisStoreTuning {
   lateLimitMs?: number;
   /** The wall clock the latest time is counted on (Redis's TIME is compared with it). */
   wallClock?: Clock;
+  /** Where a rebase is told (default: the console's stderr). */
+  log?: Pick<Logger, "warn">;
 }
 
 export interface RedisStoreOptions extends RedisStoreTuning {
@@ -228,6 +231,7 @@ export class RedisStore implements HallStore {
   private readonly queueLimitMs: number;
   private readonly lateLimitMs: number;
   private readonly wallClock: Clock;
+  private readonly log: Pick<Logger, "warn">;
   private readonly send: (firstKey: string | undefined, args: string[]) => Promise<unknown>;
 
   constructor(
@@ -240,6 +244,7 @@ export class RedisStore implements HallStore {
     this.queueLimitMs = tuning.queueLimitMs ?? DEFAULT_STORE_DEADLINE_MS;
     this.lateLimitMs = tuning.lateLimitMs ?? DEFAULT_LATE_LIMIT_MS;
     this.wallClock = tuning.wallClock ?? systemClock;
+    this.log = tuning.log ?? { warn: (msg) => console.error(`[redis-store] ${msg}`) };
     this.send = faultAware((firstKey: string | undefined, args: string[]) => ("masters" in conn ? conn.sendCommand(firstKey, false, args) : (conn as SingleRedis).sendCommand(args)));
   }
 
@@ -557,7 +562,7 @@ export class RedisStore implements HallStore {
       const [status] = (await runScript(this.send, script("rebase"), [keys.seq, keys.checkpoint, keys.epoch], [String(snapshot.seq), fresh.marker, marker, JSON.stringify(snapshot)])) as [number, string];
       if (status === 0) {
         this.rebases++;
-        console.error(`[redis-store] the log of hall ${hall.config.id} went back (this node had seen #${seen.snapshot.seq}, Redis has #${snapshot.seq}): rebased onto epoch ${epoch}`);
+        this.log.warn(`the log of hall ${hall.config.id} went back (this node had seen #${seen.snapshot.seq}, Redis has #${snapshot.seq}): rebased onto epoch ${epoch}`);
         Object.assign(hall, { replica: HallReplica.of(hall.config, snapshot), checkpointSeq: snapshot.seq, marker, lastJson: null } satisfies Built);
         return;
       }
