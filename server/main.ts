@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createHallCallServer, defaultWebRoot } from "./app.js";
-import { loadServerConfig } from "./settings.js";
+import { loadServerConfig, restLimitsOf } from "./settings.js";
 import { parseHalls } from "./domain/config.js";
 import { createLogger } from "./log.js";
 import { createBackend } from "./store/backend.js";
@@ -19,9 +19,10 @@ async function main(): Promise<void> {
   const { store } = backend;
   if (backend.shared) log.info(`store: ${backend.description}`);
   else log.warn("store: EMBEDDED MEMORY (no REDIS_URL): state lives in this process only and is lost on restart; run one node only");
+  if (config.TRUST_PROXY === true) log.warn("TRUST_PROXY=true: every client may name its own address in X-Forwarded-For and so escape the rate limits; give the proxy's hop count or addresses instead");
   if (config.sessionSecretGenerated) log.warn("SESSION_SECRET not set: staff sign-ins last until this process restarts and work on this node only");
 
-  const server = await createHallCallServer({ store, halls, sessionSecret: config.SESSION_SECRET, sessionHours: config.SESSION_HOURS, log, webRoot: defaultWebRoot, ...backend.wiring, queueSummaryMs: config.QUEUE_SUMMARY_MS, trackerSummaryMs: config.TRACKER_SUMMARY_MS, storeDeadlineMs: config.STORE_DEADLINE_MS, publicUrl: config.PUBLIC_URL });
+  const server = await createHallCallServer({ store, halls, sessionSecret: config.SESSION_SECRET, sessionHours: config.SESSION_HOURS, log, webRoot: defaultWebRoot, ...backend.wiring, queueSummaryMs: config.QUEUE_SUMMARY_MS, trackerSummaryMs: config.TRACKER_SUMMARY_MS, storeDeadlineMs: config.STORE_DEADLINE_MS, publicUrl: config.PUBLIC_URL, limits: restLimitsOf(config), trustProxy: config.TRUST_PROXY });
   const port = await server.listen(config.PORT, config.HOST);
   log.info(`HallCall listening on http://localhost:${port} (${halls.length} hall${halls.length > 1 ? "s" : ""}: ${halls.map((h) => h.id).join(", ")})`);
 
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info(`${signal}: closing`);
     await server.close();
-    await store.close();
+    await backend.close();
     process.exit(0);
   };
   // Every handler answers its own errors; anything that still escapes is a bug to log, not a
