@@ -13,7 +13,7 @@ import type { HallEvent } from "../protocol/index.js";
 import { systemClock, type Clock } from "./domain/clock.js";
 import type { HallConfig } from "./domain/config.js";
 import { createLogger, type Logger } from "./log.js";
-import { DEFAULT_STORE_DEADLINE_MS, storeWithDeadline } from "./store/deadline.js";
+import { DEFAULT_STORE_DEADLINE_MS, storeWithDeadline, withinDeadline } from "./store/deadline.js";
 import type { HallStore } from "./store/types.js";
 import { SessionSigner } from "./transport/auth.js";
 import { HallContext } from "./transport/context.js";
@@ -82,6 +82,9 @@ export interface HallCallServer {
   close(): Promise<void>;
 }
 
+/** How long /healthz may wait for the store before answering 503, ms. */
+const HEALTH_DEADLINE_MS = 800;
+
 export async function createHallCallServer(opts: HallCallOptions): Promise<HallCallServer> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger();
@@ -91,6 +94,7 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
 
   const sessions = opts.sessions ?? new MemorySessionRegistry(() => clock.now());
   const ctx = new HallContext(store, halls, clock, new SessionSigner(opts.sessionSecret), new HallMetrics(opts.collectDefaultMetrics ?? true), log, sessions);
+  ctx.commandDeadlineMs = opts.storeDeadlineMs ?? DEFAULT_STORE_DEADLINE_MS;
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", opts.trustProxy ?? false);
@@ -126,7 +130,10 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
   );
   const runnerOf = (hallId: string) => runners.get(hallId)!;
   const staffing = (hallId: string) => runnerOf(hallId).staffing(clock.now());
-  app.use(restRouter(ctx, { sessionHours: opts.sessionHours ?? 12, ready: opts.ready ?? (async () => {}), publicUrl: opts.publicUrl, staffing, guard }));
+  const ready = opts.ready ?? (async () => {});
+  // A health check answers within a second whatever the store does: a load balancer waiting on it is itself stalled.
+  const readyWithin = () => withinDeadline(ready(), HEALTH_DEADLINE_MS, "a health check");
+  app.use(restRouter(ctx, { sessionHours: opts.sessionHours ?? 12, ready: readyWithin, publicUrl: opts.publicUrl, staffing, guard }));
   if (opts.webRoot && existsSync(opts.webRoot)) {
     app.use(express.static(opts.webRoot, { extensions: ["html"] }));
   } else if (opts.webRoot) {

@@ -21,12 +21,15 @@ export function withinDeadline<T>(promise: Promise<T>, ms: number, what: string)
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-/** The same store, each call answered (or refused with STORE_UNAVAILABLE) within `ms`. */
+/**
+ * The same store, each read answered (or refused with STORE_UNAVAILABLE) within `ms`. Commands
+ * get theirs in HallContext.run, which must still broadcast what a late commit committed.
+ */
 export function storeWithDeadline(store: HallStore, ms: number): HallStore {
   return {
     kind: store.kind,
     loadHall: (config, now) => store.loadHall(config, now),
-    execute: (hallId, cmd, ctx) => withinDeadline(store.execute(hallId, cmd, ctx), ms, cmd.name),
+    execute: (hallId, cmd, ctx) => store.execute(hallId, cmd, ctx),
     snapshot: (hallId) => withinDeadline(store.snapshot(hallId), ms, "a snapshot"),
     ticket: (hallId, ticketId) => withinDeadline(store.ticket(hallId, ticketId), ms, "a ticket read"),
     eventsSince: (hallId, afterSeq, limit) => withinDeadline(store.eventsSince(hallId, afterSeq, limit), ms, "a log read"),
