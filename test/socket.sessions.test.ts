@@ -65,3 +65,15 @@ describe("a staff session is checked on every command", () => {
     expect(await call(manager, "balancer:setMode", { commandId: cid(), mode: "off" })).toMatchObject({ ok: false, error: { code: "SESSION_ENDED" } });
   });
 });
+
+describe("signing out", () => {
+  it("ends the session on its open connection and refuses its token at the next handshake", async () => {
+    const t = await startTestServer();
+    const token = await t.login("alice");
+    const counter = await t.client({ role: "counter", token, windowId: "1" });
+    const out = await fetch(`${t.url}/api/halls/${t.hall.id}/logout`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+    expect(out.ok).toBe(true);
+    expect(await call(counter, "window:pause", { commandId: cid(), windowId: "1", reason: "break" })).toMatchObject({ ok: false, error: { code: "SESSION_ENDED" } });
+    await expect(t.client({ role: "counter", token, windowId: "1" })).rejects.toMatchObject({ data: { code: "SESSION_ENDED" } });
+  });
+});

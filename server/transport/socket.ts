@@ -24,7 +24,7 @@ import {
 import type { Actor, WireCommand } from "../domain/hall-commands.js";
 import type { HallConfig } from "../domain/config.js";
 import { toHallError } from "./hall-error.js";
-import { findDevice, type StaffSession } from "./auth.js";
+import { currentStaff, findDevice, type StaffSession } from "./auth.js";
 import type { HallContext } from "./context.js";
 
 export type HallServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -178,6 +178,13 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext): void {
         const session = ctx.signer.verify(auth.token, now);
         if (!session || session.hallId !== hall.id) return next(refuse("UNAUTHORIZED", "Sign in again: the session token is invalid or expired."));
         if (!session.roles.includes(auth.role)) return next(refuse("FORBIDDEN", `This staff account may not act as ${auth.role}.`));
+        let ended: HallError | null;
+        try {
+          ended = await sessionEnded(ctx, hall.id, session);
+        } catch {
+          return next(refuse("STORE_UNAVAILABLE", "Cannot check the sign-in now; retrying."));
+        }
+        if (ended) return next(refuse("SESSION_ENDED", ended.message));
         data.staffId = session.staffId;
         sessions.set(socket, session);
         if (auth.role === "counter") {
@@ -235,7 +242,7 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext): void {
 
     for (const name of COMMAND_NAMES)
       answer(socket, ctx, name, async (payload) => {
-        const ended = session ? sessionEnded(ctx, data.hallId, session) : null;
+        const ended = session ? await sessionEnded(ctx, data.hallId, session) : null;
         if (!ended) return handleCommand(ctx, data, name, payload);
         // After the refusal is answered: the page learns both the answer and why it was closed.
         setImmediate(() => endSession(socket, ended));
@@ -247,12 +254,11 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext): void {
 /** The verified session of each staff connection, kept from its handshake. */
 const sessions = new WeakMap<HallSocket, StaffSession>();
 
-/** Why a staff session no longer holds, or null while it does. */
-function sessionEnded(ctx: HallContext, hallId: string, session: StaffSession): HallError | null {
-  const hall = ctx.halls.get(hallId);
-  const staff = hall?.staff.find((s) => s.id === session.staffId);
-  if (session.exp <= ctx.clock.now()) return new HallCallError("SESSION_ENDED", "The sign-in has expired; sign in again.").toJSON();
-  if (!staff || !session.roles.every((r) => staff.roles.includes(r))) return new HallCallError("SESSION_ENDED", "This staff account or its role no longer exists; sign in again.").toJSON();
+/** Why a staff session no longer holds (expired, signed out, account or role gone), or null while it does. */
+async function sessionEnded(ctx: HallContext, hallId: string, session: StaffSession): Promise<HallError | null> {
+  const current = currentStaff(ctx.halls.get(hallId)!, session, ctx.clock.now());
+  if (!current.ok) return new HallCallError(current.code, current.message).toJSON();
+  if (await ctx.sessions.isRevoked(session.sid)) return new HallCallError("SESSION_ENDED", "Signed out; sign in again.").toJSON();
   return null;
 }
 
