@@ -231,4 +231,25 @@ describe("Redis restarted from an older RDB file", () => {
       await own.stop();
     }
   });
+
+  it("a Redis back without any data gets the hall from the node's replica, in a new epoch, waiting tickets and numbers kept", async () => {
+    const own = await startRedisServer();
+    try {
+      const prefix = uniquePrefix("empty");
+      const store = await node(prefix, own.url);
+      const waiting = [await issue(store), await issue(store)];
+      await own.restart();
+      let next: Extract<HallEvent, { type: "ticket:issued" }> | undefined;
+      const until = performance.now() + 10_000;
+      while (!next && performance.now() < until) next = await issue(store).catch(() => new Promise<undefined>((r) => setTimeout(r, 100)));
+      expect(next).toMatchObject({ seq: 3, ticket: { number: "A003" } });
+      expect(next!.epoch).not.toBe(waiting[0]!.epoch);
+      const snapshot = await store.snapshot(HALL);
+      expect(snapshot.tickets.map((t) => t.number)).toEqual(["A001", "A002", "A003"]);
+      expect(comparable(await (await node(prefix, own.url)).snapshot(HALL))).toEqual(comparable(snapshot));
+    } finally {
+      await Promise.all(opened.splice(0).map((s) => s.close()));
+      await own.stop();
+    }
+  });
 });

@@ -548,21 +548,30 @@ export class RedisStore implements HallStore {
    */
   private async realign(hall: RedisHall, wentBack: boolean): Promise<void> {
     const seen = { snapshot: hall.replica.snapshot, marker: hall.marker };
+    const keys = hall.keys;
     for (let attempt = 0; ; attempt++) {
-      const fresh = await this.build(hall.config, hall.keys);
-      const rebasedSince = generation(fresh.marker) > generation(seen.marker);
-      if (!wentBack || (rebasedSince && !numbersAhead(seen.snapshot, fresh.replica.snapshot))) {
+      const fresh = await this.build(hall.config, keys).catch((err: unknown) => {
+        if (wentBack && err instanceof HallCallError && err.code === "UNKNOWN_HALL") return null;
+        throw err;
+      });
+      // Redis holds nothing of the hall's history (its data was lost, or a node started against
+      // the empty Redis wrote a new hall): what this node has is all there is to go on from.
+      const lostAll = !fresh || fresh.replica.seq === 0;
+      const current = fresh?.marker ?? (((await this.send(keys.epoch, ["GET", keys.epoch])) as string | null) ?? "");
+      if (fresh && (!wentBack || (!lostAll && generation(fresh.marker) > generation(seen.marker) && !numbersAhead(seen.snapshot, fresh.replica.snapshot)))) {
         Object.assign(hall, fresh);
         return;
       }
-      const epoch = `${fresh.replica.snapshot.businessDate}.r${randomBytes(5).toString("hex")}`;
-      const marker = `${Math.max(generation(fresh.marker), generation(seen.marker)) + 1}:${epoch}`;
-      const snapshot = rebasedSnapshot(fresh.replica.snapshot, seen.snapshot, epoch);
-      const keys = hall.keys;
-      const [status] = (await runScript(this.send, script("rebase"), [keys.seq, keys.checkpoint, keys.epoch], [String(snapshot.seq), fresh.marker, marker, JSON.stringify(snapshot)])) as [number, string];
+      const base = fresh && !lostAll ? fresh.replica.snapshot : seen.snapshot;
+      const epoch = `${base.businessDate}.r${randomBytes(5).toString("hex")}`;
+      const marker = `${Math.max(generation(current), generation(seen.marker)) + 1}:${epoch}`;
+      const snapshot = rebasedSnapshot(base, seen.snapshot, epoch);
+      const argv = [lostAll ? "0" : String(snapshot.seq), current, marker, JSON.stringify(snapshot), lostAll ? String(snapshot.seq) : ""];
+      const [status] = (await runScript(this.send, script("rebase"), [keys.seq, keys.checkpoint, keys.epoch], argv)) as [number, string];
       if (status === 0) {
         this.rebases++;
-        this.log.warn(`the log of hall ${hall.config.id} went back (this node had seen #${seen.snapshot.seq}, Redis has #${snapshot.seq}): rebased onto epoch ${epoch}`);
+        const had = lostAll ? "nothing of it: rebuilt from this node's replica" : `#${snapshot.seq}`;
+        this.log.warn(`the log of hall ${hall.config.id} went back (this node had seen #${seen.snapshot.seq}, Redis has ${had}): rebased onto epoch ${epoch}`);
         Object.assign(hall, { replica: HallReplica.of(hall.config, snapshot), checkpointSeq: snapshot.seq, marker, lastJson: null } satisfies Built);
         return;
       }
