@@ -10,7 +10,7 @@ import { HallCallError, type HallEvent } from "../protocol/index.js";
 import { ManualClock } from "../server/domain/clock.js";
 import type { CommandContext, StoreCommand } from "../server/domain/hall-commands.js";
 import { silentLogger } from "../server/log.js";
-import { storeWithDeadline } from "../server/store/deadline.js";
+import { storeWithDeadline, withinDeadline } from "../server/store/deadline.js";
 import { HallFollower } from "../server/store/hall-follower.js";
 import { createRedisStore, type RedisStore, type RedisStoreTuning } from "../server/store/redis/redis-store.js";
 import { wireRedis, type WiredRedis } from "../server/store/redis/wiring.js";
@@ -69,6 +69,9 @@ async function retry(store: HallStore, cmd: StoreCommand, ctx: () => CommandCont
   }
 }
 
+/** The store as the transports call it: reads within the deadline, commands too (HallContext.run gives them theirs). */
+const withDeadline = (store: HallStore): HallStore => ({ ...storeWithDeadline(store, DEADLINE_MS), execute: (hallId, cmd, ctx) => withinDeadline(store.execute(hallId, cmd, ctx), DEADLINE_MS, cmd.name) });
+
 const pauseRedis = (ms: number, mode: "WRITE" | "ALL") => rawCommand(redis.port, `CLIENT PAUSE ${ms} ${mode}`);
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const numbers = async (store: HallStore) => (await store.snapshot(HALL)).tickets.map((t) => t.number).sort();
@@ -78,7 +81,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 describe("Redis killed and restarted", () => {
   it("a kiosk's ticket while Redis is down is refused at once with STORE_UNAVAILABLE; its retry after the restart issues it once", async () => {
     const store = await hallStore();
-    const calm = storeWithDeadline(store, DEADLINE_MS);
+    const calm = withDeadline(store);
     await calm.execute(HALL, issue(), kiosk());
     await redis.kill();
     const cmd = issue();
@@ -158,7 +161,7 @@ describe("Redis killed and restarted", () => {
 
 describe("Redis paused", () => {
   it("a commit held by CLIENT PAUSE WRITE answers STORE_UNAVAILABLE at the deadline; the retry answers the ticket the first attempt issued", async () => {
-    const store = storeWithDeadline(await hallStore(), DEADLINE_MS);
+    const store = withDeadline(await hallStore());
     const acks: number[] = [];
     for (let i = 0; i < 3; i++) {
       await pauseRedis(3_000, "WRITE");
@@ -177,7 +180,7 @@ describe("Redis paused", () => {
   });
 
   it("under CLIENT PAUSE ALL reads and commits answer STORE_UNAVAILABLE at the deadline, and the hall answers again when it ends", async () => {
-    const store = storeWithDeadline(await hallStore(), DEADLINE_MS);
+    const store = withDeadline(await hallStore());
     await pauseRedis(3_000, "ALL");
     const cmd = issue();
     const [read, commit] = await Promise.all([timed(store.snapshot(HALL)), timed(store.execute(HALL, cmd, kiosk()))]);
