@@ -86,9 +86,10 @@ export function restRouter(ctx: HallContext, opts: RestOptions): express.Router 
 
   // Counted before the body is read, so a flood costs as little as possible.
   r.use("/api", async (req, _res, next) => {
-    const hallId = /^\/halls\/([^/]+)/.exec(req.path)?.[1];
-    const known = hallId !== undefined && ctx.halls.has(decodeURIComponent(hallId)) ? decodeURIComponent(hallId) : null;
-    await guard.api(addressOf(req), known);
+    const named = /^\/halls\/([^/]+)/.exec(req.path)?.[1];
+    const hallId = named === undefined ? null : decodeURIComponent(named);
+    // Only a hall that exists is counted: made-up hall ids would each open a count of their own.
+    await guard.api(addressOf(req), hallId !== null && ctx.halls.has(hallId) ? hallId : null);
     next();
   });
 
