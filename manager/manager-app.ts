@@ -5,7 +5,7 @@ import { HallConnection } from "../web/shared/hall-connection.js";
 import { errorText } from "../web/shared/plain-errors.js";
 import { LangController, tr } from "../web/shared/i18n.js";
 import { param } from "../web/shared/params.js";
-import { loadSession, saveSession, type StaffSession } from "../web/shared/session.js";
+import { loadSession, saveSession, type StaffSession, endSession } from "../web/shared/session.js";
 import "../web/shared/connection-badge.js";
 import "../web/shared/lang-switch.js";
 import "../web/shared/sign-in.js";
@@ -107,7 +107,7 @@ export class ManagerApp extends LitElement {
 
   private signOut() {
     this.conn.disconnect();
-    saveSession(this.hallId, APP, null);
+    endSession(this.hallId, APP);
     this.session = null;
   }
 

@@ -154,4 +154,16 @@ describe("counter app", () => {
     await expect.poll(() => page.getByTestId("action-close").isDisabled(), WAIT).toBe(false);
     await page.context().close();
   });
+
+  it("signing out revokes the token: the same token is refused afterwards", async () => {
+    const page = await signIn("alice", "3");
+    const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem(`hallcall.session.counter.t1`) ?? "null")?.token as string | undefined);
+    expect(token).toBeTruthy();
+    await page.getByTestId("sign-out").click();
+    await page.getByTestId("staff-id").waitFor();
+    await expect
+      .poll(async () => (await fetch(`${srv.url}/api/halls/${srv.hall.id}/snapshot`, { headers: { authorization: `Bearer ${token}` } })).status, WAIT)
+      .toBe(401);
+    await page.context().close();
+  });
 });

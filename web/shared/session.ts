@@ -1,6 +1,7 @@
 /**
  * A staff session kept in sessionStorage (per browser tab): the token from
- * POST /api/halls/:id/login and who signed in. Closing the tab signs out.
+ * POST /api/halls/:id/login and who signed in. Closing the tab forgets it; signing out also
+ * revokes the token on the server, so a copy of it is refused on every node.
  */
 export interface StaffSession {
   token: string;
@@ -21,4 +22,12 @@ export function loadSession(hallId: string, app: string): StaffSession | null {
 export function saveSession(hallId: string, app: string, s: StaffSession | null): void {
   if (s) sessionStorage.setItem(key(hallId, app), JSON.stringify(s));
   else sessionStorage.removeItem(key(hallId, app));
+}
+
+/** Sign out: the server revokes the token (best effort: the page forgets it whatever the answer). */
+export function endSession(hallId: string, app: string): void {
+  const s = loadSession(hallId, app);
+  saveSession(hallId, app, null);
+  if (!s) return;
+  void fetch(`/api/halls/${encodeURIComponent(hallId)}/logout`, { method: "POST", headers: { authorization: `Bearer ${s.token}` }, keepalive: true }).catch(() => {});
 }
