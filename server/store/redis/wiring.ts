@@ -37,6 +37,9 @@ export interface WireRedisOptions extends RedisStoreTuning {
 type AnyClient = ReturnType<typeof createClient>;
 type AnyCluster = ReturnType<typeof createCluster>;
 
+/** How long closing waits for a connection's queued commands before dropping them (Redis away). */
+const CLOSE_GRACE_MS = 500;
+
 /** "hc" → "hc:", so keys read `hc:{hall:x}:meta`; "" stays "". */
 export const normalizePrefix = (prefix: string) => (prefix && !prefix.endsWith(":") ? `${prefix}:` : prefix);
 
@@ -60,13 +63,21 @@ export async function wireRedis(opts: WireRedisOptions): Promise<WiredRedis> {
   );
 
   const closeAll = async () => {
-    for (const c of [...extra, main]) {
-      try {
-        await c.close();
-      } catch {
-        /* already closed */
-      }
-    }
+    await Promise.all(
+      [...extra, main].map(async (c) => {
+        try {
+          // close() waits for the queued commands, which do not leave while Redis is away.
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const closing = c.close().then(() => true);
+          const grace = new Promise<false>((r) => (timer = setTimeout(() => r(false), CLOSE_GRACE_MS)));
+          const closed = await Promise.race([closing, grace]).finally(() => clearTimeout(timer));
+          closing.catch(() => undefined);
+          if (!closed) c.destroy();
+        } catch {
+          /* already closed */
+        }
+      }),
+    );
   };
   const store = new RedisStore(isCluster ? (main as unknown as ClusterRedis) : (main as unknown as SingleRedis), prefix, closeAll, opts);
   main.on("ready", () => {
