@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const halls = parseHalls(JSON.parse(readFileSync(config.HALL_CONFIG, "utf8")), config.HALL_CONFIG);
 
   const clusterNodes = config.REDIS_CLUSTER_NODES?.split(",").map((s) => s.trim()).filter(Boolean);
-  const backend = await createBackend({ redisUrl: config.REDIS_URL, clusterNodes, prefix: config.REDIS_PREFIX, log });
+  const backend = await createBackend({ redisUrl: config.REDIS_URL, clusterNodes, prefix: config.REDIS_PREFIX, storeDeadlineMs: config.STORE_DEADLINE_MS, log });
   const { store } = backend;
   if (backend.shared) log.info(`store: ${backend.description}`);
   else log.warn("store: EMBEDDED MEMORY (no REDIS_URL): state lives in this process only and is lost on restart; run one node only");

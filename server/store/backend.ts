@@ -23,6 +23,8 @@ export interface BackendSettings {
   clusterNodes?: string[];
   /** Namespace in front of every Redis key. */
   prefix?: string;
+  /** The server's store deadline (STORE_DEADLINE_MS): a command that waited longer on the node is given up unsent. */
+  storeDeadlineMs?: number;
   log: Logger;
 }
 
@@ -51,7 +53,7 @@ export async function createBackend(settings: BackendSettings): Promise<Backend>
     import("../transport/sessions.js"),
   ]);
   const prefix = settings.prefix ?? "";
-  const wired = await wireRedis({ url: settings.redisUrl, clusterNodes, prefix, log: settings.log });
+  const wired = await wireRedis({ url: settings.redisUrl, clusterNodes, prefix, log: settings.log, queueLimitMs: settings.storeDeadlineMs });
   // A connection of their own: rate-limit counts and session checks are small and frequent, and
   // must not queue behind a hall's commit scripts.
   let security, send: RedisSend;
