@@ -6,11 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HallEvent } from "../protocol/index.js";
 import { sendCommand } from "../protocol/command-retry.js";
+import { createHallCallServer } from "../server/app.js";
 import { silentLogger } from "../server/log.js";
 import { wireRedis, type WiredRedis } from "../server/store/redis/wiring.js";
 import { PASSWORD, TOKENS, testHall } from "./helpers/hall.js";
 import { FailoverClient, startNodeProcesses, type NodeProcess } from "./helpers/nodes.js";
-import { startRedisServer, uniquePrefix, type RedisServerHandle } from "./helpers/redis.js";
+import { rawCommand, startRedisServer, uniquePrefix, type RedisServerHandle } from "./helpers/redis.js";
 
 const hall = testHall({ services: testHall().services.map((s) => ({ ...s, dailyQuota: 100_000 })) });
 
@@ -107,4 +108,53 @@ describe("a node killed during the busy hour", () => {
     expect(finished.length).toBe(sent.finished);
     expect(Math.max(...backMs)).toBeLessThan(2_000);
   }, 60_000);
+});
+
+/** A node shuts down (SIGTERM) even with its Redis gone, instead of waiting for it forever. */
+async function stopsWithin(closing: Promise<unknown>, ms: number): Promise<void> {
+  const late = new Promise<"late">((r) => setTimeout(() => r("late"), ms));
+  expect(await Promise.race([closing.then(() => "closed"), late])).toBe("closed");
+}
+
+describe("/healthz while the store is away", () => {
+  async function nodeOn(redis: RedisServerHandle) {
+    const wired = await wireRedis({ url: redis.url, prefix: uniquePrefix("health"), log: silentLogger });
+    const server = await createHallCallServer({ store: wired.store, halls: [hall], sessionSecret: "faults-secret-0123456789", log: silentLogger, collectDefaultMetrics: false, configureIo: wired.configureIo, ready: wired.ready, lock: wired.lock });
+    const port = await server.listen(0, "127.0.0.1");
+    return { url: `http://127.0.0.1:${port}`, close: async () => (await server.close(), await wired.store.close().catch(() => {})) };
+  }
+  const health = async (url: string) => {
+    const started = performance.now();
+    const res = await fetch(`${url}/healthz`);
+    return { status: res.status, ms: performance.now() - started, body: (await res.json()) as { ok: boolean } };
+  };
+
+  it("answers 503 within a second when Redis is down", async () => {
+    const redis = await startRedisServer();
+    const node = await nodeOn(redis);
+    expect((await health(node.url)).status).toBe(200);
+    redis.process.kill("SIGKILL");
+    const down = await health(node.url);
+    console.log(`healthz with Redis killed: ${down.status} in ${down.ms.toFixed(0)} ms`);
+    expect(down).toMatchObject({ status: 503, body: { ok: false } });
+    expect(down.ms).toBeLessThan(1_000);
+    await stopsWithin(node.close(), 3_000);
+    await redis.stop();
+  });
+
+  it("answers 503 within a second while Redis is paused, and 200 again after", async () => {
+    const redis = await startRedisServer();
+    const node = await nodeOn(redis);
+    await rawCommand(redis.port, "CLIENT PAUSE 1500 ALL");
+    const pausedUntil = Date.now() + 1_500;
+    const paused = await health(node.url);
+    console.log(`healthz with Redis paused: ${paused.status} in ${paused.ms.toFixed(0)} ms`);
+    expect(paused).toMatchObject({ status: 503, body: { ok: false } });
+    expect(paused.ms).toBeLessThan(1_000);
+    // Other clients' commands wait out the pause, CLIENT UNPAUSE among them.
+    await new Promise((r) => setTimeout(r, pausedUntil - Date.now() + 100));
+    expect((await health(node.url)).status).toBe(200);
+    await node.close();
+    await redis.stop();
+  });
 });
