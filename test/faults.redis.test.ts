@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HallEvent } from "../protocol/index.js";
-import { sendCommand } from "../protocol/command-retry.js";
+import { sendCommand, type Emit } from "../protocol/command-retry.js";
+import { DEFAULT_STORE_DEADLINE_MS } from "../server/store/deadline.js";
+import { HallConnection } from "../web/shared/hall-connection.js";
 import { createHallCallServer } from "../server/app.js";
 import { silentLogger } from "../server/log.js";
 import { wireRedis, type WiredRedis } from "../server/store/redis/wiring.js";
@@ -110,6 +112,14 @@ describe("a node killed during the busy hour", () => {
   }, 60_000);
 });
 
+/** A HallCall node in this process on `redis`, wired as server/main.ts wires one. */
+async function nodeOn(redis: RedisServerHandle, prefix = uniquePrefix("node")) {
+  const wired = await wireRedis({ url: redis.url, prefix, log: silentLogger });
+  const server = await createHallCallServer({ store: wired.store, halls: [hall], sessionSecret: "faults-secret-0123456789", log: silentLogger, collectDefaultMetrics: false, configureIo: wired.configureIo, ready: wired.ready, lock: wired.lock });
+  const port = await server.listen(0, "127.0.0.1");
+  return { url: `http://127.0.0.1:${port}`, server, wired, close: async () => (await server.close(), await wired.store.close().catch(() => {})) };
+}
+
 /** A node shuts down (SIGTERM) even with its Redis gone, instead of waiting for it forever. */
 async function stopsWithin(closing: Promise<unknown>, ms: number): Promise<void> {
   const late = new Promise<"late">((r) => setTimeout(() => r("late"), ms));
@@ -117,12 +127,6 @@ async function stopsWithin(closing: Promise<unknown>, ms: number): Promise<void>
 }
 
 describe("/healthz while the store is away", () => {
-  async function nodeOn(redis: RedisServerHandle) {
-    const wired = await wireRedis({ url: redis.url, prefix: uniquePrefix("health"), log: silentLogger });
-    const server = await createHallCallServer({ store: wired.store, halls: [hall], sessionSecret: "faults-secret-0123456789", log: silentLogger, collectDefaultMetrics: false, configureIo: wired.configureIo, ready: wired.ready, lock: wired.lock });
-    const port = await server.listen(0, "127.0.0.1");
-    return { url: `http://127.0.0.1:${port}`, close: async () => (await server.close(), await wired.store.close().catch(() => {})) };
-  }
   const health = async (url: string) => {
     const started = performance.now();
     const res = await fetch(`${url}/healthz`);
@@ -157,4 +161,78 @@ describe("/healthz while the store is away", () => {
     await node.close();
     await redis.stop();
   });
+});
+
+/** A page's connection (the pages' own HallConnection) outside a browser. */
+function screen(server: string, auth: Record<string, unknown>, windowFeed?: string): HallConnection & { syncs: number } {
+  const host = { addController: () => {}, removeController: () => {}, requestUpdate: () => {}, updateComplete: Promise.resolve(true) };
+  const conn: HallConnection & { syncs: number } = Object.assign(new HallConnection(host, { server, auth: () => auth, windowFeed, onSnapshot: () => (conn.syncs += 1) }), { syncs: 0 });
+  conn.hostConnected();
+  return conn;
+}
+
+/** Times every attempt that got an answer, for "acks answer within the deadline". */
+function timed(emit: Emit, answeredMs: number[]): Emit {
+  return async (name, payload, timeoutMs) => {
+    const started = performance.now();
+    const ack = await emit(name, payload, timeoutMs);
+    answeredMs.push(performance.now() - started);
+    return ack;
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+describe.each([
+  ["restarted", async (redis: RedisServerHandle) => (await redis.kill(), await new Promise((r) => setTimeout(r, 1_000)), await redis.restart())],
+  ["paused", async (redis: RedisServerHandle) => (await rawCommand(redis.port, "CLIENT PAUSE 3000 ALL"), await new Promise((r) => setTimeout(r, 3_100)))],
+] as const)("Redis %s during the busy hour", (_how, fault) => {
+  it("every ack answers within the deadline, nothing is doubled by the retries, and pads and strips come back to the window's state", async () => {
+    const redis = await startRedisServer([], { persistent: true });
+    const prefix = uniquePrefix("busy");
+    const [a, b] = [await nodeOn(redis, prefix), await nodeOn(redis, prefix)];
+    const answeredMs: number[] = [];
+    const kiosks = [a, b].map((n) => new FailoverClient(() => [n.url], { role: "kiosk", hallId: hall.id, deviceToken: TOKENS.kiosk }));
+    const counters = [
+      { windowId: "1", client: new FailoverClient(() => [a.url], { role: "counter", hallId: hall.id, windowId: "1", token: await login(a.url, "alice") }) },
+      { windowId: "4", client: new FailoverClient(() => [a.url], { role: "counter", hallId: hall.id, windowId: "4", token: await login(a.url, "bob") }) },
+    ];
+    for (const c of [...kiosks, ...counters.map((c) => c.client)]) {
+      await c.connect();
+      c.emit = timed(c.emit, answeredMs);
+    }
+    // The window's screens on the other node: what node A commits reaches them through the adapter.
+    const pad = screen(b.url, { role: "pad", hallId: hall.id, deviceToken: TOKENS.pad1 }, "1");
+    const strip = screen(b.url, { role: "display", hallId: hall.id, deviceToken: TOKENS.strip1 }, "1");
+
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => (stop = r));
+    const running = load(kiosks, counters, stopped);
+    await new Promise((r) => setTimeout(r, 1_000));
+    await fault(redis);
+    await new Promise((r) => setTimeout(r, 2_000));
+    stop();
+    const sent = await running;
+
+    const log = await a.wired.store.eventsSince(hall.id, 0, 100_000);
+    const issued = log.filter((e): e is Extract<HallEvent, { type: "ticket:issued" }> => e.type === "ticket:issued");
+    const finished = log.filter((e) => e.type === "ticket:finished");
+    const truth = (await a.wired.store.snapshot(hall.id)).windows.find((w) => w.id === "1")!;
+    const view = (conn: HallConnection) => conn.snapshot?.windows.find((w) => w.id === "1");
+    await expect.poll(() => view(pad), { timeout: 10_000 }).toEqual(truth);
+    await expect.poll(() => view(strip), { timeout: 10_000 }).toEqual(truth);
+    console.log(`Redis ${_how}: ${sent.issued.size} tickets, ${sent.finished} finishes acked; ${answeredMs.length} answered attempts, median ${median(answeredMs).toFixed(1)} ms, longest ${Math.max(...answeredMs).toFixed(0)} ms; pad and strip at window 1 rev ${truth.rev} after ${pad.syncs} and ${strip.syncs} snapshots`);
+
+    expect(Math.max(...answeredMs)).toBeLessThan(DEFAULT_STORE_DEADLINE_MS + 1_000);
+    expect(issued.map((e) => e.ticket.id).sort()).toEqual([...sent.issued.keys()].sort());
+    expect(new Set(issued.map((e) => e.ticket.number)).size).toBe(issued.length);
+    expect(finished.length).toBe(sent.finished);
+
+    for (const c of [...kiosks, ...counters.map((c) => c.client)]) c.close();
+    pad.hostDisconnected();
+    strip.hostDisconnected();
+    await a.close();
+    await b.close();
+    await redis.stop();
+  }, 60_000);
 });

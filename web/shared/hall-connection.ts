@@ -36,6 +36,8 @@ export interface HallConnectionOptions {
    * window can change (the counter's is the one it signed in to).
    */
   windowFeed?: string | (() => string | null);
+  /** The server's origin; a page leaves it out and talks to its own (a script or test names one). */
+  server?: string;
 }
 
 /** Commands that only read: one attempt, no commandId. */
@@ -125,7 +127,7 @@ export class HallConnection implements ReactiveController {
     this.offline = null;
     this.denied = null;
     this.resyncDelay = RESYNC_FIRST_DELAY_MS;
-    const socket: HallSocket = io(hallNamespace(String(auth.hallId)), { auth, transports: ["websocket", "polling"], reconnectionDelayMax: 5_000 });
+    const socket: HallSocket = io(`${this.opts.server ?? ""}${hallNamespace(String(auth.hallId))}`, { auth, transports: ["websocket", "polling"], reconnectionDelayMax: 5_000 });
     this.socket = socket;
     socket.on("connect", () => {
       for (const wake of [...this.wakers]) wake();
