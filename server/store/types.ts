@@ -3,7 +3,8 @@
  * (replica.ts); the store commits the decided events atomically with the hall's next sequence
  * numbers, appends them to the hall's event log and remembers the result of every commandId, so
  * that a repeated command returns the first result instead of acting twice.
- * Implementations: memory/ (embedded default) and redis/. test/store.contract.ts holds both to it.
+ * Implementations: sqlite/ (the embedded default), memory/ (simulator and unit tests) and redis/.
+ * test/store.contract.ts holds each to it.
  */
 import type { HallEvent, HallSnapshot, Ticket } from "../../protocol/index.js";
 import type { HallConfig } from "../domain/config.js";
@@ -21,7 +22,7 @@ export interface Executed {
 }
 
 export interface HallStore {
-  readonly kind: "memory" | "redis";
+  readonly kind: "memory" | "sqlite" | "redis";
   /**
    * Make the hall known to the store. A new hall starts with its configured windows (closed) and
    * balancer mode; an existing one keeps its live state and takes the config's services, labels
