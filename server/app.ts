@@ -3,11 +3,12 @@
  * start one on port 0 with a memory store and main.ts wires the real thing from the environment.
  */
 import { existsSync } from "node:fs";
-import { createServer, type Server as HttpServer } from "node:http";
+import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import express from "express";
 import helmet from "helmet";
+import proxyaddr from "proxy-addr";
 import { Server } from "socket.io";
 import type { HallEvent } from "../protocol/index.js";
 import { systemClock, type Clock } from "./domain/clock.js";
@@ -17,7 +18,7 @@ import { DEFAULT_STORE_DEADLINE_MS, storeWithDeadline, withinDeadline } from "./
 import type { HallStore } from "./store/types.js";
 import { SessionSigner } from "./transport/auth.js";
 import { HallContext } from "./transport/context.js";
-import { DEFAULT_LIMITS, memoryLimiters, RestGuard, type LimiterFactory, type RestLimits } from "./transport/rate-limit.js";
+import { addressKey, DEFAULT_LIMITS, memoryLimiters, RestGuard, type LimiterFactory, type RestLimits } from "./transport/rate-limit.js";
 import { MemorySessionRegistry, type SessionRegistry } from "./transport/sessions.js";
 import { HallMetrics } from "./transport/metrics.js";
 import { BalancerRunner } from "./balancer/balancer-runner.js";
@@ -150,7 +151,9 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
     maxHttpBufferSize: 64 * 1024,
   });
   await opts.configureIo?.(io);
-  attachSocketTransport(io, ctx);
+  // The same client address as REST sees it (TRUST_PROXY decides whose X-Forwarded-For counts).
+  const clientAddress = (req: IncomingMessage) => addressKey(proxyaddr(req, app.get("trust proxy fn") as Parameters<typeof proxyaddr>[1]));
+  attachSocketTransport(io, ctx, { admit: (req, hallId) => guard.connection(clientAddress(req), hallId) });
   ctx.onEvent((event: HallEvent) => broadcastEvent(io, halls.get(event.hallId)!, event));
   const publisher = new QueuePublisher(io, ctx, (hallId, now) => runnerOf(hallId).summarize(now), {
     queueMs: opts.queueSummaryMs ?? 1_000,

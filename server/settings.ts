@@ -15,7 +15,12 @@ const ServerConfig = z.object({
   HOST: z.string().default("0.0.0.0"),
   /** Hall configuration file (JSON with `halls: [...]`). */
   HALL_CONFIG: z.string().default("config/demo-hall.json"),
-  /** Redis URL; without it (and without REDIS_CLUSTER_NODES) the embedded memory store is used. */
+  /**
+   * Where the embedded store keeps the halls (one SQLite file, `hallcall.db`; created when missing)
+   * when neither REDIS_URL nor REDIS_CLUSTER_NODES is set. Relative to the working directory.
+   */
+  DATA_DIR: z.string().default("./data"),
+  /** Redis URL; without it (and without REDIS_CLUSTER_NODES) the embedded SQLite store in DATA_DIR is used. */
   REDIS_URL: z.string().url().optional(),
   /** Comma-separated redis:// URLs of Redis Cluster nodes; takes precedence over REDIS_URL. */
   REDIS_CLUSTER_NODES: z.string().optional(),
@@ -61,6 +66,10 @@ const ServerConfig = z.object({
   RATE_LOGIN_FAILURES_PER_ACCOUNT_PER_15MIN: perWindow(DEFAULT_LIMITS.loginFailuresPerAccountPer15Min),
   /** Failed sign-ins per client address per hour, over all accounts. */
   RATE_LOGIN_FAILURES_PER_ADDRESS_PER_HOUR: perWindow(DEFAULT_LIMITS.loginFailuresPerAddressPerHour),
+  /** Socket.IO connections opened per client address per minute. */
+  RATE_CONNECTIONS_PER_ADDRESS_PER_MIN: perWindow(DEFAULT_LIMITS.connectionsPerAddressPerMin),
+  /** Socket.IO connections opened to one hall per minute, from all addresses together. */
+  RATE_CONNECTIONS_PER_HALL_PER_MIN: perWindow(DEFAULT_LIMITS.connectionsPerHallPerMin),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 export type ServerConfig = z.infer<typeof ServerConfig> & { SESSION_SECRET: string; sessionSecretGenerated: boolean };
@@ -88,5 +97,7 @@ export function restLimitsOf(config: ServerConfig): RestLimits {
     loginPerAddressPer15Min: config.RATE_LOGIN_PER_ADDRESS_PER_15MIN,
     loginFailuresPerAccountPer15Min: config.RATE_LOGIN_FAILURES_PER_ACCOUNT_PER_15MIN,
     loginFailuresPerAddressPerHour: config.RATE_LOGIN_FAILURES_PER_ADDRESS_PER_HOUR,
+    connectionsPerAddressPerMin: config.RATE_CONNECTIONS_PER_ADDRESS_PER_MIN,
+    connectionsPerHallPerMin: config.RATE_CONNECTIONS_PER_HALL_PER_MIN,
   };
 }

@@ -41,6 +41,13 @@ export const DEFAULT_LIMITS = {
   loginFailuresPerAccountPer15Min: 10,
   /** Failed sign-ins per client address per hour, over all accounts (guessing across accounts). */
   loginFailuresPerAddressPerHour: 100,
+  /**
+   * Socket.IO connections opened per client address per minute: every phone of a crowd behind one
+   * carrier NAT reconnecting at once after a node restart fits; a script opening sockets in a loop does not.
+   */
+  connectionsPerAddressPerMin: 1_200,
+  /** Socket.IO connections opened to one hall per minute, from all addresses together. */
+  connectionsPerHallPerMin: 6_000,
 } as const;
 
 export type RestLimits = { [K in keyof typeof DEFAULT_LIMITS]: number };
@@ -116,6 +123,8 @@ export class RestGuard {
   private readonly loginAddress: RateLimiterLike;
   private readonly loginFailAccount: RateLimiterLike;
   private readonly loginFailAddress: RateLimiterLike;
+  private readonly connectAddress: RateLimiterLike;
+  private readonly connectHall: RateLimiterLike;
 
   constructor(
     make: LimiterFactory,
@@ -135,6 +144,14 @@ export class RestGuard {
     this.loginAddress = make("login-address", limits.loginPerAddressPer15Min, 15 * 60);
     this.loginFailAccount = make("login-fail-account", limits.loginFailuresPerAccountPer15Min, 15 * 60);
     this.loginFailAddress = make("login-fail-address", limits.loginFailuresPerAddressPerHour, 3600);
+    this.connectAddress = make("connect-address", limits.connectionsPerAddressPerMin, 60);
+    this.connectHall = make("connect-hall", limits.connectionsPerHallPerMin, 60);
+  }
+
+  /** A Socket.IO handshake to a hall that exists, before its credentials are looked at (a tracker's costs a store read). */
+  async connection(address: string, hallId: string): Promise<void> {
+    await this.take(this.connectAddress, address, "Too many connections from your network; wait a moment.");
+    await this.take(this.connectHall, hallId, "This hall is receiving too many connections; wait a moment.");
   }
 
   /** Any /api request; `hallId` when it names a hall that exists. */

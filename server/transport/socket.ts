@@ -3,6 +3,7 @@
  * authorise, run it in the store, ack, and broadcast the event. Handlers stay thin; every rule
  * about tickets lives in the domain and the store.
  */
+import type { IncomingMessage } from "node:http";
 import type { Namespace, Server, Socket } from "socket.io";
 import { z } from "zod";
 import {
@@ -26,6 +27,7 @@ import type { HallConfig } from "../domain/config.js";
 import { toHallError } from "./hall-error.js";
 import { currentStaff, findDevice, type StaffSession } from "./auth.js";
 import type { HallContext } from "./context.js";
+import { RateLimited } from "./rate-limit.js";
 
 export type HallServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 /** A hall's namespace (`/hall/<id>`): its own rooms and, with several nodes, its own adapter channel. */
@@ -144,7 +146,15 @@ export function hallNamespaces(io: HallServer): ReturnType<HallServer["of"]> {
   return parent;
 }
 
-export function attachSocketTransport(io: HallServer, ctx: HallContext): void {
+export interface SocketTransportOptions {
+  /**
+   * Admits a handshake to a hall that exists, before its credentials are looked at: rejects with
+   * RATE_LIMITED when the client's address or the hall opens too many connections.
+   */
+  admit?: (request: IncomingMessage, hallId: string) => Promise<void>;
+}
+
+export function attachSocketTransport(io: HallServer, ctx: HallContext, opts: SocketTransportOptions = {}): void {
   // The default namespace carries no hall (a client may multiplex its hall's namespace over it):
   // anything asked there is answered with where to ask.
   io.on("connection", (socket) => {
@@ -161,6 +171,12 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext): void {
     const auth = parsed.data;
     const hall = ctx.halls.get(hallId);
     if (!hall) return next(refuse("UNKNOWN_HALL", `No hall "${hallId}".`));
+    try {
+      await opts.admit?.(socket.request, hall.id);
+    } catch (err) {
+      const error = toHallError(err, ctx.log, "socket handshake");
+      return next(Object.assign(new Error(error.message), { data: { code: error.code, retryAfterSec: err instanceof RateLimited ? err.retryAfterSec : undefined } }));
+    }
     if (auth.hallId !== undefined && auth.hallId !== hallId) return next(refuse("VALIDATION", `This is hall "${hallId}"'s namespace, not "${auth.hallId}"'s.`));
     const now = ctx.clock.now();
     const data: SocketData = { hallId: hall.id, role: auth.role, staffId: null, windowId: null, ticketId: null };
