@@ -1,6 +1,7 @@
 /**
  * Starts HallCall from the environment: the halls from HALL_CONFIG, Redis when REDIS_URL or
- * REDIS_CLUSTER_NODES is set (with the Redis adapter for several nodes), else the embedded store.
+ * REDIS_CLUSTER_NODES is set (with the Redis adapter for several nodes), else the embedded SQLite
+ * store in DATA_DIR.
  */
 import { readFileSync } from "node:fs";
 import { createHallCallServer, defaultWebRoot } from "./app.js";
@@ -15,10 +16,11 @@ async function main(): Promise<void> {
   const halls = parseHalls(JSON.parse(readFileSync(config.HALL_CONFIG, "utf8")), config.HALL_CONFIG);
 
   const clusterNodes = config.REDIS_CLUSTER_NODES?.split(",").map((s) => s.trim()).filter(Boolean);
-  const backend = await createBackend({ redisUrl: config.REDIS_URL, clusterNodes, prefix: config.REDIS_PREFIX, storeDeadlineMs: config.STORE_DEADLINE_MS, log });
+  const backend = await createBackend({ redisUrl: config.REDIS_URL, clusterNodes, dataDir: config.DATA_DIR, prefix: config.REDIS_PREFIX, storeDeadlineMs: config.STORE_DEADLINE_MS, log });
   const { store } = backend;
   if (backend.shared) log.info(`store: ${backend.description}`);
-  else log.warn("store: EMBEDDED MEMORY (no REDIS_URL): state lives in this process only and is lost on restart; run one node only");
+  // Loud, because the file is one process's: a second node on it, or a load balancer over two, would split the hall.
+  else log.warn(`store: EMBEDDED (no REDIS_URL): ${backend.description}; the hall survives restarts; run ONE node only on this DATA_DIR`);
   if (config.TRUST_PROXY === true) log.warn("TRUST_PROXY=true: every client may name its own address in X-Forwarded-For and so escape the rate limits; give the proxy's hop count or addresses instead");
   if (config.sessionSecretGenerated) log.warn("SESSION_SECRET not set: staff sign-ins last until this process restarts and work on this node only");
 

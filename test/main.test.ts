@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { createServer } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { io, type Socket } from "socket.io-client";
@@ -12,11 +15,12 @@ const freePort = () =>
     });
   });
 
-/** `npm start` as a new user runs it: the demo hall on the embedded store. */
+/** `npm start` as a new user runs it: the demo hall on the embedded store (its file in a temp DATA_DIR, not the checkout's ./data). */
 describe("npm start", async () => {
   const port = await freePort();
+  const dataDir = mkdtempSync(path.join(tmpdir(), "hallcall-start-"));
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { env: { ...process.env, PORT: String(port), REDIS_URL: "", REDIS_CLUSTER_NODES: "" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { env: { ...process.env, PORT: String(port), REDIS_URL: "", REDIS_CLUSTER_NODES: "", DATA_DIR: dataDir }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
@@ -29,6 +33,7 @@ describe("npm start", async () => {
   afterAll(() => {
     sockets.forEach((s) => s.disconnect());
     child.kill("SIGTERM");
+    rmSync(dataDir, { recursive: true, force: true });
   });
   const connect = (auth: Record<string, unknown>) =>
     new Promise<Socket>((resolve, reject) => {
@@ -38,8 +43,10 @@ describe("npm start", async () => {
       s.once("connect_error", reject);
     });
 
-  it("says loudly that it runs on the embedded store", () => {
-    expect(output).toContain("EMBEDDED MEMORY");
+  it("says loudly that it runs on the embedded store, in which file, and on one node only", () => {
+    expect(output).toContain("EMBEDDED");
+    expect(output).toContain(path.join(dataDir, "hallcall.db"));
+    expect(output).toContain("ONE node only");
   });
 
   it("a kiosk issues a ticket, a counter calls it, and the board receives the call live", async () => {

@@ -1,13 +1,16 @@
 /**
- * The one place that turns settings into a store and what goes with it: the embedded memory
- * store for one process, or Redis (standalone or Cluster) with its Socket.IO adapter, per-hall
+ * The one place that turns settings into a store and what goes with it: the embedded SQLite
+ * store (one file under `dataDir`) or the memory store (no `dataDir`: the load test's
+ * `--store memory`, nothing on disk) for one process, or Redis (standalone or Cluster) with its Socket.IO adapter, per-hall
  * lock, readiness check, REST rate-limit counts and signed-out sessions for several nodes.
  * server/main.ts and the load test's nodes start HallCall through it.
  *
  *   const backend = await createBackend({ redisUrl: "redis://127.0.0.1:6379", prefix: "hc", log });
+ *   const backend = await createBackend({ dataDir: "./data", log });   // ./data/hallcall.db
  *   createHallCallServer({ store: backend.store, ...backend.wiring, ... });
  *   await backend.close();                            // the store and every connection it opened
  */
+import path from "node:path";
 import type { HallLock } from "../balancer/lock.js";
 import type { Logger } from "../log.js";
 import type { LimiterFactory } from "../transport/rate-limit.js";
@@ -23,6 +26,11 @@ export interface BackendSettings {
   clusterNodes?: string[];
   /** Namespace in front of every Redis key. */
   prefix?: string;
+  /**
+   * Without Redis: the directory of the embedded store's SQLite file (created when missing).
+   * Without it too, the memory store, whose hall is gone when the process ends.
+   */
+  dataDir?: string;
   /** The server's store deadline (STORE_DEADLINE_MS): a command that waited longer on the node is given up unsent. */
   storeDeadlineMs?: number;
   log: Logger;
@@ -43,6 +51,12 @@ export interface Backend {
 export async function createBackend(settings: BackendSettings): Promise<Backend> {
   const clusterNodes = settings.clusterNodes?.filter(Boolean) ?? [];
   if (!settings.redisUrl && clusterNodes.length === 0) {
+    if (settings.dataDir) {
+      const { createSqliteStore } = await import("./sqlite/sqlite-store.js");
+      const { DATABASE_FILE } = await import("./sqlite/database.js");
+      const store = createSqliteStore(settings.dataDir);
+      return { store, wiring: {}, description: `embedded SQLite ${path.join(settings.dataDir, DATABASE_FILE)}`, shared: false, close: () => store.close() };
+    }
     const store = new MemoryStore();
     return { store, wiring: {}, description: "embedded memory", shared: false, close: () => store.close() };
   }
