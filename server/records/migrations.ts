@@ -1,0 +1,82 @@
+/**
+ * The records' migrations, in code so that the server and tests need no migration folder. One
+ * Kysely Migrator runs them at startup (openRecords) on SQLite or PostgreSQL; its own bookkeeping
+ * tables are prefixed `records_` too, so they do not meet the embedded store's in a shared file.
+ * A migration, once released, is never edited: a change is a new one.
+ */
+import type { Kysely } from "kysely";
+import { Migrator, type Migration } from "kysely/migration";
+
+const migrations: Record<string, Migration> = {
+  "0001-events-tickets-cursors": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("records_events")
+        .addColumn("hall_id", "text", (c) => c.notNull())
+        .addColumn("epoch", "text", (c) => c.notNull())
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("business_date", "text", (c) => c.notNull())
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("at", "bigint", (c) => c.notNull())
+        .addColumn("event", "text", (c) => c.notNull())
+        // The issue asks for (hall, business date, seq). The epoch starts with the business date and
+        // changes again when a store rebases after a restore, when seqs start over below ones
+        // already logged that day: (hall, epoch, seq) keeps those events too, and is still one key
+        // per logged event, so a repeat is ignored.
+        .addPrimaryKeyConstraint("records_events_pk", ["hall_id", "epoch", "seq"])
+        .execute();
+      await db.schema.createIndex("records_events_by_day").on("records_events").columns(["hall_id", "business_date", "at"]).execute();
+
+      await db.schema
+        .createTable("records_tickets")
+        .addColumn("hall_id", "text", (c) => c.notNull())
+        .addColumn("business_date", "text", (c) => c.notNull())
+        .addColumn("ticket_id", "text", (c) => c.notNull())
+        .addColumn("number", "text", (c) => c.notNull())
+        .addColumn("service_id", "text", (c) => c.notNull())
+        .addColumn("priority", "text", (c) => c.notNull())
+        .addColumn("channel", "text", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("outcome", "text")
+        .addColumn("issued_at", "bigint", (c) => c.notNull())
+        .addColumn("called_at", "bigint")
+        .addColumn("serving_at", "bigint")
+        .addColumn("ended_at", "bigint")
+        .addColumn("wait_sec", "double precision")
+        .addColumn("service_sec", "double precision")
+        .addColumn("window_id", "text")
+        .addColumn("staff_id", "text")
+        .addColumn("rating", "integer")
+        .addColumn("transferred", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("bundle_step", "integer", (c) => c.notNull())
+        .addColumn("bundle_steps", "integer", (c) => c.notNull())
+        .addColumn("last_epoch", "text", (c) => c.notNull())
+        .addColumn("last_seq", "integer", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("records_tickets_pk", ["hall_id", "business_date", "ticket_id"])
+        .execute();
+      // Folding a batch looks its tickets up by id alone (an event does not say which day a row is under).
+      await db.schema.createIndex("records_tickets_by_id").on("records_tickets").columns(["hall_id", "ticket_id"]).execute();
+
+      await db.schema
+        .createTable("records_cursors")
+        .addColumn("hall_id", "text", (c) => c.primaryKey())
+        .addColumn("epoch", "text", (c) => c.notNull())
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+/** Brings the records' tables to the latest version; throws what the Migrator reports. */
+export async function migrateRecords(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: "records_migration",
+    migrationLockTableName: "records_migration_lock",
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(`records migration failed: ${String(error)}`);
+}

@@ -1,0 +1,214 @@
+/**
+ * The records: every event of every hall and a row per ticket, kept for good in SQLite or
+ * PostgreSQL. One implementation on Kysely for both: an append is planned once as a sequence of
+ * Kysely-compiled queries (appendPlan) and run by the database's own runner.
+ *
+ * On SQLite the whole append runs synchronously in one better-sqlite3 transaction. The file may be
+ * the embedded store's, shared through one connection: an async transaction there would hold
+ * BEGIN open across awaits, and the store's synchronous commits landing in between would become
+ * part of it (and roll back with it). Synchronous, nothing runs in between.
+ *
+ *   const records = await openRecords({ databaseUrl: "postgres://…" });   // or { sqlite: db }
+ *   await records.append("hall-1", events);   // idempotent on (hall, epoch, seq)
+ *   await records.cursor("hall-1");           // { epoch, seq } of the last event archived
+ */
+import type { Database as SqliteDatabase } from "better-sqlite3";
+import { Kysely, type CompiledQuery } from "kysely";
+import type { HallEvent } from "../../protocol/index.js";
+import type { RecordsDatabase, TicketsTable } from "./schema.js";
+import { businessDateOf, foldTicket, isTicketEvent } from "./ticket-row.js";
+
+export interface RecordsCursor {
+  epoch: string;
+  seq: number;
+}
+
+export interface RecordsStore {
+  readonly kind: "sqlite" | "postgres";
+  /**
+   * Keep these events of the hall (oldest first) and fold them into their tickets' rows, in one
+   * transaction. An event already kept (same hall, epoch and seq) is skipped, so a repeated or
+   * overlapping batch changes nothing. Moves the hall's cursor to the batch's last event.
+   */
+  append(hallId: string, events: readonly HallEvent[]): Promise<void>;
+  /** The last event archived for the hall, or null before the first. */
+  cursor(hallId: string): Promise<RecordsCursor | null>;
+  /** The kept events of the hall, in the order they happened (oldest first). */
+  events(hallId: string): Promise<HallEvent[]>;
+  /** The hall's ticket rows of the business days from..to (YYYY-MM-DD, inclusive), by issue time. */
+  tickets(hallId: string, from: string, to: string): Promise<TicketsTable[]>;
+  /** The query layer, for the reports. */
+  readonly db: Kysely<RecordsDatabase>;
+  close(): Promise<void>;
+}
+
+/** Runs a plan: each yielded query is executed, and its rows handed back to the plan. */
+export type Plan = Generator<CompiledQuery, void, readonly unknown[]>;
+
+const TICKET_COLUMNS = [
+  "number",
+  "service_id",
+  "priority",
+  "channel",
+  "state",
+  "outcome",
+  "issued_at",
+  "called_at",
+  "serving_at",
+  "ended_at",
+  "wait_sec",
+  "service_sec",
+  "window_id",
+  "staff_id",
+  "rating",
+  "transferred",
+  "bundle_step",
+  "bundle_steps",
+  "last_epoch",
+  "last_seq",
+  "updated_at",
+] as const satisfies readonly (keyof TicketsTable)[];
+
+// Well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters per statement.
+const ROWS_PER_STATEMENT = 400;
+
+const keyOf = (epoch: string, seq: number) => `${epoch}\n${seq}`;
+
+function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+/** The queries of one append, in order; see RecordsStore.append. */
+export function* appendPlan(q: Kysely<RecordsDatabase>, hallId: string, batch: readonly HallEvent[]): Plan {
+  const seen = new Set<string>();
+  const events = batch.filter((e) => {
+    if (e.hallId !== hallId) throw new Error(`event of hall ${e.hallId} appended to ${hallId}`);
+    const k = keyOf(e.epoch, e.seq);
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+  const last = events.at(-1);
+  if (!last) return;
+
+  // Only the events not kept before are folded into tickets: that is what makes a repeat harmless.
+  const fresh: HallEvent[] = [];
+  for (const chunk of chunks(events, ROWS_PER_STATEMENT)) {
+    const inserted = (yield q
+      .insertInto("records_events")
+      .values(chunk.map((e) => ({ hall_id: hallId, epoch: e.epoch, seq: e.seq, business_date: businessDateOf(e), type: e.type, at: e.at, event: JSON.stringify(e) })))
+      .onConflict((oc) => oc.columns(["hall_id", "epoch", "seq"]).doNothing())
+      .returning(["epoch", "seq"])
+      .compile()) as { epoch: string; seq: number | string }[];
+    const kept = new Set(inserted.map((r) => keyOf(r.epoch, Number(r.seq))));
+    fresh.push(...chunk.filter((e) => kept.has(keyOf(e.epoch, e.seq))));
+  }
+
+  const ticketEvents = fresh.filter(isTicketEvent);
+  if (ticketEvents.length) {
+    const ids = [...new Set(ticketEvents.map((e) => e.ticket.id))];
+    const rows = new Map<string, TicketsTable>();
+    for (const chunk of chunks(ids, ROWS_PER_STATEMENT)) {
+      const found = (yield q.selectFrom("records_tickets").selectAll().where("hall_id", "=", hallId).where("ticket_id", "in", chunk).compile()) as TicketsTable[];
+      for (const r of found) rows.set(r.ticket_id, r);
+    }
+    for (const e of ticketEvents) rows.set(e.ticket.id, foldTicket(rows.get(e.ticket.id), e));
+    for (const chunk of chunks(ids, ROWS_PER_STATEMENT)) {
+      yield q
+        .insertInto("records_tickets")
+        .values(chunk.map((id) => rows.get(id)!))
+        .onConflict((oc) =>
+          oc.columns(["hall_id", "business_date", "ticket_id"]).doUpdateSet((eb) => Object.fromEntries(TICKET_COLUMNS.map((c) => [c, eb.ref(`excluded.${c}`)]))),
+        )
+        .compile();
+    }
+  }
+
+  yield q
+    .insertInto("records_cursors")
+    .values({ hall_id: hallId, epoch: last.epoch, seq: last.seq, at: last.at })
+    .onConflict((oc) => oc.column("hall_id").doUpdateSet({ epoch: last.epoch, seq: last.seq, at: last.at }))
+    .compile();
+}
+
+type Runner = (plan: Plan) => Promise<void>;
+
+/** Runs a plan in one synchronous better-sqlite3 transaction (BEGIN IMMEDIATE: it will write). */
+export function sqliteRunner(database: SqliteDatabase): Runner {
+  const run = database
+    .transaction((plan: Plan) => {
+      let rows: readonly unknown[] = [];
+      for (let step = plan.next(rows); !step.done; step = plan.next(rows)) {
+        const stmt = database.prepare(step.value.sql);
+        const params = step.value.parameters as unknown[];
+        rows = stmt.reader ? stmt.all(...params) : (stmt.run(...params), []);
+      }
+    })
+    .immediate;
+  return async (plan) => run(plan);
+}
+
+/** Runs a plan in one Kysely transaction (PostgreSQL). */
+export function kyselyRunner(db: Kysely<RecordsDatabase>): Runner {
+  return (plan) =>
+    db.transaction().execute(async (trx) => {
+      let rows: readonly unknown[] = [];
+      for (let step = plan.next(rows); !step.done; step = plan.next(rows)) rows = (await trx.executeQuery(step.value)).rows;
+    });
+}
+
+export interface KyselyRecordsOptions {
+  kind: RecordsStore["kind"];
+  db: Kysely<RecordsDatabase>;
+  run: Runner;
+  /** Resolves once the tables are migrated; asked again before each operation until it has. */
+  ready: () => Promise<void>;
+  /** Releases what the records opened (not a database they were given). */
+  close: () => Promise<void>;
+}
+
+export class KyselyRecords implements RecordsStore {
+  readonly kind: RecordsStore["kind"];
+  readonly db: Kysely<RecordsDatabase>;
+  private closed = false;
+
+  constructor(private readonly opts: KyselyRecordsOptions) {
+    this.kind = opts.kind;
+    this.db = opts.db;
+  }
+
+  async append(hallId: string, events: readonly HallEvent[]): Promise<void> {
+    if (!events.length) return;
+    await this.opts.ready();
+    await this.opts.run(appendPlan(this.db, hallId, events));
+  }
+
+  async cursor(hallId: string): Promise<RecordsCursor | null> {
+    await this.opts.ready();
+    const row = await this.db.selectFrom("records_cursors").select(["epoch", "seq"]).where("hall_id", "=", hallId).executeTakeFirst();
+    return row ? { epoch: row.epoch, seq: Number(row.seq) } : null;
+  }
+
+  async events(hallId: string): Promise<HallEvent[]> {
+    await this.opts.ready();
+    const rows = await this.db.selectFrom("records_events").select("event").where("hall_id", "=", hallId).orderBy("at").orderBy("seq").execute();
+    return rows.map((r) => JSON.parse(r.event) as HallEvent);
+  }
+
+  async tickets(hallId: string, from: string, to: string): Promise<TicketsTable[]> {
+    await this.opts.ready();
+    return this.db
+      .selectFrom("records_tickets")
+      .selectAll()
+      .where("hall_id", "=", hallId)
+      .where("business_date", ">=", from)
+      .where("business_date", "<=", to)
+      .orderBy("issued_at")
+      .orderBy("ticket_id")
+      .execute();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.opts.close();
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The records' tables as Kysely sees them. Every table is prefixed `records_`, beside the embedded
+ * store's `store_` tables when both live in one SQLite file. Times are epoch milliseconds (bigint
+ * on PostgreSQL), so both databases hold the same numbers the events carry; flags are 0/1 because
+ * better-sqlite3 binds no booleans.
+ */
+import type { TicketState } from "../../protocol/index.js";
+
+export interface RecordsDatabase {
+  records_events: EventsTable;
+  records_tickets: TicketsTable;
+  records_cursors: CursorsTable;
+}
+
+/** Every event of every hall, once. Unique on (hall_id, epoch, seq): see migrations.ts. */
+export interface EventsTable {
+  hall_id: string;
+  epoch: string;
+  seq: number;
+  business_date: string;
+  type: string;
+  at: number;
+  /** The event as the store logged it (JSON). */
+  event: string;
+}
+
+export type Outcome = "finished" | "noShow" | "cancelled";
+
+/** One row per ticket per business day (the day it was issued), kept up to date from its events. */
+export interface TicketsTable {
+  hall_id: string;
+  business_date: string;
+  ticket_id: string;
+  number: string;
+  /** The service it is (or was last) queued for: after a transfer, the new one. */
+  service_id: string;
+  priority: string;
+  channel: string;
+  state: TicketState;
+  /** Null while the ticket is live. */
+  outcome: Outcome | null;
+  issued_at: number;
+  /** Its first call. */
+  called_at: number | null;
+  /** The last time service started. */
+  serving_at: number | null;
+  ended_at: number | null;
+  /** From queuedAt to the first call, seconds. */
+  wait_sec: number | null;
+  /** Summed over every finished step (a bundle has several). */
+  service_sec: number | null;
+  /** The window and staff member who last held it. */
+  window_id: string | null;
+  staff_id: string | null;
+  rating: number | null;
+  transferred: number;
+  bundle_step: number;
+  bundle_steps: number;
+  /** The event this row was last folded from. */
+  last_epoch: string;
+  last_seq: number;
+  updated_at: number;
+  // Personal data (a phone number, a name; later issues) goes here, in columns of its own, so that
+  // the retention rule (retention.personalDays) can null them while the figures above stay.
+}
+
+/** The last event archived per hall. A log that went back has lower seqs, so this is not max(seq). */
+export interface CursorsTable {
+  hall_id: string;
+  epoch: string;
+  seq: number;
+  at: number;
+}
