@@ -26,6 +26,8 @@ export interface NodeProcess {
 export interface NodeSettings {
   halls: HallConfig[];
   env: Record<string, string>;
+  /** The nodes' ports, in order (default: free ones): a node started again where a killed one was, for clients that reconnect to the same address. */
+  ports?: number[];
 }
 
 /** Starts `count` nodes with the same settings and waits until each answers /healthz. */
@@ -33,7 +35,7 @@ export async function startNodeProcesses(settings: NodeSettings, count: number):
   const dir = await mkdtemp(path.join(tmpdir(), "hallcall-nodes-"));
   const config = path.join(dir, "halls.json");
   await writeFile(config, JSON.stringify({ halls: settings.halls }));
-  const nodes = await Promise.all(Array.from({ length: count }, () => startOne(config, settings.env)));
+  const nodes = await Promise.all(Array.from({ length: count }, (_, i) => startOne(config, settings.env, settings.ports?.[i])));
   return {
     nodes,
     stop: async () => {
@@ -43,8 +45,8 @@ export async function startNodeProcesses(settings: NodeSettings, count: number):
   };
 }
 
-async function startOne(config: string, env: Record<string, string>): Promise<NodeProcess> {
-  const port = await freePort();
+async function startOne(config: string, env: Record<string, string>, pinned?: number): Promise<NodeProcess> {
+  const port = pinned ?? (await freePort());
   // Node itself with tsx's loader, not the tsx launcher: SIGKILL must reach the server, not a wrapper.
   const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: ROOT,
