@@ -81,7 +81,7 @@ export class Archiver {
       if (s.timer) clearTimeout(s.timer);
       s.timer = null;
     }
-    await Promise.all([...this.halls.values()].map((s) => s.running?.catch(() => undefined)));
+    await Promise.all([...this.halls.values()].map((s) => s.running));
   }
 
   /** A hall committed an event (wire to HallContext.onEvent): archive it soon, unless backing off. */
@@ -119,13 +119,14 @@ export class Archiver {
         throw err;
       },
     );
-    s.running = run.finally(() => {
+    const settled = () => {
       s.running = null;
       if (!this.started) return;
       const retry = Math.max(0, s.retryAt - this.now());
       this.schedule(hallId, s.again && retry === 0 ? 0 : Math.max(retry, this.o.intervalMs));
       s.again = false;
-    });
+    };
+    s.running = run.then(settled, settled);
     return run;
   }
 
