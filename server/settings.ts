@@ -26,6 +26,12 @@ const ServerConfig = z.object({
   REDIS_CLUSTER_NODES: z.string().optional(),
   /** Key prefix in Redis, so several deployments can share one Redis. */
   REDIS_PREFIX: z.string().default("hc"),
+  /**
+   * PostgreSQL (postgres://user:password@host:5432/db) for the records, the history every report
+   * reads: every event and ended ticket of every day, written by the archiver. For the Redis
+   * deployment, whose log is trimmed; the embedded store keeps its records in its own SQLite file.
+   */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL").optional(),
   /** Signs staff session tokens. Every node of one deployment needs the same secret. */
   SESSION_SECRET: z.string().min(16).optional(),
   /** How long a staff sign-in lasts, hours: one working day by default. */
