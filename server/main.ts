@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   const { store } = backend;
   if (backend.shared) log.info(`store: ${backend.description}`);
   // Loud, because the file is one process's: a second node on it, or a load balancer over two, would split the hall.
-  else log.warn(`store: EMBEDDED (no REDIS_URL): ${backend.description}; the hall survives restarts; run ONE node only on this DATA_DIR`);
+  else if (store.kind === "sqlite") log.warn(`store: EMBEDDED (no REDIS_URL): ${backend.description}; the halls survive restarts; run ONE node only on this DATA_DIR`);
+  else log.warn("store: EMBEDDED MEMORY: state lives in this process only and is lost on restart; run one node only");
   if (config.TRUST_PROXY === true) log.warn("TRUST_PROXY=true: every client may name its own address in X-Forwarded-For and so escape the rate limits; give the proxy's hop count or addresses instead");
   if (config.sessionSecretGenerated) log.warn("SESSION_SECRET not set: staff sign-ins last until this process restarts and work on this node only");
 

@@ -55,7 +55,7 @@ export async function createBackend(settings: BackendSettings): Promise<Backend>
       const { createSqliteStore } = await import("./sqlite/sqlite-store.js");
       const { DATABASE_FILE } = await import("./sqlite/database.js");
       const store = createSqliteStore(settings.dataDir);
-      return { store, wiring: {}, description: `embedded SQLite ${path.join(settings.dataDir, DATABASE_FILE)}`, shared: false, close: () => store.close() };
+      return { store, wiring: {}, description: `SQLite ${path.join(settings.dataDir, DATABASE_FILE)}`, shared: false, close: () => store.close() };
     }
     const store = new MemoryStore();
     return { store, wiring: {}, description: "embedded memory", shared: false, close: () => store.close() };
