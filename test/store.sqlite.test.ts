@@ -115,6 +115,18 @@ describe("a hall kept in its SQLite file", () => {
     await store.close();
   });
 
+  it("a second store on the same file cannot commit over what the first committed since it opened", async () => {
+    const dir = await tempDir();
+    const first = createSqliteStore(dir);
+    const second = createSqliteStore(dir);
+    await first.loadHall(contractHall(), T0);
+    await second.loadHall(contractHall(), T0);
+    const a1 = ticketOf(await exec(first, wire("ticket:issue", { serviceId: "social" }), T0, "kiosk"));
+    await expect(exec(second, wire("ticket:issue", { serviceId: "social" }), T0, "kiosk")).rejects.toThrow(/UNIQUE|PRIMARY KEY/);
+    expect((await first.eventsSince(HALL, 0)).map((e) => e.type === "ticket:issued" && e.ticket.id)).toEqual([a1.id]);
+    await Promise.all([first.close(), second.close()]);
+  });
+
   it("a store on a handle the caller opened leaves it open, with the store's tables beside the caller's", async () => {
     const db = openHallDatabase(await tempDir());
     db.exec("CREATE TABLE records_example (x INTEGER)");
