@@ -31,6 +31,10 @@ COPY --chown=node:node protocol ./protocol
 COPY --chown=node:node server ./server
 COPY --chown=node:node config ./config
 COPY --from=build --chown=node:node /app/dist/web ./dist/web
+# Without REDIS_URL the halls live in SQLite under DATA_DIR: mount a volume there to keep them.
+ENV DATA_DIR=/app/data
+RUN mkdir -p /app/data && chown node:node /app/data
+VOLUME /app/data
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
