@@ -9,6 +9,9 @@ import { loadServerConfig, restLimitsOf } from "./settings.js";
 import { parseHalls } from "./domain/config.js";
 import { createLogger } from "./log.js";
 import { createBackend } from "./store/backend.js";
+import { SqliteStore } from "./store/sqlite/sqlite-store.js";
+import { Archiver } from "./records/archiver.js";
+import { openRecords } from "./records/open.js";
 
 async function main(): Promise<void> {
   const config = loadServerConfig();
@@ -25,7 +28,26 @@ async function main(): Promise<void> {
   if (config.TRUST_PROXY === true) log.warn("TRUST_PROXY=true: every client may name its own address in X-Forwarded-For and so escape the rate limits; give the proxy's hop count or addresses instead");
   if (config.sessionSecretGenerated) log.warn("SESSION_SECRET not set: staff sign-ins last until this process restarts and work on this node only");
 
+  // The records: PostgreSQL when DATABASE_URL names one, else the embedded store's own SQLite file.
+  const sqliteDb = store instanceof SqliteStore ? store.db : undefined;
+  const records = config.DATABASE_URL ? await openRecords({ databaseUrl: config.DATABASE_URL, log }) : sqliteDb ? await openRecords({ sqlite: sqliteDb, log }) : null;
+  if (!records && backend.shared) log.warn("DATABASE_URL not set: no history is kept beyond Redis's trimmed event log");
+  const archiver = records
+    ? new Archiver({
+        store,
+        records,
+        halls: halls.map((h) => h.id),
+        lock: backend.wiring.lock,
+        onError: (hallId, err) => log.warn(`records: archiving ${hallId} failed; retrying`, err),
+        onGap: (hallId, after, next) => log.error(`records: ${hallId}'s log no longer holds seqs ${after + 1}..${next - 1}; they are missing from the records`),
+      })
+    : null;
+
   const server = await createHallCallServer({ store, halls, sessionSecret: config.SESSION_SECRET, sessionHours: config.SESSION_HOURS, log, webRoot: defaultWebRoot, ...backend.wiring, queueSummaryMs: config.QUEUE_SUMMARY_MS, trackerSummaryMs: config.TRACKER_SUMMARY_MS, storeDeadlineMs: config.STORE_DEADLINE_MS, publicUrl: config.PUBLIC_URL, limits: restLimitsOf(config), trustProxy: config.TRUST_PROXY });
+  if (archiver) {
+    server.ctx.onEvent(archiver.notify);
+    archiver.start();
+  }
   const port = await server.listen(config.PORT, config.HOST);
   log.info(`HallCall listening on http://localhost:${port} (${halls.length} hall${halls.length > 1 ? "s" : ""}: ${halls.map((h) => h.id).join(", ")})`);
 
@@ -35,6 +57,8 @@ async function main(): Promise<void> {
     stopping = true;
     log.info(`${signal}: closing`);
     await server.close();
+    await archiver?.stop();
+    await records?.close();
     await backend.close();
     process.exit(0);
   };
