@@ -31,6 +31,7 @@ export class ManagerApp extends LitElement {
     header { display: flex; align-items: center; gap: 1rem; padding: 0.5rem 1.2rem; background: #081629; min-height: 56px; }
     header h1 { margin: 0; font-size: 1.3rem; flex: 1; }
     header .who { color: var(--hc-muted); }
+    header a.link { color: var(--hc-fg); text-decoration: none; min-height: 40px; padding: 0 1rem; border-radius: 999px; border: 1px solid var(--hc-accent); display: inline-flex; align-items: center; }
     header button { font: inherit; min-height: 40px; padding: 0 1rem; border-radius: 999px; border: 1px solid var(--hc-muted); background: transparent; color: var(--hc-fg); cursor: pointer; }
     main { display: grid; grid-template-columns: minmax(0, 1.55fr) minmax(0, 1fr); gap: 0.8rem; padding: 0.7rem 1.2rem 1.2rem; }
     .full { grid-column: 1 / -1; }
@@ -124,6 +125,7 @@ export class ManagerApp extends LitElement {
     const s = this.conn.snapshot;
     const header = html`<header>
       <h1>${s ? tr(s.name) : ""} ${tr({ zh: "大厅管理台", en: "Manager console" })}</h1>
+      <a class="link" data-testid="link-reports" href="/manager/reports.html?hall=${encodeURIComponent(this.hallId)}">${tr({ zh: "统计报表", en: "Reports" })}</a>
       ${this.session ? html`<span class="who">${this.session.staff.name}</span><button data-testid="sign-out" @click=${this.signOut}>${tr({ zh: "退出", en: "Sign out" })}</button>` : ""}
       <hc-lang-switch></hc-lang-switch>
     </header>`;
