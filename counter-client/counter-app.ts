@@ -11,6 +11,7 @@ import "../web/shared/lang-switch.js";
 import "../web/shared/sign-in.js";
 import "./action-bar.js";
 import "./current-ticket.js";
+import "./my-days.js";
 import "./my-figures.js";
 import "./park-dialog.js";
 import "./parked-list.js";
@@ -287,6 +288,7 @@ export class CounterApp extends LitElement {
         <aside class="right">
           <hc-queue-panel .window=${w} .services=${s?.services ?? []} .queue=${this.conn.queue}></hc-queue-panel>
           <hc-my-figures .stats=${s?.stats.byStaff[this.session.staff.id]} .last=${this.lastRating}></hc-my-figures>
+          <hc-my-days .hallId=${this.hallId} .token=${this.session.token} .businessDate=${s?.businessDate ?? ""}></hc-my-days>
           <hc-parked-list .tickets=${s?.tickets ?? []} .windows=${s?.windows ?? []} .windowId=${this.windowId} ?busy=${this.busy || offline} @resume-ticket=${(e: CustomEvent<{ ticketId: string }>) => this.resumeTicket(e.detail.ticketId)}></hc-parked-list>
         </aside>
       </main>
