@@ -1,0 +1,167 @@
+/**
+ * The reports contract: the summary's figures from records of real commands (a memory store's
+ * log, appended to the records), on every database. Two business days of the contract hall
+ * (Asia/Shanghai; social's target 20 min, medical's 10):
+ *
+ *   Mon 2026-03-02 10:00  A001 (social); 10:01 A002 (social)
+ *            10:04  A001 called at w1 by alice (waited 4 min), served 5 min, rated 5
+ *            10:09  A002 called at w1 (waited 8 min): a no-show
+ *            10:09  B001 (medical) issued and cancelled; A003 (social) issued
+ *            10:34  A003 called at w1 (waited 25 min), transferred to medical, served at w2 by bob 2 min, rated 1
+ *   Tue 2026-03-03 14:00  A001 (social); called at w1 after 1 min, served 5 min, rated 3
+ *
+ * Run it with `describeReportsContract(name, openRecords)`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ReportSummary, type ReportGrouping } from "../protocol/reports.js";
+import { ManualClock } from "../server/domain/clock.js";
+import type { HallConfig } from "../server/domain/config.js";
+import type { RecordsStore } from "../server/records/records-store.js";
+import { summarize } from "../server/records/reports.js";
+import { MemoryStore } from "../server/store/memory/memory-store.js";
+import { HallScript } from "./records.contract.js";
+import { contractHall, MIN, T0 } from "./store.contract.js";
+
+/** Two days of the contract hall in the records (see the file's comment). */
+export async function twoDays(records: RecordsStore): Promise<{ hall: HallConfig; script: HallScript }> {
+  const clock = new ManualClock(T0);
+  const script = await new HallScript(new MemoryStore(), clock).load();
+  await script.run("window:open", { windowId: "w1" }, "staff", "alice");
+  await script.run("window:open", { windowId: "w2" }, "staff", "bob");
+  const a1 = await script.issue("social");
+  clock.advance(MIN);
+  await script.issue("social");
+  clock.advance(3 * MIN);
+  await script.serve("w1", 5);
+  await script.run("ticket:rate", { windowId: "w1", ticketId: a1.id, rating: 5 }, "pad", null);
+  await script.run("window:callNext", { windowId: "w1" });
+  await script.run("ticket:noShow", { windowId: "w1" });
+  const b1 = await script.issue("medical");
+  await script.run("ticket:cancel", { ticketId: b1.id }, "manager", "boss");
+  const a3 = await script.issue("social");
+  clock.advance(25 * MIN);
+  await script.run("window:callNext", { windowId: "w1" });
+  await script.run("ticket:transfer", { windowId: "w1", toServiceId: "medical" });
+  await script.run("window:callNext", { windowId: "w2" }, "staff", "bob");
+  await script.run("ticket:start", { windowId: "w2" }, "staff", "bob");
+  clock.advance(2 * MIN);
+  await script.run("ticket:finish", { windowId: "w2" }, "staff", "bob");
+  await script.run("ticket:rate", { windowId: "w2", ticketId: a3.id, rating: 1 }, "pad", null);
+
+  clock.advance(T0 + 28 * 60 * MIN - clock.now());
+  await script.startDay();
+  const next = await script.issue("social");
+  clock.advance(MIN);
+  await script.serve("w1", 5);
+  await script.run("ticket:rate", { windowId: "w1", ticketId: next.id, rating: 3 }, "pad", null);
+
+  await records.append(script.hallId, await script.log());
+  return { hall: contractHall({ id: script.hallId }), script };
+}
+
+export function describeReportsContract(name: string, open: () => Promise<RecordsStore>): void {
+  describe(`reports on ${name}`, () => {
+    let records: RecordsStore;
+    let hall: HallConfig;
+    let script: HallScript;
+    beforeAll(async () => {
+      records = await open();
+      ({ hall, script } = await twoDays(records));
+    });
+    afterAll(async () => {
+      await records?.close();
+      await script?.store.close();
+    });
+
+    const report = async (by: ReportGrouping, from = "2026-03-02", to = "2026-03-03") => ReportSummary.parse(await summarize(records, hall, { from, to, by }));
+    const row = async (by: ReportGrouping, key: string) => (await report(by)).rows.find((r) => r.key === key);
+
+    it("by day: each business day's tickets, outcomes, waits against target, service time and ratings", async () => {
+      const { rows } = await report("day");
+      expect(rows.map((r) => r.key)).toEqual(["2026-03-02", "2026-03-03"]);
+      expect(rows[0]).toEqual({
+        key: "2026-03-02",
+        label: null,
+        issued: 4,
+        served: 2,
+        noShows: 1,
+        cancelled: 1,
+        transferred: 1,
+        waitMeanSec: (240 + 480 + 1500) / 3,
+        waitP50Sec: 480,
+        waitP90Sec: 480 + 0.8 * (1500 - 480),
+        // The transferred ticket counts against its new service's 10 minutes.
+        withinTargetShare: 2 / 3,
+        targetWaitSec: null,
+        serviceMeanSec: (300 + 120) / 2,
+        ratings: [1, 0, 0, 0, 1],
+        satisfaction: 0.5,
+        bad: 1,
+      });
+      expect(rows[1]).toMatchObject({ issued: 1, served: 1, noShows: 0, waitMeanSec: 60, waitP50Sec: 60, waitP90Sec: 60, withinTargetShare: 1, serviceMeanSec: 300, ratings: [0, 0, 1, 0, 0], satisfaction: 1, bad: 0 });
+    });
+
+    it("the total is the whole range as one group", async () => {
+      const { total } = await report("window");
+      expect(total).toMatchObject({ key: "total", label: null, issued: 5, served: 3, noShows: 1, cancelled: 1, transferred: 1, waitP50Sec: (240 + 480) / 2, withinTargetShare: 3 / 4, ratings: [1, 0, 1, 0, 1], satisfaction: 2 / 3, bad: 1 });
+      expect(total.waitMeanSec).toBeCloseTo((240 + 480 + 1500 + 60) / 4);
+      expect((await report("day")).total).toEqual(total);
+    });
+
+    it("by service: under the service each ticket ended in, with its name and target", async () => {
+      const { rows } = await report("service");
+      expect(rows.map((r) => [r.key, r.label?.zh, r.issued, r.targetWaitSec])).toEqual([
+        ["social", "social", 3, 1200],
+        ["medical", "medical", 2, 600],
+      ]);
+      expect(rows[1]).toMatchObject({ served: 1, cancelled: 1, transferred: 1, waitMeanSec: 1500, withinTargetShare: 0, serviceMeanSec: 120, ratings: [1, 0, 0, 0, 0], satisfaction: 0, bad: 1 });
+    });
+
+    it("by window and by staff: the window and staff member who last held each ticket; a never-called ticket is in the total only", async () => {
+      expect((await report("window")).rows.map((r) => [r.key, r.label?.zh, r.issued, r.served])).toEqual([
+        ["w1", "1号窗口", 3, 2],
+        ["w2", "2号窗口", 1, 1],
+      ]);
+      expect((await report("staff")).rows.map((r) => [r.key, r.issued, r.served, r.ratings])).toEqual([
+        ["alice", 3, 2, [0, 0, 1, 0, 1]],
+        ["bob", 1, 1, [1, 0, 0, 0, 0]],
+      ]);
+    });
+
+    it("by hour: the hall-local hour of issue", async () => {
+      expect((await report("hour")).rows.map((r) => [r.key, r.issued])).toEqual([
+        ["10", 4],
+        ["14", 1],
+      ]);
+      expect(await row("hour", "14")).toMatchObject({ served: 1, waitP50Sec: 60 });
+    });
+
+    it("arrivals: tickets by hall-local weekday and hour, Monday first", async () => {
+      const { arrivals } = await report("day");
+      expect(arrivals[0]![10]).toBe(4);
+      expect(arrivals[1]![14]).toBe(1);
+      expect(arrivals.flat().reduce((a, b) => a + b, 0)).toBe(5);
+    });
+
+    it("keeps to the range: one day's report holds that day only", async () => {
+      const one = await report("service", "2026-03-03", "2026-03-03");
+      expect(one.total.issued).toBe(1);
+      expect(one.rows.map((r) => r.key)).toEqual(["social"]);
+    });
+
+    it("a range without tickets has no rows and an empty total", async () => {
+      const none = await report("day", "2025-01-01", "2025-01-31");
+      expect(none.rows).toEqual([]);
+      expect(none.total).toMatchObject({ issued: 0, waitMeanSec: null, waitP50Sec: null, withinTargetShare: null, serviceMeanSec: null, satisfaction: null, ratings: [0, 0, 0, 0, 0] });
+    });
+
+    it("a staff member's own figures: only the tickets they last held, by day", async () => {
+      const mine = await summarize(records, hall, { from: "2026-03-02", to: "2026-03-03", by: "day" }, { staffId: "alice" });
+      expect(mine.rows.map((r) => [r.key, r.issued, r.served, r.noShows])).toEqual([
+        ["2026-03-02", 2, 1, 1],
+        ["2026-03-03", 1, 1, 0],
+      ]);
+      expect(mine.total.issued).toBe(3);
+    });
+  });
+}
