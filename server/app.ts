@@ -16,6 +16,7 @@ import type { HallConfig } from "./domain/config.js";
 import { createLogger, type Logger } from "./log.js";
 import { DEFAULT_STORE_DEADLINE_MS, storeWithDeadline, withinDeadline } from "./store/deadline.js";
 import type { HallStore } from "./store/types.js";
+import type { RecordsStore } from "./records/records-store.js";
 import { SessionSigner } from "./transport/auth.js";
 import { HallContext } from "./transport/context.js";
 import { addressKey, DEFAULT_LIMITS, memoryLimiters, RestGuard, type LimiterFactory, type RestLimits } from "./transport/rate-limit.js";
@@ -57,6 +58,8 @@ export interface HallCallOptions {
   balancerIntervalMs?: number;
   /** How long a command or read may wait for the store before it answers STORE_UNAVAILABLE, ms. */
   storeDeadlineMs?: number;
+  /** The hall's records (server/records): with them, the reports routes. */
+  records?: RecordsStore;
   /** Rate limits and daily caps of the REST routes; each one left out is DEFAULT_LIMITS'. */
   limits?: Partial<RestLimits>;
   /** Where the REST limits count: this process (the default) or Redis, shared by every node. */
@@ -134,7 +137,7 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
   const ready = opts.ready ?? (async () => {});
   // A health check answers within a second whatever the store does: a load balancer waiting on it is itself stalled.
   const readyWithin = () => withinDeadline(ready(), HEALTH_DEADLINE_MS, "a health check");
-  app.use(restRouter(ctx, { sessionHours: opts.sessionHours ?? 12, ready: readyWithin, publicUrl: opts.publicUrl, staffing, guard }));
+  app.use(restRouter(ctx, { sessionHours: opts.sessionHours ?? 12, ready: readyWithin, publicUrl: opts.publicUrl, staffing, guard, records: opts.records }));
   if (opts.webRoot && existsSync(opts.webRoot)) {
     app.use(express.static(opts.webRoot, { extensions: ["html"] }));
   } else if (opts.webRoot) {

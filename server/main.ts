@@ -43,7 +43,7 @@ async function main(): Promise<void> {
       })
     : null;
 
-  const server = await createHallCallServer({ store, halls, sessionSecret: config.SESSION_SECRET, sessionHours: config.SESSION_HOURS, log, webRoot: defaultWebRoot, ...backend.wiring, queueSummaryMs: config.QUEUE_SUMMARY_MS, trackerSummaryMs: config.TRACKER_SUMMARY_MS, storeDeadlineMs: config.STORE_DEADLINE_MS, publicUrl: config.PUBLIC_URL, limits: restLimitsOf(config), trustProxy: config.TRUST_PROXY });
+  const server = await createHallCallServer({ store, halls, sessionSecret: config.SESSION_SECRET, sessionHours: config.SESSION_HOURS, log, webRoot: defaultWebRoot, ...backend.wiring, queueSummaryMs: config.QUEUE_SUMMARY_MS, trackerSummaryMs: config.TRACKER_SUMMARY_MS, storeDeadlineMs: config.STORE_DEADLINE_MS, publicUrl: config.PUBLIC_URL, limits: restLimitsOf(config), trustProxy: config.TRUST_PROXY, records: records ?? undefined });
   if (archiver) {
     server.ctx.onEvent(archiver.notify);
     archiver.start();

@@ -16,6 +16,8 @@ import { authenticateStaff, currentStaff, findDevice, type StaffSession } from "
 import type { HallContext } from "./context.js";
 import { toHallError } from "./hall-error.js";
 import { addressKey, RateLimited, type RestGuard } from "./rate-limit.js";
+import type { RecordsStore } from "../records/records-store.js";
+import { mountReports } from "./reports-rest.js";
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   VALIDATION: 400,
@@ -60,6 +62,8 @@ export interface RestOptions {
   staffing: (hallId: string) => Promise<StaffingAdvice[]>;
   /** The rate limits and daily caps. */
   guard: RestGuard;
+  /** The hall's records, for the reports routes (none without). */
+  records?: RecordsStore;
 }
 
 export function restRouter(ctx: HallContext, opts: RestOptions): express.Router {
@@ -233,6 +237,8 @@ export function restRouter(ctx: HallContext, opts: RestOptions): express.Router 
     }
     res.json(await ctx.store.snapshot(hall.id));
   });
+
+  if (opts.records) mountReports(r, { records: opts.records, hallOf, staffOf });
 
   r.use("/api", () => {
     throw new HallCallError("NOT_FOUND", "No such API route.");

@@ -1,0 +1,128 @@
+/**
+ * The hall's downloads: every ticket of a date range as CSV (UTF-8 with a BOM, so that Excel opens
+ * Chinese names correctly) or XLSX, and the summary as XLSX with one sheet per grouping. Tickets
+ * are read a page at a time (ticketPages) and written as they come, so a quarter never sits in
+ * memory whole.
+ */
+import type { Writable } from "node:stream";
+import ExcelJS from "exceljs";
+import type { ReportGrouping, ReportRow } from "../../protocol/index.js";
+import type { HallConfig } from "../domain/config.js";
+import type { RecordsStore } from "./records-store.js";
+import { LocalTime, summarizeAll, ticketPages } from "./reports.js";
+import type { TicketsTable } from "./schema.js";
+
+const COLUMNS = ["number", "service_id", "priority", "channel", "issued_at", "called_at", "ended_at", "wait_sec", "service_sec", "window_id", "staff_id", "rating", "outcome", "transferred"] as const;
+type TicketColumns = Pick<TicketsTable, (typeof COLUMNS)[number] | "issued_at" | "ticket_id" | "business_date">;
+
+/** Column headings, Chinese first: the hall's staff read them; the English half names them for scripts. */
+const HEADINGS = ["号码 number", "事项 service", "优先 priority", "渠道 channel", "取号 issued", "叫号 called", "结束 ended", "等候(秒) wait s", "办理(秒) service s", "窗口 window", "人员 staff", "评价 rating", "结果 outcome", "转办 transferred"];
+
+const OUTCOME: Record<string, string> = { finished: "办结 finished", noShow: "过号 no-show", cancelled: "取消 cancelled" };
+
+/** One ticket as the cells of a row, in the hall's names and local time. */
+function cells(hall: HallConfig, local: LocalTime, t: TicketColumns): (string | number | null)[] {
+  const service = hall.services.find((s) => s.id === t.service_id);
+  const window = hall.windows.find((w) => w.id === t.window_id);
+  const at = (ms: number | null) => (ms === null ? null : local.text(ms));
+  return [
+    t.number,
+    service ? service.name.zh : t.service_id,
+    t.priority,
+    t.channel,
+    at(t.issued_at),
+    at(t.called_at),
+    at(t.ended_at),
+    t.wait_sec === null ? null : Math.round(t.wait_sec),
+    t.service_sec === null ? null : Math.round(t.service_sec),
+    window ? window.label.zh : t.window_id,
+    t.staff_id,
+    t.rating,
+    t.outcome ? (OUTCOME[t.outcome] ?? t.outcome) : null,
+    t.transferred ? 1 : 0,
+  ];
+}
+
+const csvCell = (v: string | number | null): string => {
+  if (v === null) return "";
+  const s = String(v);
+  // A cell starting with = + - @ is a formula to Excel: quote it flat (CSV injection).
+  const flat = typeof v === "string" && /^[=+\-@]/.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(flat) || flat !== s ? `"${flat.replaceAll('"', '""')}"` : flat;
+};
+
+/** Resolves once `chunk` is taken; waits for drain when the receiver is slow. */
+function write(out: Writable, chunk: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (out.write(chunk)) return resolve();
+    out.once("drain", resolve);
+    out.once("error", reject);
+  });
+}
+
+export async function ticketsCsv(records: RecordsStore, hall: HallConfig, range: { from: string; to: string }, out: Writable): Promise<number> {
+  const local = new LocalTime(hall.timezone);
+  await write(out, `\uFEFF${HEADINGS.map(csvCell).join(",")}\r\n`);
+  let rows = 0;
+  for await (const page of ticketPages(records, hall.id, range.from, range.to, [...COLUMNS, "business_date"])) {
+    await write(out, page.map((t) => cells(hall, local, t).map(csvCell).join(",") + "\r\n").join(""));
+    rows += page.length;
+  }
+  return rows;
+}
+
+export async function ticketsXlsx(records: RecordsStore, hall: HallConfig, range: { from: string; to: string }, out: Writable): Promise<number> {
+  const local = new LocalTime(hall.timezone);
+  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+  const sheet = book.addWorksheet("tickets 取号明细");
+  sheet.addRow(HEADINGS).commit();
+  let rows = 0;
+  for await (const page of ticketPages(records, hall.id, range.from, range.to, [...COLUMNS, "business_date"])) {
+    for (const t of page) sheet.addRow(cells(hall, local, t)).commit();
+    rows += page.length;
+  }
+  sheet.commit();
+  await book.commit();
+  return rows;
+}
+
+const SHEETS: { by: ReportGrouping; name: string }[] = [
+  { by: "day", name: "按日 by day" },
+  { by: "service", name: "按事项 by service" },
+  { by: "window", name: "按窗口 by window" },
+  { by: "staff", name: "按人员 by staff" },
+  { by: "hour", name: "按时段 by hour" },
+];
+
+const SUMMARY_HEADINGS = ["分组 group", "名称 name", "取号 issued", "办结 served", "过号 no-shows", "取消 cancelled", "转办 transferred", "平均等候(秒) mean wait s", "等候中位(秒) p50 wait s", "等候P90(秒) p90 wait s", "目标内占比 within target", "平均办理(秒) mean service s", "非常不满意", "不满意", "基本满意", "满意", "非常满意", "满意率 satisfaction", "差评 bad"];
+
+const summaryCells = (r: ReportRow) => [
+  r.key,
+  r.label?.zh ?? "",
+  r.issued,
+  r.served,
+  r.noShows,
+  r.cancelled,
+  r.transferred,
+  r.waitMeanSec,
+  r.waitP50Sec,
+  r.waitP90Sec,
+  r.withinTargetShare,
+  r.serviceMeanSec,
+  ...r.ratings,
+  r.satisfaction,
+  r.bad,
+];
+
+export async function summaryXlsx(records: RecordsStore, hall: HallConfig, range: { from: string; to: string }, out: Writable): Promise<void> {
+  const all = await summarizeAll(records, hall, range, SHEETS.map((s) => s.by));
+  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+  for (const { by, name } of SHEETS) {
+    const sheet = book.addWorksheet(name);
+    sheet.addRow(SUMMARY_HEADINGS).commit();
+    for (const row of all[by].rows) sheet.addRow(summaryCells(row)).commit();
+    sheet.addRow(summaryCells(all[by].total)).commit();
+    sheet.commit();
+  }
+  await book.commit();
+}
