@@ -60,7 +60,7 @@ export function ratingDistribution(total: ReportRow): ChartOption {
     ...base,
     legend: { show: false },
     tooltip: { ...base.tooltip, axisPointer: { type: "shadow" } },
-    grid: { ...base.grid, top: 8 },
+    grid: { ...base.grid, top: 28 },
     xAxis: { type: "category", data: levels.map((l) => tr(RATING_LABELS[l]!)), ...axisStyle },
     yAxis: { type: "value", minInterval: 1, ...axisStyle },
     series: [

@@ -157,7 +157,7 @@ export class ReportsApp extends LitElement {
   }
 
   private charts(r: ReportSummary) {
-    const chartNote = (g: string) => tr({ zh: `选择“${g}”后显示`, en: `Choose “${g}” to see this chart` });
+    const chartNote = (g: string) => tr({ zh: `选择“${g}”后显示`, en: `Choose "${g}" to see this chart` });
     return html`
       <hc-report-chart data-testid="chart-tickets" .heading=${tr({ zh: "每日取号与办结", en: "Tickets per day" })}
         .option=${r.by === "day" && r.rows.length ? ticketsPerDay(r.rows) : null} .note=${r.by === "day" ? tr({ zh: "没有记录", en: "Nothing recorded" }) : chartNote(tr(GROUPINGS[0]!.label))}></hc-report-chart>
