@@ -154,6 +154,14 @@ describe("reports page", () => {
     await page.locator('[data-testid="chart-waits"] canvas').first().waitFor(WAIT);
   });
 
+  it("by staff: Alice served 2 with one 差评, Bob 1", async () => {
+    await page.getByTestId("by-staff").click();
+    await expect.poll(() => text(page, "group-alice"), WAIT).toBe("Alice");
+    expect(await text(page, "served-alice")).toBe("2");
+    expect(await text(page, "bad-alice")).toBe("1");
+    expect(await text(page, "served-bob")).toBe("1");
+  });
+
   it("downloads the tickets as CSV with a BOM and the Chinese service name, and as XLSX", async () => {
     const csv = await downloaded("download-csv");
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -166,6 +174,7 @@ describe("reports page", () => {
 
   it("reads in English, and nothing on the page broke the CSP (ECharts draws on canvas)", async () => {
     await page.getByTestId("lang-switch").click();
+    await page.getByTestId("by-service").click();
     await expect.poll(() => text(page, "group-social"), WAIT).toBe("Social");
     await page.getByTestId("by-day").click();
     await expect.poll(() => text(page, "group-total"), WAIT).toBe("Total");
