@@ -12,6 +12,8 @@ import { createBackend } from "./store/backend.js";
 import { SqliteStore } from "./store/sqlite/sqlite-store.js";
 import { Archiver } from "./records/archiver.js";
 import { openRecords } from "./records/open.js";
+import { RetentionJob } from "./records/retention-job.js";
+import { systemClock } from "./domain/clock.js";
 
 async function main(): Promise<void> {
   const config = loadServerConfig();
@@ -48,6 +50,9 @@ async function main(): Promise<void> {
     server.ctx.onEvent(archiver.notify);
     archiver.start();
   }
+  const erasers = [...(records ? [(hallId: string, before: string) => records.erasePersonal(hallId, before)] : []), ...(store instanceof SqliteStore ? [(hallId: string, before: string) => store.erasePersonal(hallId, before)] : [])];
+  const retention = new RetentionJob(halls, erasers, systemClock, log);
+  retention.start();
   const port = await server.listen(config.PORT, config.HOST);
   log.info(`HallCall listening on http://localhost:${port} (${halls.length} hall${halls.length > 1 ? "s" : ""}: ${halls.map((h) => h.id).join(", ")})`);
 
@@ -56,6 +61,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info(`${signal}: closing`);
+    retention.stop();
     await server.close();
     await archiver?.stop();
     await records?.close();

@@ -192,6 +192,29 @@ export function describeRecordsContract(name: string, open: () => Promise<Record
       expect(kept.filter((e) => e.type === "hall:dayStarted").map((e) => e.epoch.slice(0, 10))).toEqual(["2026-03-03"]);
     });
 
+    it("the retention rule erases what staff wrote about a citizen on days before the cutoff, and keeps the figures", async () => {
+      const parkedFirst = await hall.issue("social");
+      await hall.run("window:callNext", { windowId: "w1" });
+      await hall.run("ticket:park", { windowId: "w1", reason: "张三 缺身份证", missingDocs: ["身份证"] });
+      await hall.run("ticket:cancel", { ticketId: parkedFirst.id });
+      clock.advance(24 * 60 * MIN);
+      await hall.startDay();
+      const parkedLater = await hall.issue("social");
+      await hall.run("window:callNext", { windowId: "w1" });
+      await hall.run("ticket:park", { windowId: "w1", reason: "李四 缺户口本", missingDocs: ["户口本"] });
+      await archive();
+      const rowsBefore = await records.tickets(hall.hallId, "2026-03-02", "2026-03-03");
+
+      expect(await records.erasePersonal(hall.hallId, "2026-03-03")).toBeGreaterThan(0);
+      const kept = await records.events(hall.hallId);
+      const text = (id: string) => kept.filter((e) => "ticket" in e && e.ticket.id === id).map((e) => "ticket" in e && [e.ticket.parkReason, e.ticket.missingDocs]);
+      expect(text(parkedFirst.id).every((t) => t && t[0] === null && (t[1] as string[]).length === 0)).toBe(true);
+      expect(text(parkedLater.id)).toContainEqual(["李四 缺户口本", ["户口本"]]);
+      expect(JSON.stringify(kept)).not.toContain("张三");
+      expect(await records.tickets(hall.hallId, "2026-03-02", "2026-03-03")).toEqual(rowsBefore);
+      expect(await records.erasePersonal(hall.hallId, "2026-03-03")).toBe(0);
+    });
+
     it("a log that started over in a new epoch, with seqs already kept, is kept too", async () => {
       await hall.issue("social");
       await archive();

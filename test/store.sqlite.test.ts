@@ -115,6 +115,27 @@ describe("a hall kept in its SQLite file", () => {
     await store.close();
   });
 
+  it("the retention rule erases a citizen's park reason and missing documents from the file's past days, and keeps the rest", async () => {
+    const store = createSqliteStore(await tempDir());
+    await store.loadHall(contractHall(), T0);
+    await exec(store, { name: "window:signIn", payload: { windowId: "w1", staffId: "alice" } }, T0);
+    const parked = ticketOf(await exec(store, wire("ticket:issue", { serviceId: "social" }), T0, "kiosk"));
+    await exec(store, wire("window:callNext", { windowId: "w1" }), T0 + 1000);
+    await exec(store, wire("ticket:park", { windowId: "w1", reason: "张三 缺身份证", missingDocs: ["身份证"] }), T0 + 2000);
+    await exec(store, wire("ticket:cancel", { ticketId: parked.id }), T0 + 3000);
+    await exec(store, { name: "hall:startDay", payload: {} }, instantOf("2026-03-03", "00:00", TZ), "system");
+    const rows = () => JSON.stringify([store.db.prepare("SELECT event FROM store_events").all(), store.db.prepare("SELECT ticket FROM store_tickets").all()]);
+    expect(rows()).toContain("张三");
+
+    expect(await store.erasePersonal(HALL, "2026-03-03")).toBeGreaterThan(0);
+    expect(rows()).not.toContain("张三");
+    expect(rows()).not.toContain("身份证");
+    const log = await store.eventsSince(HALL, 0, 100);
+    expect(log.filter((e) => "ticket" in e && e.ticket.id === parked.id).map((e) => e.type)).toEqual(["ticket:issued", "ticket:called", "ticket:parked", "ticket:cancelled"]);
+    expect(await store.erasePersonal(HALL, "2026-03-03")).toBe(0);
+    await store.close();
+  });
+
   it("a second store on the same file cannot commit over what the first committed since it opened", async () => {
     const dir = await tempDir();
     const first = createSqliteStore(dir);

@@ -85,6 +85,8 @@ export const HallConfig = z
       })
       .default({ primaryPreference: 0.2 }),
     balancer: z.object({ mode: BalancerMode.default("off") }).default({ mode: "off" }),
+    /** The hall's retention rule (domain/retention.ts): personal data of a ticket is erased this many days after its business day. */
+    retention: z.object({ personalDays: z.number().int().min(1).max(3650).default(180) }).default({ personalDays: 180 }),
     /**
      * Demo halls list their device links (with tokens) on the start page so anyone can try every
      * screen. Never set this for a real hall: anyone reaching the server could act as a kiosk.

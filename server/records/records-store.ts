@@ -14,6 +14,7 @@
  */
 import type { Database as SqliteDatabase } from "better-sqlite3";
 import { Kysely, type CompiledQuery } from "kysely";
+import { eventWithoutPersonal } from "../domain/retention.js";
 import type { HallEvent } from "../../protocol/index.js";
 import type { RecordsDatabase, TicketsTable } from "./schema.js";
 import { businessDateOf, foldTicket, isTicketEvent } from "./ticket-row.js";
@@ -37,6 +38,12 @@ export interface RecordsStore {
   events(hallId: string): Promise<HallEvent[]>;
   /** The hall's ticket rows of the business days from..to (YYYY-MM-DD, inclusive), by issue time. */
   tickets(hallId: string, from: string, to: string): Promise<TicketsTable[]>;
+  /**
+   * The retention rule: the kept events of business days before `before` lose their personal data
+   * (domain/retention.ts); their figures stay. Returns how many events were rewritten; a second
+   * run finds nothing left to erase.
+   */
+  erasePersonal(hallId: string, before: string): Promise<number>;
   /** The query layer, for the reports. */
   readonly db: Kysely<RecordsDatabase>;
   close(): Promise<void>;
@@ -204,6 +211,28 @@ export class KyselyRecords implements RecordsStore {
       .orderBy("issued_at")
       .orderBy("ticket_id")
       .execute();
+  }
+
+  async erasePersonal(hallId: string, before: string): Promise<number> {
+    await this.opts.ready();
+    let erased = 0;
+    for (;;) {
+      // Only events whose ticket still carries free text: the JSON has the field with a value.
+      const rows = await this.db
+        .selectFrom("records_events")
+        .select(["epoch", "seq", "event"])
+        .where("hall_id", "=", hallId)
+        .where("business_date", "<", before)
+        .where((eb) => eb.or([eb("event", "like", '%"parkReason":"%'), eb("event", "like", '%"missingDocs":["%')]))
+        .limit(500)
+        .execute();
+      if (!rows.length) return erased;
+      for (const row of rows) {
+        const event = eventWithoutPersonal(JSON.parse(row.event) as HallEvent);
+        await this.db.updateTable("records_events").set({ event: JSON.stringify(event) }).where("hall_id", "=", hallId).where("epoch", "=", row.epoch).where("seq", "=", row.seq).execute();
+      }
+      erased += rows.length;
+    }
   }
 
   async close(): Promise<void> {

@@ -16,10 +16,11 @@
  *   const store = new SqliteStore(db);                // on a handle the caller opened and will close
  */
 import { applyEvent, HallCallError, HallEvent, HallSnapshot, Ticket } from "../../../protocol/index.js";
-import { businessDate } from "../../domain/clock.js";
+import { businessDate, instantOf } from "../../domain/clock.js";
 import type { HallConfig } from "../../domain/config.js";
 import { commandIdOf, type CommandContext, type StoreCommand } from "../../domain/hall-commands.js";
 import { initialSnapshot } from "../../domain/hall.js";
+import { eventWithoutPersonal, withoutPersonal } from "../../domain/retention.js";
 import { parseResult, recordOf, replayOf, resultJson } from "../idempotency.js";
 import { withTicketId } from "../ids.js";
 import { HallReplica } from "../replica.js";
@@ -140,6 +141,28 @@ export class SqliteStore implements HallStore {
   async eventsSince(hallId: string, afterSeq: number, limit = 1000): Promise<HallEvent[]> {
     this.hall(hallId);
     return this.sql.eventsAfter.all(hallId, afterSeq, limit).map((r) => parseEvent(r.event));
+  }
+
+  /**
+   * The retention rule on the store's own history: the events and tickets of business days before
+   * `before` lose their personal data (domain/retention.ts). Live tickets are never that old but
+   * for one parked across months; they keep theirs until they end. Returns the rows rewritten.
+   */
+  async erasePersonal(hallId: string, before: string): Promise<number> {
+    const hall = this.hall(hallId);
+    const until = instantOf(before, "00:00", hall.config.timezone);
+    const personal = `(event LIKE '%"parkReason":"%' OR event LIKE '%"missingDocs":["%')`;
+    const events = this.db.prepare<[string, number], { seq: number; event: string }>(`SELECT seq, event FROM store_events WHERE hall_id = ? AND at < ? AND ${personal}`).all(hallId, until);
+    const tickets = this.db
+      .prepare<[string, string], { business_date: string; ticket_id: string; ticket: string }>(`SELECT business_date, ticket_id, ticket FROM store_tickets WHERE hall_id = ? AND ended_date < ? AND ${personal.replaceAll("event", "ticket")}`)
+      .all(hallId, before);
+    const putEvent = this.db.prepare<[string, string, number]>("UPDATE store_events SET event = ? WHERE hall_id = ? AND seq = ?");
+    const putTicket = this.db.prepare<[string, string, string, string]>("UPDATE store_tickets SET ticket = ? WHERE hall_id = ? AND business_date = ? AND ticket_id = ?");
+    this.db.transaction(() => {
+      for (const r of events) putEvent.run(JSON.stringify(eventWithoutPersonal(parseEvent(r.event))), hallId, r.seq);
+      for (const r of tickets) putTicket.run(JSON.stringify(withoutPersonal(JSON.parse(r.ticket) as Ticket)), hallId, r.business_date, r.ticket_id);
+    })();
+    return events.length + tickets.length;
   }
 
   /** Closes the file when this store opened it; closing twice is harmless. */
