@@ -5,7 +5,7 @@ import { HallConnection } from "../web/shared/hall-connection.js";
 import { errorText } from "../web/shared/plain-errors.js";
 import { LangController, tr } from "../web/shared/i18n.js";
 import { param } from "../web/shared/params.js";
-import { loadSession, saveSession, type StaffSession, endSession } from "../web/shared/session.js";
+import { endSession, loadSession, saveSession, SIGN_IN_AGAIN, type StaffSession } from "../web/shared/session.js";
 import "../web/shared/connection-badge.js";
 import "../web/shared/lang-switch.js";
 import "../web/shared/sign-in.js";
@@ -26,7 +26,6 @@ import type { TransferDetail } from "./transfer-dialog.js";
 
 const APP = "counter";
 /** Connection refusals after which the staff member signs in again. */
-const SIGN_IN_AGAIN = new Set(["UNAUTHORIZED", "SESSION_ENDED", "SESSION_REPLACED"]);
 const WINDOW_KEY = (hall: string) => `hallcall.counter.window.${hall}`;
 
 /**

@@ -5,7 +5,7 @@ import { HallConnection } from "../web/shared/hall-connection.js";
 import { errorText } from "../web/shared/plain-errors.js";
 import { LangController, tr } from "../web/shared/i18n.js";
 import { param } from "../web/shared/params.js";
-import { loadSession, saveSession, type StaffSession, endSession } from "../web/shared/session.js";
+import { endSession, loadSession, saveSession, SIGN_IN_AGAIN, type StaffSession } from "../web/shared/session.js";
 import "../web/shared/connection-badge.js";
 import "../web/shared/lang-switch.js";
 import "../web/shared/sign-in.js";
@@ -114,7 +114,7 @@ export class ManagerApp extends LitElement {
 
   protected updated(): void {
     const denied = this.conn.status === "denied" ? this.conn.denied : null;
-    if (denied && (denied.code === "UNAUTHORIZED" || denied.code === "SESSION_ENDED" || denied.code === "SESSION_REPLACED") && this.session) {
+    if (denied && SIGN_IN_AGAIN.has(denied.code) && this.session) {
       const text = errorText(denied);
       this.signOut();
       this.flash("error", text);

@@ -16,9 +16,6 @@ export class ReportError extends Error {
   }
 }
 
-/** The refusals after which the manager signs in again. */
-export const SIGN_IN_AGAIN = new Set(["UNAUTHORIZED", "SESSION_ENDED", "SESSION_REPLACED"]);
-
 const base = (hallId: string) => `/api/halls/${encodeURIComponent(hallId)}/reports`;
 
 async function get(url: string, token: string): Promise<Response> {

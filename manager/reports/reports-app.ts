@@ -4,10 +4,10 @@ import type { Bilingual, ReportGrouping, ReportSummary } from "../../protocol/in
 import { errorText } from "../../web/shared/plain-errors.js";
 import { LangController, tr } from "../../web/shared/i18n.js";
 import { param } from "../../web/shared/params.js";
-import { endSession, loadSession, saveSession, type StaffSession } from "../../web/shared/session.js";
+import { endSession, loadSession, saveSession, SIGN_IN_AGAIN, type StaffSession } from "../../web/shared/session.js";
 import "../../web/shared/lang-switch.js";
 import "../../web/shared/sign-in.js";
-import { download, fetchSummary, lastDays, ReportError, SIGN_IN_AGAIN, type Download, type Range } from "./api.js";
+import { download, fetchSummary, lastDays, ReportError, type Download, type Range } from "./api.js";
 import { arrivalsHeatmap, ratingDistribution, ticketsPerDay, waitsAgainstTarget } from "./chart-options.js";
 import { GROUPINGS } from "./format.js";
 import "./report-chart.js";

@@ -8,6 +8,9 @@ export interface StaffSession {
   staff: { id: string; name: string; roles: string[] };
 }
 
+/** The refusals after which a staff page forgets its session and shows the sign-in form again. */
+export const SIGN_IN_AGAIN: ReadonlySet<string> = new Set(["UNAUTHORIZED", "SESSION_ENDED", "SESSION_REPLACED"]);
+
 const key = (hallId: string, app: string) => `hallcall.session.${app}.${hallId}`;
 
 export function loadSession(hallId: string, app: string): StaffSession | null {
