@@ -7,6 +7,7 @@ import { createHmac, randomBytes, scrypt, scryptSync, timingSafeEqual } from "no
 import { promisify } from "node:util";
 import { z } from "zod";
 import type { HallConfig, StaffConfig } from "../domain/config.js";
+import type { SessionRegistry } from "./sessions.js";
 
 const KEY_LEN = 32;
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
@@ -102,7 +103,7 @@ export type CurrentStaff = { ok: true; staff: StaffConfig } | { ok: false; code:
 /**
  * Whether a verified token still stands for someone in the hall as configured now: unexpired, of
  * this hall, its staff member still listed with every role the token claims. The one rule for
- * REST and sockets; revocation (sign-out) is checked apart, as it needs the SessionRegistry.
+ * REST and sockets; sessionHolds adds revocation (sign-out), which needs the SessionRegistry.
  */
 export function currentStaff(hall: HallConfig, session: StaffSession, now: number): CurrentStaff {
   if (session.exp <= now) return { ok: false, code: "SESSION_ENDED", message: "The sign-in has expired; sign in again." };
@@ -110,6 +111,13 @@ export function currentStaff(hall: HallConfig, session: StaffSession, now: numbe
   const staff = hall.staff.find((s) => s.id === session.staffId);
   if (!staff || !session.roles.every((r) => staff.roles.includes(r))) return { ok: false, code: "SESSION_ENDED", message: "This staff account or its role no longer exists; sign in again." };
   return { ok: true, staff };
+}
+
+/** currentStaff, and not signed out: the whole rule, asked by REST and by the socket transport on every command. */
+export async function sessionHolds(hall: HallConfig, session: StaffSession, now: number, sessions: Pick<SessionRegistry, "isRevoked">): Promise<CurrentStaff> {
+  const current = currentStaff(hall, session, now);
+  if (!current.ok) return current;
+  return (await sessions.isRevoked(session.sid)) ? { ok: false, code: "SESSION_ENDED", message: "This sign-in was signed out; sign in again." } : current;
 }
 
 export function findDevice(hall: HallConfig, token: unknown) {

@@ -12,7 +12,7 @@ import type { HallConfig } from "../domain/config.js";
 import { serviceInfos } from "../domain/hall.js";
 import type { StaffingAdvice } from "../domain/staffing.js";
 import type { Logger } from "../log.js";
-import { authenticateStaff, currentStaff, findDevice, type StaffSession } from "./auth.js";
+import { authenticateStaff, findDevice, sessionHolds, type StaffSession } from "./auth.js";
 import type { HallContext } from "./context.js";
 import { toHallError } from "./hall-error.js";
 import { addressKey, RateLimited, type RestGuard } from "./rate-limit.js";
@@ -113,9 +113,8 @@ export function restRouter(ctx: HallContext, opts: RestOptions): express.Router 
     const session = ctx.signer.verify(token, now);
     if (!session) throw new HallCallError("UNAUTHORIZED", "The session token is invalid or expired; sign in again.");
     if (session.hallId !== hall.id) throw new HallCallError("FORBIDDEN", "This sign-in is for another hall.");
-    const current = currentStaff(hall, session, now);
-    if (!current.ok) throw new HallCallError(current.code, current.message);
-    if (await ctx.sessions.isRevoked(session.sid)) throw new HallCallError("SESSION_ENDED", "This sign-in was signed out; sign in again.");
+    const holds = await sessionHolds(hall, session, now, ctx.sessions);
+    if (!holds.ok) throw new HallCallError(holds.code, holds.message);
     return session;
   };
 

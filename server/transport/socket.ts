@@ -25,7 +25,7 @@ import {
 import type { Actor, WireCommand } from "../domain/hall-commands.js";
 import type { HallConfig } from "../domain/config.js";
 import { toHallError } from "./hall-error.js";
-import { currentStaff, findDevice, type StaffSession } from "./auth.js";
+import { findDevice, sessionHolds, type StaffSession } from "./auth.js";
 import type { HallContext } from "./context.js";
 import { RateLimited } from "./rate-limit.js";
 
@@ -272,10 +272,8 @@ const sessions = new WeakMap<HallSocket, StaffSession>();
 
 /** Why a staff session no longer holds (expired, signed out, account or role gone), or null while it does. */
 async function sessionEnded(ctx: HallContext, hallId: string, session: StaffSession): Promise<HallError | null> {
-  const current = currentStaff(ctx.halls.get(hallId)!, session, ctx.clock.now());
-  if (!current.ok) return new HallCallError(current.code, current.message).toJSON();
-  if (await ctx.sessions.isRevoked(session.sid)) return new HallCallError("SESSION_ENDED", "Signed out; sign in again.").toJSON();
-  return null;
+  const holds = await sessionHolds(ctx.halls.get(hallId)!, session, ctx.clock.now(), ctx.sessions);
+  return holds.ok ? null : new HallCallError(holds.code, holds.message).toJSON();
 }
 
 /** Tell the page why, then close: it signs in again rather than reconnecting with the same token. */
