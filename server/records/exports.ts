@@ -20,14 +20,15 @@ const HEADINGS = ["号码 number", "事项 service", "优先 priority", "渠道 
 
 const OUTCOME: Record<string, string> = { finished: "办结 finished", noShow: "过号 no-show", cancelled: "取消 cancelled" };
 
-/** One ticket as the cells of a row, in the hall's names and local time. */
-function cells(hall: HallConfig, local: LocalTime, t: TicketColumns): (string | number | null)[] {
-  const service = hall.services.find((s) => s.id === t.service_id);
-  const window = hall.windows.find((w) => w.id === t.window_id);
+/** Turns a ticket into the cells of a row, in the hall's names and local time (names looked up once per export). */
+function rowCells(hall: HallConfig): (t: TicketColumns) => (string | number | null)[] {
+  const local = new LocalTime(hall.timezone);
+  const services = new Map(hall.services.map((s) => [s.id, s.name.zh]));
+  const windows = new Map(hall.windows.map((w) => [w.id, w.label.zh]));
   const at = (ms: number | null) => (ms === null ? null : local.text(ms));
-  return [
+  return (t) => [
     t.number,
-    service ? service.name.zh : t.service_id,
+    services.get(t.service_id) ?? t.service_id,
     t.priority,
     t.channel,
     at(t.issued_at),
@@ -35,7 +36,7 @@ function cells(hall: HallConfig, local: LocalTime, t: TicketColumns): (string | 
     at(t.ended_at),
     t.wait_sec === null ? null : Math.round(t.wait_sec),
     t.service_sec === null ? null : Math.round(t.service_sec),
-    window ? window.label.zh : t.window_id,
+    (t.window_id !== null ? windows.get(t.window_id) : undefined) ?? t.window_id,
     t.staff_id,
     t.rating,
     t.outcome ? (OUTCOME[t.outcome] ?? t.outcome) : null,
@@ -61,24 +62,24 @@ function write(out: Writable, chunk: string): Promise<void> {
 }
 
 export async function ticketsCsv(records: RecordsStore, hall: HallConfig, range: { from: string; to: string }, out: Writable): Promise<number> {
-  const local = new LocalTime(hall.timezone);
+  const cells = rowCells(hall);
   await write(out, `\uFEFF${HEADINGS.map(csvCell).join(",")}\r\n`);
   let rows = 0;
   for await (const page of ticketPages(records, hall.id, range.from, range.to, [...COLUMNS, "business_date"])) {
-    await write(out, page.map((t) => cells(hall, local, t).map(csvCell).join(",") + "\r\n").join(""));
+    await write(out, page.map((t) => cells(t).map(csvCell).join(",") + "\r\n").join(""));
     rows += page.length;
   }
   return rows;
 }
 
 export async function ticketsXlsx(records: RecordsStore, hall: HallConfig, range: { from: string; to: string }, out: Writable): Promise<number> {
-  const local = new LocalTime(hall.timezone);
+  const cells = rowCells(hall);
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   const sheet = book.addWorksheet("tickets 取号明细");
   sheet.addRow(HEADINGS).commit();
   let rows = 0;
   for await (const page of ticketPages(records, hall.id, range.from, range.to, [...COLUMNS, "business_date"])) {
-    for (const t of page) sheet.addRow(cells(hall, local, t)).commit();
+    for (const t of page) sheet.addRow(cells(t)).commit();
     rows += page.length;
   }
   sheet.commit();
