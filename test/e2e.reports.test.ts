@@ -189,6 +189,7 @@ describe("reports page", () => {
     await counter.getByTestId("sign-in-submit").click();
     await counter.getByTestId("pick-window-1").click();
     await expect.poll(() => text(counter, "my-days-served"), WAIT).toBe("2");
+    await screenshot(counter, "counter-my-days");
     await context.close();
   });
 
