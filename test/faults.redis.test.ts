@@ -8,19 +8,15 @@ import type { HallEvent } from "../protocol/index.js";
 import { sendCommand, type Emit } from "../protocol/command-retry.js";
 import { DEFAULT_STORE_DEADLINE_MS } from "../server/store/deadline.js";
 import { HallConnection } from "../web/shared/hall-connection.js";
-import { createHallCallServer } from "../server/app.js";
 import { silentLogger } from "../server/log.js";
 import { wireRedis, type WiredRedis } from "../server/store/redis/wiring.js";
-import { PASSWORD, TOKENS, testHall } from "./helpers/hall.js";
+import { TOKENS, testHall } from "./helpers/hall.js";
+import { login, startNodes, stopNodes, type Node } from "./multinode.shared.js";
 import { FailoverClient, startNodeProcesses, type NodeProcess } from "./helpers/nodes.js";
 import { rawCommand, startRedisServer, uniquePrefix, type RedisServerHandle } from "./helpers/redis.js";
 
 const hall = testHall({ services: testHall().services.map((s) => ({ ...s, dailyQuota: 100_000 })) });
 
-async function login(url: string, staffId: string): Promise<string> {
-  const res = await fetch(`${url}/api/halls/${hall.id}/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ staffId, password: PASSWORD }) });
-  return ((await res.json()) as { token: string }).token;
-}
 
 /** What a load phase sent and what it was told. */
 interface Sent {
@@ -81,7 +77,7 @@ describe("a node killed during the busy hour", () => {
     const alive = () => nodes.filter((n) => n.process.exitCode === null && n.process.signalCode === null).map((n) => n.url);
     const kiosks = [0, 1, 2].map(() => new FailoverClient(alive, { role: "kiosk", hallId: hall.id, deviceToken: TOKENS.kiosk }));
     const counters = await Promise.all(
-      ["1", "4"].map(async (windowId, i) => ({ windowId, client: new FailoverClient(alive, { role: "counter", hallId: hall.id, windowId, token: await login(nodes[0]!.url, i === 0 ? "alice" : "bob") }) })),
+      ["1", "4"].map(async (windowId, i) => ({ windowId, client: new FailoverClient(alive, { role: "counter", hallId: hall.id, windowId, token: await login(nodes[0]!.url, hall.id, i === 0 ? "alice" : "bob") }) })),
     );
     for (const c of [...kiosks, ...counters.map((c) => c.client)]) await c.connect();
 
@@ -112,13 +108,8 @@ describe("a node killed during the busy hour", () => {
   }, 60_000);
 });
 
-/** A HallCall node in this process on `redis`, wired as server/main.ts wires one. */
-async function nodeOn(redis: RedisServerHandle, prefix = uniquePrefix("node")) {
-  const wired = await wireRedis({ url: redis.url, prefix, log: silentLogger });
-  const server = await createHallCallServer({ store: wired.store, halls: [hall], sessionSecret: "faults-secret-0123456789", log: silentLogger, collectDefaultMetrics: false, configureIo: wired.configureIo, ready: wired.ready, lock: wired.lock });
-  const port = await server.listen(0, "127.0.0.1");
-  return { url: `http://127.0.0.1:${port}`, server, wired, close: async () => (await server.close(), await wired.store.close().catch(() => {})) };
-}
+/** One HallCall node in this process on `redis`, wired as server/main.ts wires one. */
+const nodeOn = async (redis: RedisServerHandle) => (await startNodes(() => ({ url: redis.url }), [hall], 1))[0]!;
 
 /** A node shuts down (SIGTERM) even with its Redis gone, instead of waiting for it forever. */
 async function stopsWithin(closing: Promise<unknown>, ms: number): Promise<void> {
@@ -142,7 +133,7 @@ describe("/healthz while the store is away", () => {
     console.log(`healthz with Redis killed: ${down.status} in ${down.ms.toFixed(0)} ms`);
     expect(down).toMatchObject({ status: 503, body: { ok: false } });
     expect(down.ms).toBeLessThan(1_000);
-    await stopsWithin(node.close(), 3_000);
+    await stopsWithin(stopNodes([node]), 3_000);
     await redis.stop();
   });
 
@@ -158,7 +149,7 @@ describe("/healthz while the store is away", () => {
     // Other clients' commands wait out the pause, CLIENT UNPAUSE among them.
     await new Promise((r) => setTimeout(r, pausedUntil - Date.now() + 100));
     expect((await health(node.url)).status).toBe(200);
-    await node.close();
+    await stopNodes([node]);
     await redis.stop();
   });
 });
@@ -189,13 +180,12 @@ describe.each([
 ] as const)("Redis %s during the busy hour", (_how, fault) => {
   it("every ack answers within the deadline, nothing is doubled by the retries, and pads and strips come back to the window's state", async () => {
     const redis = await startRedisServer([], { persistent: true });
-    const prefix = uniquePrefix("busy");
-    const [a, b] = [await nodeOn(redis, prefix), await nodeOn(redis, prefix)];
+    const [a, b] = (await startNodes(() => ({ url: redis.url }), [hall], 2)) as [Node, Node];
     const answeredMs: number[] = [];
     const kiosks = [a, b].map((n) => new FailoverClient(() => [n.url], { role: "kiosk", hallId: hall.id, deviceToken: TOKENS.kiosk }));
     const counters = [
-      { windowId: "1", client: new FailoverClient(() => [a.url], { role: "counter", hallId: hall.id, windowId: "1", token: await login(a.url, "alice") }) },
-      { windowId: "4", client: new FailoverClient(() => [a.url], { role: "counter", hallId: hall.id, windowId: "4", token: await login(a.url, "bob") }) },
+      { windowId: "1", client: new FailoverClient(() => [a.url], { role: "counter", hallId: hall.id, windowId: "1", token: await login(a.url, hall.id, "alice") }) },
+      { windowId: "4", client: new FailoverClient(() => [a.url], { role: "counter", hallId: hall.id, windowId: "4", token: await login(a.url, hall.id, "bob") }) },
     ];
     for (const c of [...kiosks, ...counters.map((c) => c.client)]) {
       await c.connect();
@@ -231,8 +221,7 @@ describe.each([
     for (const c of [...kiosks, ...counters.map((c) => c.client)]) c.close();
     pad.hostDisconnected();
     strip.hostDisconnected();
-    await a.close();
-    await b.close();
+    await stopNodes([a, b]);
     await redis.stop();
   }, 60_000);
 });
