@@ -28,7 +28,7 @@ export const CommandSchemas = {
     ...Mutating,
     serviceId: Id,
     priority: Id.default("normal"),
-    /** Kiosks always issue as "kiosk"; staff as "staff"; REST as "mobile" unless "appointment". */
+    /** Kiosks always issue as "kiosk"; staff as "staff"; REST as "mobile". "appointment" tickets come only from a check-in (appointment:checkIn). */
     channel: Channel.optional(),
     /** 一件事: the services after `serviceId`, in order. */
     then: z.array(Id).max(10).default([]),
@@ -60,7 +60,19 @@ export const CommandSchemas = {
   "window:setServing": z.object({ ...AtWindow, serving: z.array(Id).min(1).max(20) }),
   "balancer:setMode": z.object({ ...Mutating, mode: BalancerMode }),
   "balancer:decide": z.object({ ...Mutating, suggestionId: z.string().min(1).max(64), approve: z.boolean() }),
+  /** 指定叫号: call one waiting ticket out of turn (a booked citizen who is present, one the manager names), with the reason. */
+  "window:callTicket": z.object({ ...AtWindow, ticketId: z.string().min(1).max(64), reason: Reason }),
 } as const;
+
+/** A booking's code as the citizen holds it (printed, in the QR's link): the credential to its booking. */
+export const BookingCode = z.string().regex(/^[A-Za-z0-9]{8,32}$/, "a booking code: 8 to 32 letters and digits");
+
+/**
+ * Check in a booking at the kiosk (the code typed or scanned). Not a store command: the server
+ * reads the booking, then the domain decides the ticket (it answers like ticket:issue).
+ */
+export const AppointmentCheckIn = z.object({ ...Mutating, code: BookingCode, priority: Id.default("normal") });
+export type AppointmentCheckIn = z.input<typeof AppointmentCheckIn>;
 
 export type CommandName = keyof typeof CommandSchemas;
 export type CommandPayload<N extends CommandName> = z.output<(typeof CommandSchemas)[N]>;
@@ -94,6 +106,8 @@ export interface ClientToServerEvents {
   "window:setServing": (payload: CommandInput<"window:setServing">, ack: (res: Ack<CommandResult>) => void) => void;
   "balancer:setMode": (payload: CommandInput<"balancer:setMode">, ack: (res: Ack<CommandResult>) => void) => void;
   "balancer:decide": (payload: CommandInput<"balancer:decide">, ack: (res: Ack<CommandResult>) => void) => void;
+  "window:callTicket": (payload: CommandInput<"window:callTicket">, ack: (res: Ack<CommandResult>) => void) => void;
+  "appointment:checkIn": (payload: AppointmentCheckIn, ack: (res: Ack<CommandResult>) => void) => void;
 }
 
 export interface ServerToClientEvents {

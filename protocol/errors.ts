@@ -27,6 +27,15 @@ export const ERROR_CODES = {
   SESSION_ENDED: "The staff session ended (expired, signed out, or the account or its role was removed); sign in again.",
   SESSION_REPLACED: "Another sign-in took over this window or this staff member's session.",
   NOT_FOUND: "No such route.",
+  SLOT_FULL: "The booking slot (or the day's booking quota) is fully booked; choose another slot.",
+  BOOKING_CLOSED: "This slot cannot be booked now: not a slot of the service, not open yet, or too close to its start.",
+  BOOKING_BLOCKED: "Booking is blocked for this phone after missed bookings (失约); the message says until when.",
+  DUPLICATE_BOOKING: "This phone already holds a booking for this service on that day; cancel or move it instead.",
+  UNKNOWN_BOOKING: "No booking with this code in the hall.",
+  BOOKING_ENDED: "The booking is no longer live (cancelled, checked in, served or missed).",
+  CHECK_IN_TOO_EARLY: "Check-in for this booking has not opened yet; the message says when it does.",
+  CHECK_IN_TOO_LATE: "The booking's check-in time is over; take a ticket as a walk-in.",
+  BOOKING_UNAVAILABLE: "This deployment keeps no records database, so it takes no bookings.",
   INTERNAL: "The server failed to carry out the command; nothing was changed. Retry with the same commandId.",
 } as const;
 
@@ -35,6 +44,15 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 export interface HallError {
   code: ErrorCode;
   message: string;
+  /** Facts a page shows with the refusal, e.g. for SERVICE_CLOSED when the service opens and the notice to show. */
+  details?: ErrorDetails;
+}
+
+export interface ErrorDetails {
+  /** SERVICE_CLOSED: the next opening, ms, or null when none is scheduled within a year. */
+  opensAt?: number | null;
+  /** SERVICE_CLOSED: what a screen shows, e.g. 暂停取号，周六 09:00 开始办理. */
+  notice?: { zh: string; en: string };
 }
 
 /** A refusal the domain or a store raises on purpose; anything else is an internal failure. */
@@ -42,14 +60,17 @@ export class HallCallError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string = ERROR_CODES[code],
+    readonly details?: ErrorDetails,
   ) {
     super(message);
     this.name = "HallCallError";
   }
   toJSON(): HallError {
-    return { code: this.code, message: this.message };
+    return details(this.details, { code: this.code, message: this.message });
   }
 }
 
 export const isErrorCode = (value: unknown): value is ErrorCode =>
   typeof value === "string" && Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
+
+const details = (d: ErrorDetails | undefined, e: HallError): HallError => (d ? { ...e, details: d } : e);

@@ -5,3 +5,5 @@ export * from "./reducer.js";
 export * from "./feed.js";
 export * from "./window-actions.js";
 export * from "./reports.js";
+export * from "./appointments.js";
+export * from "./hours.js";

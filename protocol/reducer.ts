@@ -9,6 +9,7 @@ export const RECENT_CALLS = 12;
 export function emptyStats(): HallStats {
   return {
     issued: {},
+    booked: {},
     called: {},
     finished: {},
     noShows: {},
@@ -128,6 +129,7 @@ export function reduceStats(stats: HallStats, e: HallEvent, timezone: string): H
   switch (e.type) {
     case "ticket:issued": {
       st.issued = bump(st.issued, e.ticket.serviceId);
+      if (e.ticket.appointment) st.booked = bump(st.booked ?? {}, e.ticket.serviceId);
       const hour = localHour(e.ticket.issuedAt, timezone);
       st.issuedByHour = st.issuedByHour.map((n, h) => (h === hour ? n + 1 : n));
       break;

@@ -86,6 +86,20 @@ export const Window = z.object({
 });
 export type Window = z.infer<typeof Window>;
 
+/** A ticket a booking (预约) became at check-in. */
+export const TicketAppointment = z.object({
+  /** The booking's id (not its code, which is the citizen's credential). */
+  bookingId: z.string(),
+  /** Hall-local slot start "HH:MM" and its instant, ms. */
+  slot: z.string(),
+  slotStart: z.number(),
+  /** The citizen's name, masked (张*); the handling counter asks for the full one. */
+  name: z.string(),
+  /** Checked in within the early/late minutes: queued from its slot start. Else a walk-in from check-in. */
+  onTime: z.boolean(),
+});
+export type TicketAppointment = z.infer<typeof TicketAppointment>;
+
 export const Ticket = z.object({
   id: z.string(),
   number: z.string(),
@@ -115,6 +129,8 @@ export const Ticket = z.object({
   staffId: z.string().nullable(),
   /** Expected wait shown when issued, seconds. */
   etaSec: z.number().nullable(),
+  /** Set when the ticket is a checked-in booking (channel "appointment"). */
+  appointment: TicketAppointment.nullable().default(null),
 });
 export type Ticket = z.infer<typeof Ticket>;
 
@@ -131,6 +147,8 @@ export const WAIT_BUCKETS_MIN = [5, 10, 20, 30, 60] as const;
 
 export const HallStats = z.object({
   issued: z.record(z.string(), z.number().int()),
+  /** Of `issued`, the tickets checked in for a booking (they take the bookings' share of the quota). */
+  booked: z.record(z.string(), z.number().int()).default({}),
   called: z.record(z.string(), z.number().int()),
   finished: z.record(z.string(), z.number().int()),
   noShows: z.record(z.string(), z.number().int()),
@@ -186,7 +204,8 @@ const WithTicket = { ...EventBase, ticket: Ticket };
 export const HallEvent = z.discriminatedUnion("type", [
   /** `ahead`: tickets of its service that would be called before it, at the moment it was issued (printed on the ticket). */
   z.object({ type: z.literal("ticket:issued"), ...WithTicket, ahead: z.number().int() }),
-  z.object({ type: z.literal("ticket:called"), ...WithTicket, window: Window, recall: z.boolean(), waitSec: z.number() }),
+  /** `chosen`: called out of turn (指定叫号) by name, with the reason and who chose it. */
+  z.object({ type: z.literal("ticket:called"), ...WithTicket, window: Window, recall: z.boolean(), waitSec: z.number(), chosen: z.object({ reason: z.string(), staffId: z.string().nullable() }).nullable().default(null) }),
   z.object({ type: z.literal("ticket:started"), ...WithTicket, window: Window }),
   /** For a bundle with steps left, `ticket` is already waiting for its next service. */
   z.object({ type: z.literal("ticket:finished"), ...WithTicket, window: Window, serviceId: Id, serviceSec: z.number() }),
@@ -258,8 +277,12 @@ export const QueueSummary = z.object({
       order: z.array(z.string()),
       etaSec: z.array(z.number().nullable()),
       availability: Availability,
-      /** Tickets still to be issued today under the daily quota. */
+      /** Walk-in tickets still to be issued today under the daily quota (less the bookings' share). */
       quotaLeft: z.number().int(),
+      /** When closed: the next opening (ms), null when none within a year or while open. */
+      opensAt: z.number().nullable().default(null),
+      /** When closed, what kiosk, phone and board show: 暂停取号，周六 09:00 开始办理. */
+      notice: Bilingual.nullable().default(null),
       /** How long the longest-waiting ticket has waited, seconds (0 when none waits). */
       oldestWaitSec: z.number(),
       /** The longest wait or a new ticket's expected wait is past the target, or tickets wait with no window serving them. */

@@ -8,6 +8,7 @@ import type { Ticket, Window } from "./schemas.js";
 
 export type WindowCommand =
   | "window:callNext"
+  | "window:callTicket"
   | "window:recall"
   | "ticket:start"
   | "ticket:finish"
@@ -30,6 +31,7 @@ interface Rule {
 
 export const WINDOW_RULES: Record<WindowCommand, Rule> = {
   "window:callNext": { window: { in: ["open"], refusal: "WINDOW_NOT_OPEN" }, idle: true },
+  "window:callTicket": { window: { in: ["open"], refusal: "WINDOW_NOT_OPEN" }, idle: true },
   "window:recall": { ticket: ["called"] },
   "ticket:start": { ticket: ["called"] },
   "ticket:finish": { ticket: ["called", "serving"] },

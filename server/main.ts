@@ -3,10 +3,9 @@
  * REDIS_CLUSTER_NODES is set (with the Redis adapter for several nodes), else the embedded SQLite
  * store in DATA_DIR.
  */
-import { readFileSync } from "node:fs";
 import { createHallCallServer, defaultWebRoot } from "./app.js";
 import { loadServerConfig, restLimitsOf } from "./settings.js";
-import { parseHalls } from "./domain/config.js";
+import { readHallsFile } from "./hall-file.js";
 import { createLogger } from "./log.js";
 import { createBackend } from "./store/backend.js";
 import { SqliteStore } from "./store/sqlite/sqlite-store.js";
@@ -18,7 +17,7 @@ import { systemClock } from "./domain/clock.js";
 async function main(): Promise<void> {
   const config = loadServerConfig();
   const log = createLogger(config.LOG_LEVEL);
-  const halls = parseHalls(JSON.parse(readFileSync(config.HALL_CONFIG, "utf8")), config.HALL_CONFIG);
+  const halls = readHallsFile(config.HALL_CONFIG);
 
   const clusterNodes = config.REDIS_CLUSTER_NODES?.split(",").map((s) => s.trim()).filter(Boolean);
   const backend = await createBackend({ redisUrl: config.REDIS_URL, clusterNodes, dataDir: config.DATA_DIR, prefix: config.REDIS_PREFIX, storeDeadlineMs: config.STORE_DEADLINE_MS, log });

@@ -27,7 +27,7 @@ function hall(windows: { id: string; qualified: string[]; serving: string[] }[])
   for (const w of windows) run({ name: "window:open", payload: { windowId: w.id } } as StoreCommand);
   const issue = (serviceId: string, at: number, priority = "normal") => (run({ name: "ticket:issue", payload: { serviceId, priority, then: [] } } as never, at) as { ticket: { id: string } }).ticket.id;
   const snap = (): HallSnapshot => store.snapshotSync("h");
-  return { store, run, issue, snap };
+  return { config, store, run, issue, snap };
 }
 
 const TEN_MIN = staticRates({ A: 600, B: 600 });
@@ -102,11 +102,11 @@ describe("expected wait (ETA)", () => {
     [0, 1, 2].forEach((i) => h.issue("A", T0 + i));
     h.issue("B", T0 + 5);
     const now = T0 + 1000;
-    const s = queueSummary(h.snap(), TEN_MIN, now, { futureArrivals: false });
+    const s = queueSummary(h.config, h.snap(), TEN_MIN, now, { futureArrivals: false });
     expect(s.hallId).toBe("h");
     expect(s.services.A).toMatchObject({ waiting: 3, windows: 1, order: ["A001", "A002", "A003"], etaSec: [0, 600, 1200], newTicketEtaSec: 1800 });
     expect(s.services.B).toMatchObject({ waiting: 1, windows: 1, order: ["B001"], etaSec: [0], newTicketEtaSec: 600 });
-    expect(buildQueueSummary(h.snap(), forecast(h.snap(), TEN_MIN, now, { futureArrivals: false }), staffingAdvice(h.snap(), TEN_MIN))).toEqual(s);
+    expect(buildQueueSummary(h.config, h.snap(), forecast(h.snap(), TEN_MIN, now, { futureArrivals: false }), staffingAdvice(h.snap(), TEN_MIN))).toEqual(s);
     expect(s.staffing.map((a) => a.serviceId)).toEqual(["A", "B"]);
   });
 
@@ -114,13 +114,13 @@ describe("expected wait (ETA)", () => {
     const h = hall([{ id: "1", qualified: ["A", "B"], serving: ["A"] }]);
     h.issue("A", T0);
     h.issue("B", T0);
-    const s = queueSummary(h.snap(), TEN_MIN, T0 + 60_000, { futureArrivals: false });
+    const s = queueSummary(h.config, h.snap(), TEN_MIN, T0 + 60_000, { futureArrivals: false });
     expect(s.services.A).toMatchObject({ availability: "open", quotaLeft: 499, oldestWaitSec: 60, overTarget: false });
     // Nobody serves B: its citizen's wait is past any target the hall can keep.
     expect(s.services.B).toMatchObject({ availability: "open", oldestWaitSec: 60, overTarget: true });
-    const later = queueSummary(h.snap(), TEN_MIN, T0 + 21 * 60_000, { futureArrivals: false });
+    const later = queueSummary(h.config, h.snap(), TEN_MIN, T0 + 21 * 60_000, { futureArrivals: false });
     expect(later.services.A).toMatchObject({ oldestWaitSec: 21 * 60, overTarget: true });
-    const night = queueSummary(h.snap(), TEN_MIN, instantOf("2025-03-03", "20:00", "Asia/Shanghai"), { futureArrivals: false });
+    const night = queueSummary(h.config, h.snap(), TEN_MIN, instantOf("2025-03-03", "20:00", "Asia/Shanghai"), { futureArrivals: false });
     expect(night.services.A!.availability).toBe("closed");
   });
 

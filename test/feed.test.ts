@@ -92,7 +92,7 @@ describe("a window's own feed (LED strip, rating pad, counter)", () => {
   const win = (id: string, ticketId: string | null, rev = 0): Window => windowWith(id, { ticketId, rev });
   const ticket = (id: string, state: Ticket["state"]): Ticket => ticketWith(id, { state, calledAt: state === "called" ? 1 : null, endedAt: state === "finished" ? 2 : null });
   const start = () => ({ ...snapshot(10), windows: [win("1", null), win("2", null)] });
-  const called = (seq: number, id: string, rev = 0, epoch = "2026-11-23.0"): HallEvent => ({ type: "ticket:called", hallId: "h", seq, epoch, at: seq, ticket: ticket(id, "called"), window: win("1", id, rev), recall: false, waitSec: 0 });
+  const called = (seq: number, id: string, rev = 0, epoch = "2026-11-23.0"): HallEvent => ({ type: "ticket:called", hallId: "h", seq, epoch, at: seq, ticket: ticket(id, "called"), window: win("1", id, rev), recall: false, waitSec: 0, chosen: null });
 
   it("applies its window's events across the hall's other seqs, without waiting for them", () => {
     const f = new WindowFeed("1");

@@ -10,7 +10,7 @@ const summary: QueueSummary = {
   hallId: "h",
   seq: 3,
   at: 1_000_000,
-  services: { A: { waiting: 2, windows: 1, newTicketEtaSec: 900, order: ["A001", "A002"], etaSec: [0, 450], availability: "quotaExhausted", quotaLeft: 0, oldestWaitSec: 300, overTarget: true } },
+  services: { A: { waiting: 2, windows: 1, newTicketEtaSec: 900, order: ["A001", "A002"], etaSec: [0, 450], availability: "quotaExhausted", quotaLeft: 0, opensAt: null, notice: null, oldestWaitSec: 300, overTarget: true } },
   sentTo: {},
   staffing: [],
 };

@@ -7,7 +7,7 @@
  * QUEUE_SUMMARY_MS and TRACKER_SUMMARY_MS (see server/settings.ts), to load-test other cadences.
  */
 import { readFileSync } from "node:fs";
-import { parseHalls } from "../../server/domain/config.js";
+import { readHallsFile } from "../../server/hall-file.js";
 import { createHallCallServer } from "../../server/app.js";
 import { loadServerConfig } from "../../server/settings.js";
 import { createLogger } from "../../server/log.js";
@@ -19,7 +19,7 @@ export type NodeRequest = { op: "events"; hallId: string; after: number; limit: 
 
 async function serve(): Promise<void> {
   const log = createLogger("warn", `node:${process.env.PORT}`);
-  const halls = parseHalls(JSON.parse(readFileSync(process.env.HALL_CONFIG!, "utf8")));
+  const halls = readHallsFile(process.env.HALL_CONFIG!);
   const redis = process.env.LT_STORE === "redis";
   const { store, wiring } = await createBackend({ redisUrl: redis ? process.env.REDIS_URL : undefined, prefix: process.env.REDIS_PREFIX ?? "hc", log });
   const { QUEUE_SUMMARY_MS, TRACKER_SUMMARY_MS } = loadServerConfig();

@@ -133,7 +133,7 @@ export class BalancerRunner {
     const snapshot = await this.current();
     const last = this.lastSummary;
     if (last && last.summary.seq === snapshot.seq && now >= last.at && now - last.at < SUMMARY_REUSE_MS) return last.summary;
-    const summary = queueSummary(snapshot, this.brain.rates.at(now), now, { primaryPreference: this.opts.config.dispatch.primaryPreference });
+    const summary = queueSummary(this.opts.config, snapshot, this.brain.rates.at(now), now, { primaryPreference: this.opts.config.dispatch.primaryPreference });
     this.lastSummary = { summary, at: now };
     return summary;
   };

@@ -3,10 +3,18 @@
  * names the bad field by its path so a typo is found without reading code.
  */
 import { z } from "zod";
-import { BalancerMode, Bilingual, Id } from "../../protocol/index.js";
+import { BalancerMode, Bilingual, Calendar, EndHHMM, HHMM, Id, Schedule, type HoursUpdate } from "../../protocol/index.js";
 import { invalidInput, TimeZone } from "./validation.js";
+import { everyDay, WEEKDAYS, type ServiceHours, type WeeklySchedule } from "./calendar.js";
 
-const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as "HH:MM"');
+/** Booking (预约) for one service: slots of `slotMin` minutes where the schedule is open, `capacity` citizens each. */
+export const AppointmentsConfig = z.object({
+  slotMin: z.number().int().min(5).max(240).default(30),
+  capacity: z.number().int().min(1).max(100).default(2),
+  /** Share of the daily quota (号源) reserved for bookings; walk-ins get the rest. */
+  quotaShare: z.number().min(0).max(1).default(0.3),
+});
+export type AppointmentsConfig = z.infer<typeof AppointmentsConfig>;
 
 export const ServiceConfig = z.object({
   id: Id,
@@ -16,8 +24,15 @@ export const ServiceConfig = z.object({
   targetWaitMin: z.number().positive().default(20),
   /** 号源: tickets per business day. */
   dailyQuota: z.number().int().positive().default(500),
+  /** Shorthand for the same hours every day of the week, when there is no `schedule`. */
   opens: HHMM.default("09:00"),
-  closes: HHMM.default("17:00"),
+  closes: EndHHMM.default("17:00"),
+  /** Weekly hours with several intervals a day (a lunch break); wins over opens/closes. */
+  schedule: Schedule.optional(),
+  /** Open at every hour of every day, holidays included. */
+  roundTheClock: z.boolean().default(false),
+  /** Takes bookings; without it, walk-ins only. */
+  appointments: AppointmentsConfig.optional(),
   /** Mean minutes per citizen, until measured service times take over. */
   serviceMin: z.number().positive().default(8),
 });
@@ -63,6 +78,25 @@ export const DEFAULT_PRIORITY_CLASSES = [
   { id: "urgent", rank: 3, name: { zh: "急办", en: "Urgent" } },
 ];
 
+/** The hall's booking rules (预约), for every service that takes bookings. */
+export const BookingConfig = z.object({
+  /** A slot can be booked from this many days ahead (today counts as 0). */
+  openDaysAhead: z.number().int().min(0).max(90).default(7),
+  /** Booking a slot closes this many minutes before it starts. */
+  closeMinBefore: z.number().int().min(0).max(24 * 60).default(30),
+  /** Check-in opens this many minutes before the slot starts … */
+  earlyMin: z.number().int().min(0).max(240).default(30),
+  /** … and is on time until this many minutes after. */
+  lateMin: z.number().int().min(0).max(240).default(15),
+  /** A later check-in: a walk-in with its own arrival time, or refused. */
+  late: z.enum(["walkIn", "refuse"]).default("walkIn"),
+  /** 失约: this many missed bookings within `noShowWindowDays` block booking for `blockDays`. */
+  noShowLimit: z.number().int().min(1).max(100).default(2),
+  noShowWindowDays: z.number().int().min(1).max(3650).default(30),
+  blockDays: z.number().int().min(1).max(3650).default(30),
+});
+export type BookingConfig = z.infer<typeof BookingConfig>;
+
 export const HallConfig = z
   .object({
     id: Id,
@@ -85,6 +119,11 @@ export const HallConfig = z
       })
       .default({ primaryPreference: 0.2 }),
     balancer: z.object({ mode: BalancerMode.default("off") }).default({ mode: "off" }),
+    /** Public holidays and make-up workdays (调休) in the hall's zone; a config file may `include` shipped ones (config/calendar-cn-2026.json). */
+    /** Calendar files read into `calendar` with the config file (server/hall-file.ts), e.g. ["calendar-cn-2026.json"]. */
+    calendarFiles: z.array(z.string()).default([]),
+    calendar: Calendar.default({ holidays: [], workdays: [], makeUpDayAs: "mon" }),
+    booking: BookingConfig.default(BookingConfig.parse({})),
     /** The hall's retention rule (domain/retention.ts): personal data of a ticket is erased this many days after its business day. */
     retention: z.object({ personalDays: z.number().int().min(1).max(3650).default(180) }).default({ personalDays: 180 }),
     /**
@@ -117,6 +156,9 @@ export const HallConfig = z
         if (!w.qualified.includes(s)) ctx.addIssue({ code: "custom", path: ["windows", i, "serving", j], message: `"${s}" is not among the window's qualified services` });
       });
     });
+    hall.services.forEach((s, i) => {
+      if (s.opens >= s.closes && !s.schedule) ctx.addIssue({ code: "custom", path: ["services", i, "closes"], message: "closes after it opens" });
+    });
     hall.devices.forEach((d, i) => {
       if (d.windowId && !hall.windows.some((w) => w.id === d.windowId)) ctx.addIssue({ code: "custom", path: ["devices", i, "windowId"], message: `unknown window "${d.windowId}"` });
       if (d.role === "pad" && !d.windowId) ctx.addIssue({ code: "custom", path: ["devices", i, "windowId"], message: "a rating pad needs its window" });
@@ -143,6 +185,29 @@ export function parseHalls(json: unknown, source = "hall config"): HallConfig[] 
 
 export function parseHall(json: unknown): HallConfig {
   return parseHalls({ halls: [json] })[0]!;
+}
+
+/** A service's weekly hours: its schedule, else opens–closes every day of the week. */
+export function serviceHours(s: Pick<ServiceConfig, "schedule" | "opens" | "closes" | "roundTheClock">): ServiceHours {
+  const schedule: WeeklySchedule = s.schedule ? (Object.fromEntries(WEEKDAYS.map((d) => [d, s.schedule![d] ?? []])) as unknown as WeeklySchedule) : everyDay([s.opens, s.closes]);
+  return { schedule, roundTheClock: s.roundTheClock };
+}
+
+/** The config with the hours a manager set in the console (records): the whole calendar, and each named service's schedule. */
+export function withHours(config: HallConfig, hours: HoursUpdate): HallConfig {
+  return {
+    ...config,
+    calendar: hours.calendar,
+    services: config.services.map((s) => {
+      const h = hours.services[s.id];
+      return h ? { ...s, schedule: h.schedule, roundTheClock: h.roundTheClock } : s;
+    }),
+  };
+}
+
+/** The hours in force, as the console edits them. */
+export function hoursOf(config: HallConfig): HoursUpdate {
+  return { calendar: config.calendar, services: Object.fromEntries(config.services.map((s) => [s.id, { schedule: serviceHours(s).schedule as HoursUpdate["services"][string]["schedule"], roundTheClock: s.roundTheClock }])) };
 }
 
 /** The window's serving list at start: as configured, else its first qualified service. */

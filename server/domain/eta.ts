@@ -19,7 +19,8 @@
 import type { HallSnapshot, QueueSummary, StaffingAdvice, Ticket, Window } from "../../protocol/index.js";
 import { compareQueued, pickMostUrgent, type QueueHead } from "./dispatch.js";
 import { staffingAdvice } from "./staffing.js";
-import { availability } from "./transitions.js";
+import { serviceAvailability, walkInsIssued } from "./transitions.js";
+import type { HallConfig } from "./config.js";
 import type { RatesView } from "./rates.js";
 
 export interface EtaOptions {
@@ -262,7 +263,7 @@ export function naiveEtaSec(snapshot: HallSnapshot, ticketId: string, meanServic
  * predicted call order with its remaining wait; per window the tickets transferred to it. Publish
  * it once per hall per change.
  */
-export function buildQueueSummary(snapshot: HallSnapshot, f: Forecast, staffing: StaffingAdvice[]): QueueSummary {
+export function buildQueueSummary(config: HallConfig, snapshot: HallSnapshot, f: Forecast, staffing: StaffingAdvice[]): QueueSummary {
   const byId = new Map(snapshot.tickets.map((t) => [t.id, t]));
   // A wait the forecast could not reach is unknown, not "8 hours": screens say why instead.
   const shown = (sec: number) => (sec >= f.horizonSec ? null : Math.round(sec));
@@ -276,15 +277,18 @@ export function buildQueueSummary(snapshot: HallSnapshot, f: Forecast, staffing:
     const newTicketEtaSec = shown(f.newTicketSec.get(s.id) ?? 0);
     const oldestWaitSec = ids.reduce((m, id) => Math.max(m, (f.at - byId.get(id)!.queuedAt) / 1000), 0);
     const target = s.targetWaitMin * 60;
-    const issued = snapshot.stats.issued[s.id] ?? 0;
+    const svc = config.services.find((x) => x.id === s.id);
+    const open = svc ? serviceAvailability(config, svc, walkInsIssued(snapshot.stats, s.id), f.at) : { availability: "closed" as const, quotaLeft: 0, opensAt: null, notice: null };
     services[s.id] = {
       waiting: ids.length,
       windows,
       newTicketEtaSec,
       order: ids.map((id) => byId.get(id)!.number),
       etaSec: ids.map((id) => shown(f.waitSec.get(id) ?? 0)),
-      availability: availability(s, issued, f.at, snapshot.timezone),
-      quotaLeft: Math.max(0, s.dailyQuota - issued),
+      availability: open.availability,
+      quotaLeft: open.quotaLeft,
+      opensAt: open.opensAt,
+      notice: open.notice,
       oldestWaitSec,
       overTarget: oldestWaitSec > target || (ids.length > 0 && (windows === 0 || (newTicketEtaSec !== null && newTicketEtaSec > target))),
     };
@@ -295,6 +299,6 @@ export function buildQueueSummary(snapshot: HallSnapshot, f: Forecast, staffing:
 }
 
 /** Forecast, summary and staffing advice in one call, for the server's throttled `hall:queue` broadcast. */
-export function queueSummary(snapshot: HallSnapshot, rates: RatesView, now: number, options: Partial<EtaOptions> = {}): QueueSummary {
-  return buildQueueSummary(snapshot, forecast(snapshot, rates, now, options), staffingAdvice(snapshot, rates));
+export function queueSummary(config: HallConfig, snapshot: HallSnapshot, rates: RatesView, now: number, options: Partial<EtaOptions> = {}): QueueSummary {
+  return buildQueueSummary(config, snapshot, forecast(snapshot, rates, now, options), staffingAdvice(snapshot, rates));
 }

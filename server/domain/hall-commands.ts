@@ -14,7 +14,20 @@ export type ServerCommand =
   /** The balancer in auto mode (or an approved suggestion) changes what a window serves. */
   | { name: "balancer:apply"; payload: { commandId?: string; windowId: string; serving: string[]; reason: Bilingual } }
   /** A new business day, decided on the clock: at the hall's local midnight, or before the first command after it. */
-  | { name: "hall:startDay"; payload: { commandId?: string } };
+  | { name: "hall:startDay"; payload: { commandId?: string } }
+  /** A booking checked in (at the kiosk or by REST): the server read it from the bookings store; the domain decides its ticket. */
+  | { name: "ticket:checkIn"; payload: { commandId: string; priority: string; booking: CheckInBooking } };
+
+/** What the domain needs of a booking to check it in. */
+export interface CheckInBooking {
+  id: string;
+  serviceId: string;
+  /** Business date and hall-local slot start "HH:MM". */
+  date: string;
+  slot: string;
+  /** Masked (张*). */
+  name: string;
+}
 
 export type StoreCommand = WireCommand | ServerCommand;
 

@@ -4,9 +4,11 @@
  * rule anywhere else. Stores decide on their replica of the hall (store/replica.ts) and only
  * commit what this returns.
  */
-import { HallCallError, windowRefusal, type Availability, type BalancerSuggestion, type ServiceInfo, type Ticket, type Window, type WindowCommand } from "../../protocol/index.js";
-import type { HallConfig, ServiceConfig } from "./config.js";
-import { businessDate, localTime } from "./clock.js";
+import { HallCallError, windowRefusal, type Availability, type BalancerSuggestion, type Bilingual, type HallStats, type Ticket, type Window, type WindowCommand } from "../../protocol/index.js";
+import { serviceHours, type HallConfig, type ServiceConfig } from "./config.js";
+import { businessDate } from "./clock.js";
+import { closedNotice, nextOpening, openAt } from "./calendar.js";
+import { decideCheckIn, quotaSplit, slotStart } from "./booking.js";
 import type { CommandContext, EventBody, StoreCommand } from "./hall-commands.js";
 import { compareQueued, pickMostUrgent, type QueueHead } from "./dispatch.js";
 
@@ -20,6 +22,8 @@ export interface HallView {
   /** Every waiting ticket, in no particular order. */
   waiting(): Iterable<Ticket>;
   issuedToday(serviceId: string): number;
+  /** Walk-in tickets of the service issued today (not checked-in bookings). */
+  walkInsToday(serviceId: string): number;
   suggestion(id: string): BalancerSuggestion | undefined;
   /** The open suggestions, oldest first. */
   suggestions(): BalancerSuggestion[];
@@ -37,11 +41,29 @@ export function rankOf(config: HallConfig, priority: string): number {
   return config.priorityClasses.find((p) => p.id === priority)?.rank ?? 0;
 }
 
-/** Whether a ticket can be taken for a service now: its opening hours in the hall's zone, then its daily quota (号源). */
-export function availability(service: Pick<ServiceInfo, "opens" | "closes" | "dailyQuota">, issuedToday: number, now: number, timezone: string): Availability {
-  const t = localTime(now, timezone);
-  if (t < service.opens || t >= service.closes) return "closed";
-  return issuedToday >= service.dailyQuota ? "quotaExhausted" : "open";
+/** Whether a walk-in ticket can be taken for a service now, and what its screens say about it. */
+export interface ServiceAvailability {
+  availability: Availability;
+  /** Walk-in tickets still to be issued today (号源 less the share kept for bookings). */
+  quotaLeft: number;
+  /** When closed: the next opening, ms (null when none within a year); null while open. */
+  opensAt: number | null;
+  /** When closed: 暂停取号，周六 09:00 开始办理; null while open. */
+  notice: Bilingual | null;
+}
+
+/** Walk-in tickets of a service issued today: every ticket but those checked in for a booking. */
+export const walkInsIssued = (stats: Pick<HallStats, "issued" | "booked">, serviceId: string): number => (stats.issued[serviceId] ?? 0) - (stats.booked[serviceId] ?? 0);
+
+/** Whether a walk-in can be issued for a service now: its hours on the hall's calendar, then its walk-in quota (号源). */
+export function serviceAvailability(config: HallConfig, service: ServiceConfig, walkIns: number, now: number): ServiceAvailability {
+  const quotaLeft = Math.max(0, quotaSplit(service).walkIn - walkIns);
+  const hours = serviceHours(service);
+  if (!openAt(hours, now, config.calendar, config.timezone)) {
+    const next = nextOpening(hours, now, config.calendar, config.timezone);
+    return { availability: "closed", quotaLeft, opensAt: next?.at ?? null, notice: closedNotice(next, businessDate(now, config.timezone)) };
+  }
+  return { availability: quotaLeft > 0 ? "open" : "quotaExhausted", quotaLeft, opensAt: null, notice: null };
 }
 
 function checkIssuable(view: HallView, serviceIds: string[], priority: string, now: number): ServiceConfig {
@@ -49,10 +71,9 @@ function checkIssuable(view: HallView, serviceIds: string[], priority: string, n
   if (!config.priorityClasses.some((p) => p.id === priority)) fail("UNKNOWN_PRIORITY", `No priority class "${priority}" in this hall.`);
   const first = serviceOf(config, serviceIds[0]!);
   serviceIds.slice(1).forEach((id) => serviceOf(config, id));
-  const used = view.issuedToday(first.id);
-  const a = availability(first, used, now, config.timezone);
-  if (a === "closed") fail("SERVICE_CLOSED", `${first.name.zh} / ${first.name.en} is open ${first.opens}–${first.closes}.`);
-  if (a === "quotaExhausted") fail("QUOTA_EXHAUSTED", `${first.name.zh} / ${first.name.en}: all ${first.dailyQuota} tickets of today are issued.`);
+  const a = serviceAvailability(config, first, view.walkInsToday(first.id), now);
+  if (a.availability === "closed") throw new HallCallError("SERVICE_CLOSED", `${first.name.zh}：${a.notice!.zh} / ${first.name.en}: ${a.notice!.en}`, { opensAt: a.opensAt, notice: a.notice! });
+  if (a.availability === "quotaExhausted") fail("QUOTA_EXHAUSTED", `${first.name.zh} / ${first.name.en}: all ${quotaSplit(first).walkIn} walk-in tickets of today are issued.`);
   return first;
 }
 
@@ -115,6 +136,50 @@ export function nextFor(view: HallView, w: Window, now: number): Ticket | null {
   return best ? view.ticket(best.ticketId)! : null;
 }
 
+interface NewTicket {
+  priority: string;
+  channel: Ticket["channel"];
+  /** Its place in the queue: now for a walk-in, the slot start for an on-time booking. */
+  arrivedAt: number;
+  bundle: string[];
+  appointment: Ticket["appointment"];
+}
+
+/** A ticket issued now: the service's next number, and how many of its queue are ahead (printed on it). */
+function issued(view: HallView, ctx: CommandContext, svc: ServiceConfig, t: NewTicket): EventBody {
+  const now = ctx.now;
+  const ticket: Ticket = {
+    id: ctx.newTicketId ?? fail("INTERNAL", "no ticket id"),
+    number: `${svc.prefix}${String(view.issuedToday(svc.id) + 1).padStart(3, "0")}`,
+    serviceId: svc.id,
+    priority: t.priority,
+    channel: t.channel,
+    state: "waiting",
+    businessDate: view.businessDate,
+    issuedAt: now,
+    arrivedAt: t.arrivedAt,
+    queuedAt: now,
+    calledAt: null,
+    servingAt: null,
+    endedAt: null,
+    windowId: null,
+    targetWindowId: null,
+    recalls: 0,
+    bundle: t.bundle,
+    bundleStep: 0,
+    parkReason: null,
+    missingDocs: [],
+    rating: null,
+    staffId: null,
+    etaSec: ctx.issueEtaSec == null ? null : Math.round(ctx.issueEtaSec),
+    appointment: t.appointment,
+  };
+  const mine = { rank: rankOf(view.config, ticket.priority), arrivedAt: ticket.arrivedAt, id: ticket.id };
+  let ahead = 0;
+  for (const x of view.waiting()) if (x.serviceId === svc.id && compareQueued({ rank: rankOf(view.config, x.priority), arrivedAt: x.arrivedAt, id: x.id }, mine) < 0) ahead++;
+  return { type: "ticket:issued", ticket, ahead };
+}
+
 /** Whether `now` is past the hall's business day, so that the next command starts a new one first. */
 export function dayDue(view: Pick<HallView, "config" | "businessDate">, now: number): boolean {
   return businessDate(now, view.config.timezone) > view.businessDate;
@@ -151,48 +216,44 @@ function decideOne(view: HallView, cmd: StoreCommand, ctx: CommandContext): Even
       const p = cmd.payload;
       const services = [p.serviceId, ...p.then];
       const svc = checkIssuable(view, services, p.priority, now);
-      const used = view.issuedToday(svc.id);
-      const ticket: Ticket = {
-        id: ctx.newTicketId ?? fail("INTERNAL", "no ticket id"),
-        number: `${svc.prefix}${String(used + 1).padStart(3, "0")}`,
-        serviceId: svc.id,
-        priority: p.priority,
-        // Who issues decides the channel: a counter on a citizen's behalf, a kiosk; a phone names its own.
-        channel: ctx.by === "staff" ? "staff" : ctx.by === "kiosk" ? "kiosk" : (p.channel ?? "kiosk"),
-        state: "waiting",
-        businessDate: view.businessDate,
-        issuedAt: now,
-        arrivedAt: now,
-        queuedAt: now,
-        calledAt: null,
-        servingAt: null,
-        endedAt: null,
-        windowId: null,
-        targetWindowId: null,
-        recalls: 0,
-        bundle: services.length > 1 ? services : [],
-        bundleStep: 0,
-        parkReason: null,
-        missingDocs: [],
-        rating: null,
-        staffId: null,
-        etaSec: ctx.issueEtaSec == null ? null : Math.round(ctx.issueEtaSec),
-      };
-      const mine = { rank: rankOf(view.config, ticket.priority), arrivedAt: now, id: ticket.id };
-      let ahead = 0;
-      for (const t of view.waiting()) if (t.serviceId === svc.id && compareQueued({ rank: rankOf(view.config, t.priority), arrivedAt: t.arrivedAt, id: t.id }, mine) < 0) ahead++;
-      return { type: "ticket:issued", ticket, ahead };
+      // Who issues decides the channel: a counter on a citizen's behalf, a kiosk; a phone names its own.
+      // Only a check-in makes an appointment ticket: it alone takes the bookings' share of the quota.
+      const named = p.channel && p.channel !== "appointment" ? p.channel : "kiosk";
+      const channel = ctx.by === "staff" ? "staff" : ctx.by === "kiosk" ? "kiosk" : named;
+      return issued(view, ctx, svc, { priority: p.priority, channel, arrivedAt: now, bundle: services.length > 1 ? services : [], appointment: null });
+    }
+    case "ticket:checkIn": {
+      const b = cmd.payload.booking;
+      const svc = serviceOf(view.config, b.serviceId);
+      if (!view.config.priorityClasses.some((x) => x.id === cmd.payload.priority)) fail("UNKNOWN_PRIORITY", `No priority class "${cmd.payload.priority}" in this hall.`);
+      if (b.date !== businessDate(now, view.config.timezone)) fail("BOOKING_CLOSED", `This booking is for ${b.date}; check in on that day.`);
+      const start = slotStart(b.date, b.slot, view.config.timezone);
+      const at = decideCheckIn(view.config.booking, start, now);
+      // A late walk-in needs the service open now, like any walk-in; an on-time one has its slot inside the hours.
+      if (!at.onTime) {
+        const a = serviceAvailability(view.config, svc, view.walkInsToday(svc.id), now);
+        if (a.availability === "closed") throw new HallCallError("SERVICE_CLOSED", `${svc.name.zh}：${a.notice!.zh} / ${svc.name.en}: ${a.notice!.en}`, { opensAt: a.opensAt, notice: a.notice! });
+      }
+      return issued(view, ctx, svc, { priority: cmd.payload.priority, channel: "appointment", arrivedAt: at.arrivedAt, bundle: [], appointment: { bookingId: b.id, slot: b.slot, slotStart: start, name: b.name, onTime: at.onTime } });
     }
     case "window:callNext": {
       const { w } = atWindow(view, cmd.name, cmd.payload.windowId);
       const t = nextFor(view, w, now) ?? fail("QUEUE_EMPTY");
       const ticket: Ticket = { ...t, state: "called", calledAt: now, windowId: w.id, targetWindowId: null, staffId: w.staffId };
-      return { type: "ticket:called", ticket, window: { ...w, ticketId: t.id }, recall: false, waitSec: Math.max(0, (now - t.queuedAt) / 1000) };
+      return { type: "ticket:called", ticket, window: { ...w, ticketId: t.id }, recall: false, waitSec: Math.max(0, (now - t.queuedAt) / 1000), chosen: null };
+    }
+    case "window:callTicket": {
+      const { w } = atWindow(view, cmd.name, cmd.payload.windowId);
+      const t = ticketOf(view, cmd.payload.ticketId);
+      requireState(t, "waiting");
+      if (t.targetWindowId ? t.targetWindowId !== w.id : !w.qualified.includes(t.serviceId)) fail("NOT_QUALIFIED", `Window ${w.label.zh} is not qualified for ticket ${t.number}.`);
+      const ticket: Ticket = { ...t, state: "called", calledAt: now, windowId: w.id, targetWindowId: null, staffId: w.staffId };
+      return { type: "ticket:called", ticket, window: { ...w, ticketId: t.id }, recall: false, waitSec: Math.max(0, (now - t.queuedAt) / 1000), chosen: { reason: cmd.payload.reason, staffId: ctx.staffId } };
     }
     case "window:recall": {
       const { w, t } = atWindow(view, cmd.name, cmd.payload.windowId);
       const ticket: Ticket = { ...t, recalls: t.recalls + 1, calledAt: now };
-      return { type: "ticket:called", ticket, window: w, recall: true, waitSec: Math.max(0, (now - t.queuedAt) / 1000) };
+      return { type: "ticket:called", ticket, window: w, recall: true, waitSec: Math.max(0, (now - t.queuedAt) / 1000), chosen: null };
     }
     case "ticket:start": {
       const { w, t } = atWindow(view, cmd.name, cmd.payload.windowId);

@@ -9,7 +9,7 @@ import { applyEvent, type HallEvent, type HallSnapshot, type Ticket } from "../.
 import type { CommandContext, EventBody, StoreCommand } from "../domain/hall-commands.js";
 import type { HallConfig } from "../domain/config.js";
 import { dayEpoch, keptOn, withConfig } from "../domain/hall.js";
-import { dayDue, decide, type HallView } from "../domain/transitions.js";
+import { dayDue, decide, walkInsIssued, type HallView } from "../domain/transitions.js";
 
 /** What a command commits, in order, and the event that answers it. */
 export interface Decided {
@@ -112,6 +112,7 @@ export class HallReplica {
       ticket: (id) => this.ticket(id),
       waiting: () => s.tickets.filter((t) => t.state === "waiting"),
       issuedToday: (serviceId) => s.stats.issued[serviceId] ?? 0,
+      walkInsToday: (serviceId) => walkInsIssued(s.stats, serviceId),
       suggestion: (id) => s.balancer.suggestions.find((x) => x.id === id),
       suggestions: () => s.balancer.suggestions,
     };

@@ -59,5 +59,6 @@ export const ticketWith = (id: string, more: Partial<Ticket> = {}): Ticket => ({
   rating: null,
   staffId: "a",
   etaSec: null,
+  appointment: null,
   ...more,
 });
