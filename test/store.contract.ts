@@ -727,6 +727,141 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Hal
       });
     });
 
+    describe("appointments (预约) and calling by name (指定叫号)", () => {
+      /** social takes bookings: 30-minute slots of 2, 40% of a quota of 10 kept for them (4), so 6 walk-ins. */
+      const bookedHall = (booking: Partial<HallConfig["booking"]> = {}) =>
+        contractHall({
+          services: contractHall().services.map((x) => (x.id === "social" ? { ...x, dailyQuota: 10, appointments: { slotMin: 30, capacity: 2, quotaShare: 0.4 } } : x)),
+          booking: { ...contractHall().booking, earlyMin: 30, lateMin: 10, ...booking },
+        });
+      let bookings = 0;
+      const checkIn = async (slot: string, more: { priority?: string; date?: string; commandId?: string } = {}): Promise<Ticket> => {
+        const id = `bk-${++bookings}`;
+        const ev = await server({ name: "ticket:checkIn", payload: { commandId: more.commandId ?? newCommandId(), priority: more.priority ?? "normal", booking: { id, serviceId: "social", date: more.date ?? "2026-03-02", slot, name: "张*" } } }, "kiosk");
+        expect(ev.type).toBe("ticket:issued");
+        return (ev as Extract<HallEvent, { type: "ticket:issued" }>).ticket;
+      };
+      const at = (hhmm: string) => clock.set(instantOf("2026-03-02", hhmm, TZ));
+      beforeEach(async () => {
+        await store.loadHall(bookedHall(), clock.now());
+      });
+
+      it("an on-time check-in is queued from its slot start: after walk-ins who came before it, before those who came after", async () => {
+        at("10:20");
+        const before = await issue("social");
+        at("10:25");
+        const booked = await checkIn("10:30");
+        at("10:28");
+        const justBefore = await issue("social");
+        at("10:35");
+        const after = await issue("social");
+        expect(booked).toMatchObject({ channel: "appointment", arrivedAt: instantOf("2026-03-02", "10:30", TZ), appointment: { bookingId: "bk-1", slot: "10:30", name: "张*", onTime: true } });
+        await open("w1");
+        const order: string[] = [];
+        for (let i = 0; i < 4; i++) {
+          order.push((await callNext("w1")).id);
+          await run("ticket:finish", { windowId: "w1" });
+        }
+        expect(order).toEqual([before.id, justBefore.id, booked.id, after.id]);
+      });
+
+      it("a check-in up to the late minutes after the slot start still keeps the slot start", async () => {
+        at("10:05");
+        const walkIn = await issue("social");
+        at("10:09");
+        const booked = await checkIn("10:00");
+        expect(booked.arrivedAt).toBe(instantOf("2026-03-02", "10:00", TZ));
+        await open("w1");
+        expect((await callNext("w1")).id).toBe(booked.id);
+        expect(walkIn.arrivedAt).toBeGreaterThan(booked.arrivedAt);
+      });
+
+      it("a late check-in becomes a walk-in arriving when it checks in", async () => {
+        at("10:11");
+        const booked = await checkIn("10:00");
+        expect(booked).toMatchObject({ channel: "appointment", arrivedAt: clock.now(), appointment: { onTime: false } });
+      });
+
+      it("a late check-in is refused when the hall says so, and nothing is issued", async () => {
+        await store.loadHall(bookedHall({ late: "refuse" }), clock.now());
+        at("10:11");
+        await refused("CHECK_IN_TOO_LATE", () => checkIn("10:00"));
+      });
+
+      it("a check-in before the early minutes is refused", async () => {
+        at("09:59");
+        await refused("CHECK_IN_TOO_EARLY", () => checkIn("10:30"));
+      });
+
+      it("a booking of another day cannot be checked in today", async () => {
+        at("10:00");
+        await refused("BOOKING_CLOSED", () => checkIn("10:30", { date: "2026-03-03" }));
+      });
+
+      it("priority classes still come first: an elderly walk-in who came later goes ahead of an on-time booking", async () => {
+        at("10:25");
+        const booked = await checkIn("10:30");
+        at("10:40");
+        const elderly = await issue("social", { priority: "elderly" });
+        await open("w1");
+        expect((await callNext("w1")).id).toBe(elderly.id);
+        await run("ticket:finish", { windowId: "w1" });
+        expect((await callNext("w1")).id).toBe(booked.id);
+      });
+
+      it("a repeated check-in (same commandId) gives the same ticket", async () => {
+        at("10:25");
+        const cmd = newCommandId();
+        const first = await checkIn("10:30", { commandId: cmd });
+        bookings--;
+        const again = await checkIn("10:30", { commandId: cmd });
+        expect(again).toEqual(first);
+        expect((await snap()).tickets).toHaveLength(1);
+      });
+
+      it("walk-ins take the quota less the bookings' share, and check-ins still come in after it is used up", async () => {
+        at("10:25");
+        for (let i = 0; i < 6; i++) await issue("social");
+        await refused("QUOTA_EXHAUSTED", () => issue("social"));
+        const booked = await checkIn("10:30");
+        expect(booked.number).toBe("A007");
+        const s = await snap();
+        expect(s.stats.issued.social).toBe(7);
+        expect(s.stats.booked).toEqual({ social: 1 });
+      });
+
+      it("a service outside its hours refuses with the next opening and the notice to show", async () => {
+        at("08:00");
+        const err = await issue("night").catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(HallCallError);
+        expect((err as HallCallError).code).toBe("SERVICE_CLOSED");
+        expect((err as HallCallError).details).toEqual({ opensAt: instantOf("2026-03-02", "09:00", TZ), notice: { zh: "暂停取号，今天 09:00 开始办理", en: "No tickets now; opens today 09:00" } });
+      });
+
+      it("a counter calls a waiting ticket out of turn with a reason, and the call says who chose it", async () => {
+        const first = await issue("social");
+        clock.advance(MIN);
+        const later = await issue("social");
+        await open("w1");
+        const ev = await run("window:callTicket", { windowId: "w1", ticketId: later.id, reason: "预约群众已到场" }, "staff");
+        expect(ev).toMatchObject({ type: "ticket:called", ticket: { id: later.id, state: "called", windowId: "w1" }, chosen: { reason: "预约群众已到场" } });
+        expect(await waitingIds()).toEqual([first.id]);
+      });
+
+      it("calling by name keeps the window rules: busy, not qualified, not waiting", async () => {
+        const a = await issue("social");
+        const d = await issue("estate");
+        await open("w1");
+        await refused("NOT_QUALIFIED", () => run("window:callTicket", { windowId: "w1", ticketId: d.id, reason: "x" }));
+        await callNext("w1");
+        const b = await issue("social");
+        await refused("WINDOW_BUSY", () => run("window:callTicket", { windowId: "w1", ticketId: b.id, reason: "x" }));
+        await run("ticket:finish", { windowId: "w1" });
+        await refused("ILLEGAL_TRANSITION", () => run("window:callTicket", { windowId: "w1", ticketId: a.id, reason: "x" }));
+        await refused("UNKNOWN_TICKET", () => run("window:callTicket", { windowId: "w1", ticketId: "nope", reason: "x" }));
+      });
+    });
+
     describe("windows", () => {
       it("a window opens, pauses, resumes and closes, each change an event", async () => {
         expect(await run("window:open", { windowId: "w1" })).toMatchObject({ type: "window:changed", change: "opened", by: "staff", reason: null, window: { state: "open" } });

@@ -6,5 +6,5 @@ export const newTicketId = (): string => randomBytes(16).toString("base64url");
 
 /** The context a command is decided in, with a fresh ticket id when it issues one. */
 export function withTicketId(cmd: StoreCommand, ctx: CommandContext): CommandContext {
-  return cmd.name === "ticket:issue" && !ctx.newTicketId ? { ...ctx, newTicketId: newTicketId() } : ctx;
+  return (cmd.name === "ticket:issue" || cmd.name === "ticket:checkIn") && !ctx.newTicketId ? { ...ctx, newTicketId: newTicketId() } : ctx;
 }
