@@ -1,6 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseHalls } from "../server/domain/config.js";
+import { slotsOn } from "../server/domain/booking.js";
+import { readHallsFile } from "../server/hall-file.js";
 import { loadServerConfig } from "../server/settings.js";
 
 const demo = () => JSON.parse(readFileSync(new URL("../config/demo-hall.json", import.meta.url), "utf8"));
@@ -42,6 +47,46 @@ describe("hall configuration", () => {
     const cfg = demo();
     cfg.halls[0].devices.push({ token: "pad-without-window-0001", role: "pad" });
     expect(() => parseHalls(cfg)).toThrow(/a rating pad needs its window/);
+  });
+});
+
+describe("hours and bookings in the config", () => {
+  it("the demo hall reads the shipped 2026 calendar and takes bookings for several services on every open day", () => {
+    const [hall] = readHallsFile(new URL("../config/demo-hall.json", import.meta.url).pathname);
+    expect(hall!.calendar.holidays).toContain("2026-10-01");
+    expect(hall!.calendar.workdays).toContain("2026-10-10");
+    const booking = hall!.services.filter((s) => s.appointments);
+    expect(booking.length).toBeGreaterThanOrEqual(3);
+    for (const date of ["2026-12-07", "2026-12-12", "2026-12-13", "2026-10-01"]) expect(booking.filter((s) => slotsOn(s, date, hall!.calendar).length > 0).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("a calendar file joins the hall's own dates, and a bad date in it is named", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hallcall-config-"));
+    const cfg = demo();
+    cfg.halls[0].calendarFiles = ["extra.json"];
+    cfg.halls[0].calendar = { holidays: ["2027-01-01"] };
+    writeFileSync(join(dir, "hall.json"), JSON.stringify(cfg));
+    writeFileSync(join(dir, "extra.json"), JSON.stringify({ holidays: ["2027-02-06"], workdays: ["2027-02-14"] }));
+    const [hall] = readHallsFile(join(dir, "hall.json"));
+    expect(hall!.calendar).toEqual({ holidays: ["2027-01-01", "2027-02-06"], workdays: ["2027-02-14"], makeUpDayAs: "mon" });
+    writeFileSync(join(dir, "extra.json"), JSON.stringify({ holidays: ["2027-02-30"] }));
+    expect(() => readHallsFile(join(dir, "hall.json"))).toThrow(/extra.json is invalid[\s\S]*no such date/);
+  });
+
+  it("a schedule's intervals are in order, end after they start, and name weekdays", () => {
+    const cfg = demo();
+    cfg.halls[0].services[0].schedule = { mon: [["13:00", "12:00"]], tue: [["09:00", "12:00"], ["11:00", "14:00"]], fri: [["09:00", "24:00"]] };
+    cfg.halls[0].services[1].schedule = { funday: [["09:00", "10:00"]] };
+    let message = "";
+    try {
+      parseHalls(cfg, "demo-hall.json");
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain("services.0.schedule.mon.0: an interval ends after it starts");
+    expect(message).toContain("services.0.schedule.tue.1: intervals of a day are in order and do not overlap");
+    expect(message).not.toContain("schedule.fri");
+    expect(message).toContain("services.1.schedule");
   });
 });
 
