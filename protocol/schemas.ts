@@ -93,8 +93,8 @@ export const TicketAppointment = z.object({
   /** Hall-local slot start "HH:MM" and its instant, ms. */
   slot: z.string(),
   slotStart: z.number(),
-  /** The citizen's name, masked (张*); the handling counter asks for the full one. */
-  name: z.string(),
+  /** The citizen's name, masked (张*); the handling counter asks for the full one. Null once the retention rule erased it. */
+  name: z.string().nullable(),
   /** Checked in within the early/late minutes: queued from its slot start. Else a walk-in from check-in. */
   onTime: z.boolean(),
 });

@@ -136,6 +136,24 @@ describe("a hall kept in its SQLite file", () => {
     await store.close();
   });
 
+  it("the retention rule erases a booking's name from the file's past days, and a second run finds nothing left", async () => {
+    const store = createSqliteStore(await tempDir());
+    await store.loadHall(contractHall(), T0);
+    const booking = { id: "bk-1", serviceId: "social", date: "2026-03-02", slot: "10:00", name: "欧**" };
+    const booked = ticketOf(await exec(store, { name: "ticket:checkIn", payload: { commandId: "checkin-bk-1", priority: "normal", booking } }, T0, "kiosk"));
+    await exec(store, wire("ticket:cancel", { ticketId: booked.id }), T0 + 1000);
+    await exec(store, { name: "hall:startDay", payload: {} }, instantOf("2026-03-03", "00:00", TZ), "system");
+    const rows = () => JSON.stringify([store.db.prepare("SELECT event FROM store_events").all(), store.db.prepare("SELECT ticket FROM store_tickets").all()]);
+    expect(rows()).toContain("欧**");
+
+    expect(await store.erasePersonal(HALL, "2026-03-03")).toBeGreaterThan(0);
+    expect(rows()).not.toContain("欧**");
+    const issued = (await store.eventsSince(HALL, 0, 100)).find((e) => e.type === "ticket:issued");
+    expect(issued && "ticket" in issued && issued.ticket.appointment).toMatchObject({ bookingId: "bk-1", slot: "10:00", name: null });
+    expect(await store.erasePersonal(HALL, "2026-03-03")).toBe(0);
+    await store.close();
+  });
+
   it("a second store on the same file cannot commit over what the first committed since it opened", async () => {
     const dir = await tempDir();
     const first = createSqliteStore(dir);

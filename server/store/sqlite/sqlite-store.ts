@@ -20,7 +20,7 @@ import { businessDate, instantOf } from "../../domain/clock.js";
 import type { HallConfig } from "../../domain/config.js";
 import { commandIdOf, type CommandContext, type StoreCommand } from "../../domain/hall-commands.js";
 import { initialSnapshot } from "../../domain/hall.js";
-import { eventWithoutPersonal, withoutPersonal } from "../../domain/retention.js";
+import { eventWithoutPersonal, PERSONAL_JSON_PATTERNS, withoutPersonal } from "../../domain/retention.js";
 import { parseResult, recordOf, replayOf, resultJson } from "../idempotency.js";
 import { withTicketId } from "../ids.js";
 import { HallReplica } from "../replica.js";
@@ -151,7 +151,7 @@ export class SqliteStore implements HallStore {
   async erasePersonal(hallId: string, before: string): Promise<number> {
     const hall = this.hall(hallId);
     const until = instantOf(before, "00:00", hall.config.timezone);
-    const personal = `(event LIKE '%"parkReason":"%' OR event LIKE '%"missingDocs":["%')`;
+    const personal = `(${PERSONAL_JSON_PATTERNS.map((p) => `event LIKE '${p}'`).join(" OR ")})`;
     const events = this.db.prepare<[string, number], { seq: number; event: string }>(`SELECT seq, event FROM store_events WHERE hall_id = ? AND at < ? AND ${personal}`).all(hallId, until);
     const tickets = this.db
       .prepare<[string, string], { business_date: string; ticket_id: string; ticket: string }>(`SELECT business_date, ticket_id, ticket FROM store_tickets WHERE hall_id = ? AND ended_date < ? AND ${personal.replaceAll("event", "ticket")}`)
