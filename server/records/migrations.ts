@@ -67,6 +67,48 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0002-bookings-hours-secrets": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("records_bookings")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("code", "text", (c) => c.notNull().unique())
+        .addColumn("hall_id", "text", (c) => c.notNull())
+        .addColumn("service_id", "text", (c) => c.notNull())
+        .addColumn("date", "text", (c) => c.notNull())
+        .addColumn("slot", "text", (c) => c.notNull())
+        .addColumn("slot_start", "bigint", (c) => c.notNull())
+        .addColumn("name", "text")
+        .addColumn("phone", "text")
+        .addColumn("phone_key", "text", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("ticket_id", "text")
+        .addColumn("ticket_number", "text")
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .execute();
+      // A slot's load and a day's list; a phone's bookings (DUPLICATE_BOOKING, the credit rule).
+      await db.schema.createIndex("records_bookings_by_slot").on("records_bookings").columns(["hall_id", "service_id", "date", "slot"]).execute();
+      await db.schema.createIndex("records_bookings_by_phone").on("records_bookings").columns(["hall_id", "phone_key"]).execute();
+      await db.schema.createIndex("records_bookings_by_date").on("records_bookings").columns(["hall_id", "date"]).execute();
+
+      await db.schema
+        .createTable("records_hours")
+        .addColumn("hall_id", "text", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("hours", "text", (c) => c.notNull())
+        .addColumn("by", "text", (c) => c.notNull())
+        .addColumn("at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("records_hours_pk", ["hall_id", "version"])
+        .execute();
+
+      await db.schema
+        .createTable("records_secrets")
+        .addColumn("name", "text", (c) => c.primaryKey())
+        .addColumn("value", "text", (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 /** Brings the records' tables to the latest version; throws what the Migrator reports. */

@@ -4,12 +4,15 @@
  * on PostgreSQL), so both databases hold the same numbers the events carry; flags are 0/1 because
  * better-sqlite3 binds no booleans.
  */
-import type { TicketState } from "../../protocol/index.js";
+import type { BookingState, TicketState } from "../../protocol/index.js";
 
 export interface RecordsDatabase {
   records_events: EventsTable;
   records_tickets: TicketsTable;
   records_cursors: CursorsTable;
+  records_bookings: BookingsTable;
+  records_hours: HoursTable;
+  records_secrets: SecretsTable;
 }
 
 /** Every event of every hall, once. Unique on (hall_id, epoch, seq): see migrations.ts. */
@@ -70,4 +73,40 @@ export interface CursorsTable {
   epoch: string;
   seq: number;
   at: number;
+}
+
+/** One booking (预约) per row, from its making to its outcome; records/bookings.ts says what each field means. */
+export interface BookingsTable {
+  id: string;
+  code: string;
+  hall_id: string;
+  service_id: string;
+  date: string;
+  slot: string;
+  slot_start: number;
+  /** Personal data: nulled by the retention rule, while phone_key stays for the credit rule. */
+  name: string | null;
+  phone: string | null;
+  phone_key: string;
+  state: BookingState;
+  ticket_id: string | null;
+  ticket_number: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Each version of a hall's hours as edited in the console, kept for good. */
+export interface HoursTable {
+  hall_id: string;
+  version: number;
+  /** The HoursUpdate saved (JSON). */
+  hours: string;
+  by: string;
+  at: number;
+}
+
+/** Secrets the records make for themselves once per database (the phone key when none is configured). */
+export interface SecretsTable {
+  name: string;
+  value: string;
 }
