@@ -4,13 +4,16 @@
  *
  *   const records = await openRecords({ databaseUrl: config.DATABASE_URL, log });
  *   const records = await openRecords({ sqlite: db });        // shares the store's file
+ *   const records = await openRecords({ databaseUrl, phoneKey: config.PHONE_KEY, log });
  */
 import Database, { type Database as SqliteDatabase } from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import type { Logger } from "../log.js";
 import { migrateRecords } from "./migrations.js";
-import { KyselyRecords, kyselyRunner, sqliteRunner, type RecordsStore } from "./records-store.js";
+import { KyselyHours } from "./hours-store.js";
+import { KyselyBookings } from "./kysely-bookings.js";
+import { KyselyRecords, kyselyRunner, sqliteRunner, type RecordsParts, type RecordsStore } from "./records-store.js";
 import type { RecordsDatabase } from "./schema.js";
 
 export interface RecordsSettings {
@@ -18,6 +21,11 @@ export interface RecordsSettings {
   databaseUrl?: string;
   /** A file path or ":memory:" (opened and closed by the records), or an open connection (left open). */
   sqlite?: string | SqliteDatabase;
+  /**
+   * The key of the phones' keyed hash (PHONE_KEY, 16 characters or more); without it, a random one
+   * made once and kept in the database. See kysely-bookings.ts.
+   */
+  phoneKey?: string;
   log?: Pick<Logger, "warn">;
 }
 
@@ -32,12 +40,19 @@ export const PG_TIMEOUTS = {
 const INT8_OID = 20;
 
 export async function openRecords(settings: RecordsSettings): Promise<RecordsStore> {
-  if (settings.databaseUrl) return openPostgres(settings.databaseUrl, settings.log ?? console);
-  if (settings.sqlite !== undefined) return openSqlite(settings.sqlite);
+  // A short key can be found by trying keys against a known number's hash.
+  if (settings.phoneKey !== undefined && settings.phoneKey.length < 16) throw new Error("the phone key (PHONE_KEY) needs at least 16 characters");
+  if (settings.databaseUrl) return openPostgres(settings.databaseUrl, settings.log ?? console, settings.phoneKey);
+  if (settings.sqlite !== undefined) return openSqlite(settings.sqlite, settings.phoneKey);
   throw new Error("openRecords needs a databaseUrl or an sqlite file or connection");
 }
 
-async function openSqlite(sqlite: string | SqliteDatabase): Promise<RecordsStore> {
+/** The records with their bookings and hours, on one database. */
+function records(parts: RecordsParts, phoneKey: string | undefined, close: () => Promise<void>): RecordsStore {
+  return new KyselyRecords({ ...parts, bookings: new KyselyBookings({ ...parts, phoneKey }), hours: new KyselyHours(parts), close });
+}
+
+async function openSqlite(sqlite: string | SqliteDatabase, phoneKey: string | undefined): Promise<RecordsStore> {
   const owned = typeof sqlite === "string";
   const database = owned ? new Database(sqlite) : sqlite;
   if (owned) {
@@ -52,10 +67,10 @@ async function openSqlite(sqlite: string | SqliteDatabase): Promise<RecordsStore
     throw err;
   }
   // Kysely's destroy closes the connection, which is not ours to close when it was given.
-  return new KyselyRecords({ kind: "sqlite", db, run: sqliteRunner(database), ready: async () => {}, close: async () => void (owned && database.close()) });
+  return records({ kind: "sqlite", db, run: sqliteRunner(database), ready: async () => {} }, phoneKey, async () => void (owned && database.close()));
 }
 
-async function openPostgres(url: string, log: Pick<Logger, "warn">): Promise<RecordsStore> {
+async function openPostgres(url: string, log: Pick<Logger, "warn">, phoneKey: string | undefined): Promise<RecordsStore> {
   const pool = new pg.Pool({
     connectionString: url,
     max: 4,
@@ -78,5 +93,5 @@ async function openPostgres(url: string, log: Pick<Logger, "warn">): Promise<Rec
       throw err;
     }));
   await ready().catch((err: unknown) => log.warn("records: PostgreSQL not ready at startup; the archiver will migrate and catch up when it is", err));
-  return new KyselyRecords({ kind: "postgres", db, run: kyselyRunner(db), ready, close: () => db.destroy() });
+  return records({ kind: "postgres", db, run: kyselyRunner(db), ready }, phoneKey, () => db.destroy());
 }

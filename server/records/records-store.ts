@@ -1,7 +1,8 @@
 /**
  * The records: every event of every hall and a row per ticket, kept for good in SQLite or
- * PostgreSQL. One implementation on Kysely for both: an append is planned once as a sequence of
- * Kysely-compiled queries (appendPlan) and run by the database's own runner.
+ * PostgreSQL, with the bookings and the hours edited in the console (kysely-bookings.ts,
+ * hours-store.ts). One implementation on Kysely for both: an append, like each booking, is planned
+ * once as a sequence of Kysely-compiled queries (a Plan) and run by the database's own runner.
  *
  * On SQLite the whole append runs synchronously in one better-sqlite3 transaction. The file may be
  * the embedded store's, shared through one connection: an async transaction there would hold
@@ -11,13 +12,15 @@
  *   const records = await openRecords({ databaseUrl: "postgres://…" });   // or { sqlite: db }
  *   await records.append("hall-1", events);   // idempotent on (hall, epoch, seq)
  *   await records.cursor("hall-1");           // { epoch, seq } of the last event archived
+ *   await records.bookings.book(booking, missesSince, (load) => decideBooking(hall, req, load, now));
  */
 import type { Database as SqliteDatabase } from "better-sqlite3";
-import { Kysely, type CompiledQuery } from "kysely";
+import { Kysely, sql, type Compilable, type CompiledQuery } from "kysely";
 import { eventWithoutPersonal } from "../domain/retention.js";
 import type { HallEvent } from "../../protocol/index.js";
 import type { RecordsDatabase, TicketsTable } from "./schema.js";
-import { businessDateOf, foldTicket, isTicketEvent } from "./ticket-row.js";
+import type { BookingStore, HoursStore } from "./bookings.js";
+import { bookingFollows, businessDateOf, foldTicket, isTicketEvent } from "./ticket-row.js";
 
 export interface RecordsCursor {
   epoch: string;
@@ -29,7 +32,9 @@ export interface RecordsStore {
   /**
    * Keep these events of the hall (oldest first) and fold them into their tickets' rows, in one
    * transaction. An event already kept (same hall, epoch and seq) is skipped, so a repeated or
-   * overlapping batch changes nothing. Moves the hall's cursor to the batch's last event.
+   * overlapping batch changes nothing. Moves the hall's cursor to the batch's last event. A
+   * booking's ticket moves the booking on in the same transaction: its issue checks it in, its
+   * end (finished, noShow, cancelled) settles it.
    */
   append(hallId: string, events: readonly HallEvent[]): Promise<void>;
   /** The last event archived for the hall, or null before the first. */
@@ -44,13 +49,36 @@ export interface RecordsStore {
    * run finds nothing left to erase.
    */
   erasePersonal(hallId: string, before: string): Promise<number>;
+  /** The bookings (预约), in the same database. */
+  readonly bookings: BookingStore;
+  /** The hall's hours as edited in the console, each version kept. */
+  readonly hours: HoursStore;
   /** The query layer, for the reports. */
   readonly db: Kysely<RecordsDatabase>;
   close(): Promise<void>;
 }
 
-/** Runs a plan: each yielded query is executed, and its rows handed back to the plan. */
-export type Plan = Generator<CompiledQuery, void, readonly unknown[]>;
+/**
+ * One transaction's queries, planned as a generator: each yielded query is executed and its rows
+ * handed back to the plan, which may decide on them (and throw, which rolls everything back) and
+ * returns the transaction's result. Written once, it runs on either database's runner.
+ */
+export type Plan<T = void> = Generator<CompiledQuery, T, readonly unknown[]>;
+
+/** A query of a plan, its rows typed: `const rows = yield* query(q.selectFrom(…))`. */
+export function* query<R>(compilable: Compilable<R>): Plan<R[]> {
+  return (yield compilable.compile()) as R[];
+}
+
+/**
+ * Makes the transactions that name `name` run one after another, each seeing what the one before
+ * committed. On PostgreSQL a transaction-level advisory lock (released at commit or rollback); a
+ * SQLite transaction holds the whole file already (BEGIN IMMEDIATE), so there is nothing to take.
+ */
+export function* serialize(q: Kysely<RecordsDatabase>, kind: RecordsStore["kind"], name: string): Plan {
+  // The two-key form keeps the records' locks apart from any other advisory lock of the database.
+  if (kind === "postgres") yield sql`select pg_advisory_xact_lock(hashtext('records'), hashtext(${name}))`.compile(q);
+}
 
 const TICKET_COLUMNS = [
   "number",
@@ -127,6 +155,11 @@ export function* appendPlan(q: Kysely<RecordsDatabase>, hallId: string, batch: r
         )
         .compile();
     }
+    // A booking follows its ticket in the same transaction: checked in at issue, settled at its end.
+    for (const e of ticketEvents) {
+      const change = bookingFollows(q, e);
+      if (change) yield change.compile();
+    }
   }
 
   yield q
@@ -136,29 +169,31 @@ export function* appendPlan(q: Kysely<RecordsDatabase>, hallId: string, batch: r
     .compile();
 }
 
-type Runner = (plan: Plan) => Promise<void>;
+export type Runner = <T>(plan: Plan<T>) => Promise<T>;
 
 /** Runs a plan in one synchronous better-sqlite3 transaction (BEGIN IMMEDIATE: it will write). */
 export function sqliteRunner(database: SqliteDatabase): Runner {
-  const run = database
-    .transaction((plan: Plan) => {
-      let rows: readonly unknown[] = [];
-      for (let step = plan.next(rows); !step.done; step = plan.next(rows)) {
-        const stmt = database.prepare(step.value.sql);
-        const params = step.value.parameters as unknown[];
-        rows = stmt.reader ? stmt.all(...params) : (stmt.run(...params), []);
-      }
-    })
-    .immediate;
-  return async (plan) => run(plan);
+  const run = database.transaction((plan: Plan<unknown>) => {
+    let rows: readonly unknown[] = [];
+    for (let step = plan.next(rows); ; step = plan.next(rows)) {
+      if (step.done) return step.value;
+      const stmt = database.prepare(step.value.sql);
+      const params = step.value.parameters as unknown[];
+      rows = stmt.reader ? stmt.all(...params) : (stmt.run(...params), []);
+    }
+  }).immediate;
+  return async <T>(plan: Plan<T>) => run(plan) as T;
 }
 
 /** Runs a plan in one Kysely transaction (PostgreSQL). */
 export function kyselyRunner(db: Kysely<RecordsDatabase>): Runner {
-  return (plan) =>
+  return <T>(plan: Plan<T>) =>
     db.transaction().execute(async (trx) => {
       let rows: readonly unknown[] = [];
-      for (let step = plan.next(rows); !step.done; step = plan.next(rows)) rows = (await trx.executeQuery(step.value)).rows;
+      for (let step = plan.next(rows); ; step = plan.next(rows)) {
+        if (step.done) return step.value;
+        rows = (await trx.executeQuery(step.value)).rows;
+      }
     });
 }
 
@@ -168,18 +203,27 @@ export interface KyselyRecordsOptions {
   run: Runner;
   /** Resolves once the tables are migrated; asked again before each operation until it has. */
   ready: () => Promise<void>;
+  bookings: BookingStore;
+  hours: HoursStore;
   /** Releases what the records opened (not a database they were given). */
   close: () => Promise<void>;
 }
 
+/** What the records' parts (bookings, hours) share with the records. */
+export type RecordsParts = Pick<KyselyRecordsOptions, "kind" | "db" | "run" | "ready">;
+
 export class KyselyRecords implements RecordsStore {
   readonly kind: RecordsStore["kind"];
   readonly db: Kysely<RecordsDatabase>;
+  readonly bookings: BookingStore;
+  readonly hours: HoursStore;
   private closed = false;
 
   constructor(private readonly opts: KyselyRecordsOptions) {
     this.kind = opts.kind;
     this.db = opts.db;
+    this.bookings = opts.bookings;
+    this.hours = opts.hours;
   }
 
   async append(hallId: string, events: readonly HallEvent[]): Promise<void> {

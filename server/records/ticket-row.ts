@@ -1,9 +1,11 @@
 /**
  * How a ticket's row follows its events: a pure fold, so that both databases keep the same row
- * and a batch is folded in memory before one upsert per ticket.
+ * and a batch is folded in memory before one upsert per ticket. And how a booking follows the
+ * events of the ticket it became.
  */
-import { ENDED_STATES, type HallEvent } from "../../protocol/index.js";
-import type { Outcome, TicketsTable } from "./schema.js";
+import type { Kysely } from "kysely";
+import { ENDED_STATES, type HallEvent, type TicketState } from "../../protocol/index.js";
+import type { Outcome, RecordsDatabase, TicketsTable } from "./schema.js";
 
 export type TicketEvent = Extract<HallEvent, { ticket: unknown }>;
 
@@ -49,4 +51,35 @@ export function businessDateOf(e: HallEvent): string {
   if (e.type === "hall:dayStarted") return e.businessDate;
   const fromEpoch = /^\d{4}-\d{2}-\d{2}/.exec(e.epoch)?.[0];
   return fromEpoch ?? (isTicketEvent(e) ? e.ticket.businessDate : e.epoch);
+}
+
+/** How a checked-in booking ends with its ticket. */
+export type Settled = "served" | "noShow" | "cancelled";
+
+/** A checked-in booking settled; only from checkedIn, so a repeat or an unknown id changes nothing. */
+export const settleBooking = (q: Kysely<RecordsDatabase>, hallId: string, bookingId: string, outcome: Settled, now: number) =>
+  q.updateTable("records_bookings").set({ state: outcome, updated_at: now }).where("hall_id", "=", hallId).where("id", "=", bookingId).where("state", "=", "checkedIn");
+
+const SETTLED: Partial<Record<TicketState, Settled>> = { finished: "served", noShow: "noShow", cancelled: "cancelled" };
+
+/**
+ * What an event of a booking's ticket does to the booking, if anything: its issue checks the
+ * booking in (the check-in's own update, BookingStore.checkedIn, is lost if the server stops
+ * between the two: this makes it good), its end settles it. A transfer or the next bundle step is
+ * not an end: the ticket is waiting again.
+ */
+export function bookingFollows(q: Kysely<RecordsDatabase>, e: TicketEvent) {
+  const t = e.ticket;
+  // Events archived before appointments have no such field.
+  if (!t.appointment) return null;
+  if (e.type === "ticket:issued") {
+    return q
+      .updateTable("records_bookings")
+      .set({ state: "checkedIn", ticket_id: t.id, ticket_number: t.number, updated_at: e.at })
+      .where("hall_id", "=", e.hallId)
+      .where("id", "=", t.appointment.bookingId)
+      .where("state", "=", "booked");
+  }
+  const outcome = SETTLED[t.state];
+  return outcome ? settleBooking(q, e.hallId, t.appointment.bookingId, outcome, e.at) : null;
 }
