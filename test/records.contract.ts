@@ -215,6 +215,20 @@ export function describeRecordsContract(name: string, open: () => Promise<Record
       expect(await records.erasePersonal(hall.hallId, "2026-03-03")).toBe(0);
     });
 
+    it("the retention rule erases a booking's name from kept events, and a second run finds nothing left", async () => {
+      const booking = { id: "bk-erase", serviceId: "social", date: "2026-03-02", slot: "10:00", name: "欧**" };
+      await hall.store.execute(hall.hallId, { name: "ticket:checkIn", payload: { commandId: "checkin-bk-erase", priority: "normal", booking } }, { now: clock.now(), by: "kiosk", staffId: null });
+      await hall.serve("w1");
+      await archive();
+      expect(JSON.stringify(await records.events(hall.hallId))).toContain("欧**");
+
+      expect(await records.erasePersonal(hall.hallId, "2026-03-03")).toBeGreaterThan(0);
+      const kept = await records.events(hall.hallId);
+      expect(JSON.stringify(kept)).not.toContain("欧**");
+      expect(kept.filter((e) => "ticket" in e && e.ticket.appointment).every((e) => "ticket" in e && e.ticket.appointment?.bookingId === "bk-erase" && e.ticket.appointment.name === null)).toBe(true);
+      expect(await records.erasePersonal(hall.hallId, "2026-03-03")).toBe(0);
+    });
+
     it("a log that started over in a new epoch, with seqs already kept, is kept too", async () => {
       await hall.issue("social");
       await archive();

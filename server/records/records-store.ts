@@ -16,7 +16,7 @@
  */
 import type { Database as SqliteDatabase } from "better-sqlite3";
 import { Kysely, sql, type Compilable, type CompiledQuery } from "kysely";
-import { eventWithoutPersonal } from "../domain/retention.js";
+import { eventWithoutPersonal, PERSONAL_JSON_PATTERNS } from "../domain/retention.js";
 import type { HallEvent } from "../../protocol/index.js";
 import type { RecordsDatabase, TicketsTable } from "./schema.js";
 import type { BookingStore, HoursStore } from "./bookings.js";
@@ -267,7 +267,7 @@ export class KyselyRecords implements RecordsStore {
         .select(["epoch", "seq", "event"])
         .where("hall_id", "=", hallId)
         .where("business_date", "<", before)
-        .where((eb) => eb.or([eb("event", "like", '%"parkReason":"%'), eb("event", "like", '%"missingDocs":["%')]))
+        .where((eb) => eb.or(PERSONAL_JSON_PATTERNS.map((p) => eb("event", "like", p))))
         .limit(500)
         .execute();
       if (!rows.length) return erased;
