@@ -54,6 +54,7 @@ export class StartPage extends LitElement {
         ${card(`/counter-client/${q({})}`, { zh: "窗口叫号端", en: "Counter app" }, { zh: "工作人员登录后叫号、办结", en: "Staff sign in, call and finish" }, "link-counter")}
         ${card(`/manager/${q({})}`, { zh: "大厅管理台", en: "Manager console" }, { zh: "窗口、队列、调度与统计", en: "Windows, queues, balancing, figures" }, "link-manager")}
         ${card(`/manager/reports.html${q({})}`, { zh: "统计报表", en: "Reports" }, { zh: "按日、事项、窗口、人员统计，导出 Excel", en: "Figures by day, service, window, staff; Excel exports" }, "link-reports")}
+        ${card(`/book/${q({})}`, { zh: "网上预约", en: "Book a visit" }, { zh: "手机预约办事时段，到厅扫码签到", en: "Book a time on the phone, check in at the kiosk" }, "link-book")}
         ${card(`/track/${q({})}`, { zh: "手机查号", en: "Ticket tracker" }, { zh: "扫小票二维码，查看排队进度", en: "Scan the ticket's QR code to follow it" }, "link-track")}
       </div>
       ${strips.length
