@@ -1,26 +1,31 @@
 import { LitElement, css, html } from "lit";
-import { customElement, state } from "lit/decorators.js";
+import { customElement, query, state } from "lit/decorators.js";
 import QRCode from "qrcode";
 import { HallConnection } from "../web/shared/hall-connection.js";
 import { LangController, tr } from "../web/shared/i18n.js";
-import { hallTime, serviceFigures, serviceOf } from "../web/shared/hall-figures.js";
+import { booking } from "../web/shared/booking-api.js";
+import { bookingRefusal, tooEarly } from "../web/shared/booking-errors.js";
+import { closedNotice, hallTime, serviceFigures, serviceOf } from "../web/shared/hall-figures.js";
 import { param } from "../web/shared/params.js";
 import "../web/shared/connection-badge.js";
 import "../web/shared/lang-switch.js";
+import "./check-in.js";
+import type { CheckIn } from "./check-in.js";
 import { plainError } from "./errors.js";
 import "./priority-picker.js";
 import "./service-button.js";
 import "./ticket-receipt.js";
 import type { ReceiptData } from "./ticket-receipt.js";
-import type { Bilingual, HallEvent, HallSnapshot, Ticket } from "../protocol/index.js";
+import type { Ack, Bilingual, HallError, HallEvent, HallSnapshot, Ticket } from "../protocol/index.js";
 
 /** Seconds the ticket screen stays before the kiosk is ready for the next citizen. */
 const TICKET_SCREEN_SEC = 10;
 
 /**
  * The ticket kiosk (自助取号机), `?hall=ID&token=DEVICE_TOKEN[&lang=en]`: pick the priority lane
- * (普通 by default) and tap a service; the ticket is shown, printed on the 80 mm printer and the
- * kiosk returns to the start after ten seconds.
+ * (普通 by default) and tap a service, or check in a booking (预约签到) by its code or QR code; the
+ * ticket is shown, printed on the 80 mm printer and the kiosk returns to the start after ten
+ * seconds.
  */
 @customElement("hc-kiosk-page")
 export class KioskPage extends LitElement {
@@ -39,7 +44,7 @@ export class KioskPage extends LitElement {
     @keyframes spin { to { transform: rotate(360deg); } }
     .offline { padding: 28px 32px; border-radius: 18px; background: #7f1d1d; border: 3px solid #fecaca; font-size: 38px; font-weight: 700; line-height: 1.4; text-align: center; }
     .offline small { display: block; font-size: 28px; font-weight: 500; color: #fee2e2; }
-    .services[inert], hc-priority-picker[inert] { opacity: 0.35; filter: grayscale(1); }
+    .services[inert], hc-priority-picker[inert], hc-check-in[inert] { opacity: 0.35; filter: grayscale(1); }
     .ticket { display: flex; flex-direction: column; align-items: center; gap: 30px; }
     .ticket h2 { text-align: center; color: #86efac; }
     hc-ticket-receipt { width: min(680px, 100%); }
@@ -56,7 +61,8 @@ export class KioskPage extends LitElement {
   private hallId = param("hall");
   private token = param("token");
   @state() private priority = "normal";
-  @state() private busy = false;
+  /** What is on its way: a ticket or a check-in (the waiting screen says which). */
+  @state() private busy: "issue" | "checkIn" | null = null;
   @state() private error: Bilingual | null = null;
   @state() private receipt: ReceiptData | null = null;
   @state() private countdown = 0;
@@ -64,6 +70,7 @@ export class KioskPage extends LitElement {
   private conn = new HallConnection(this, {
     auth: () => (this.hallId && this.token ? { role: "kiosk", hallId: this.hallId, deviceToken: this.token } : null),
   });
+  @query("hc-check-in") private checkInField?: CheckIn;
   private clock?: ReturnType<typeof setInterval>;
   private errorTimer?: ReturnType<typeof setTimeout>;
 
@@ -105,22 +112,55 @@ export class KioskPage extends LitElement {
    */
   private async issue(serviceId: string) {
     if (this.busy || this.conn.status === "offline") return;
-    this.busy = true;
+    this.busy = "issue";
     this.error = null;
     const res = await this.conn.send<HallEvent>("ticket:issue", { serviceId, priority: this.priority });
-    if (!res.ok || res.data.type !== "ticket:issued") {
-      this.busy = false;
-      this.priority = "normal";
-      this.showError(res.ok ? plainError({ code: "INTERNAL", message: "" }) : plainError(res.error));
+    await this.issued(res, (e) => plainError(e));
+  }
+
+  /**
+   * 预约签到: the booking becomes a ticket by the same path and retry rule as a tap; it prints
+   * like any ticket, marked 预约. A refused code stays in the field a few seconds, then clears.
+   */
+  private async checkIn(code: string | null) {
+    if (this.busy || this.conn.status === "offline") return;
+    this.error = null;
+    if (!code) {
+      this.showError({ zh: "没有读到预约码，请重新扫描预约二维码或输入预约码。", en: "That is not a booking code. Please scan the booking's QR code again or type its code." });
+      this.checkInField?.clear();
       return;
+    }
+    this.busy = "checkIn";
+    const res = await this.conn.send<HallEvent>("appointment:checkIn", { code, priority: this.priority });
+    if (!(await this.issued(res, (e) => this.checkInRefusal(code, e)))) this.checkInField?.clear();
+    else this.checkInField?.clear(0);
+  }
+
+  /** Too early: the booking says from when (its check-in opens), in the hall's time. */
+  private async checkInRefusal(code: string, error: HallError): Promise<Bilingual> {
+    const s = this.conn.snapshot;
+    if (error.code !== "CHECK_IN_TOO_EARLY" || !s) return plainError(error);
+    const b = await booking(s.hallId, code);
+    return b.ok ? tooEarly(hallTime(b.data.checkInFrom, s.timezone), b.data.slot) : bookingRefusal(error);
+  }
+
+  /** Shows and prints the ticket of an issue or a check-in; or the refusal. Whether a ticket came. */
+  private async issued(res: Ack<HallEvent>, refusal: (e: HallError) => Bilingual | Promise<Bilingual>): Promise<boolean> {
+    if (!res.ok || res.data.type !== "ticket:issued") {
+      const text = res.ok ? plainError({ code: "INTERNAL", message: "" }) : await refusal(res.error);
+      this.busy = null;
+      this.priority = "normal";
+      this.showError(text);
+      return false;
     }
     const s = this.conn.snapshot!;
     this.receipt = await this.receiptOf(s, res.data.ticket, res.data.ahead);
-    this.busy = false;
+    this.busy = null;
     this.countdown = TICKET_SCREEN_SEC;
     await this.updateComplete;
     // Give the QR image a frame to decode before the print dialog (silent with --kiosk-printing).
     requestAnimationFrame(() => setTimeout(() => window.print(), 50));
+    return true;
   }
 
   private async receiptOf(s: HallSnapshot, t: Ticket, ahead: number): Promise<ReceiptData> {
@@ -133,6 +173,7 @@ export class KioskPage extends LitElement {
       number: t.number,
       serviceName: serviceOf(s, t.serviceId)?.name ?? { zh: t.serviceId, en: t.serviceId },
       priorityName: priority && priority.rank > 0 ? priority.name : null,
+      appointmentSlot: t.appointment?.slot ?? null,
       ahead,
       etaSec: t.etaSec ?? this.newTicketEta(s, t.serviceId),
       issuedAt: `${date} ${hallTime(t.issuedAt, s.timezone)}`,
@@ -150,15 +191,16 @@ export class KioskPage extends LitElement {
     // Offline, the kiosk takes no new ticket: it could not say how many wait or print one now.
     const offline = this.conn.status === "offline";
     return html`
-      <h2>${tr({ zh: "请选择要办理的业务", en: "Choose your service" })}</h2>
       ${offline
         ? html`<div class="offline" role="alert" data-testid="kiosk-offline">${tr({ zh: "离线 · 暂停取号", en: "Offline · no tickets just now" })}<small>${tr({ zh: "正在重新连接，恢复后即可取号，请稍候或咨询工作人员", en: "Reconnecting; tickets can be taken again once it is back. Please wait or ask the staff." })}</small></div>`
         : ""}
+      <hc-check-in ?inert=${offline} ?disabled=${offline || this.busy !== null} @check-in=${(e: CustomEvent<string | null>) => void this.checkIn(e.detail)}></hc-check-in>
+      <h2>${tr({ zh: "请选择要办理的业务", en: "Choose your service" })}</h2>
       <hc-priority-picker ?inert=${offline} .classes=${s.priorityClasses} .value=${this.priority} @change=${(e: CustomEvent<string>) => (this.priority = e.detail)}></hc-priority-picker>
       <div class="services" ?inert=${offline} @pick=${(e: CustomEvent<string>) => void this.issue(e.detail)}>
         ${s.services.map((svc) => {
           const f = serviceFigures(s.hallId, this.conn.queue, svc.id);
-          return html`<hc-service-button data-service=${svc.id} .service=${svc} .waiting=${f.waiting} .etaSec=${f.etaSec} .availability=${f.availability}></hc-service-button>`;
+          return html`<hc-service-button data-service=${svc.id} .service=${svc} .waiting=${f.waiting} .etaSec=${f.etaSec} .availability=${f.availability} .notice=${closedNotice(s.hallId, this.conn.queue, svc.id)}></hc-service-button>`;
         })}
       </div>
     `;
@@ -166,7 +208,7 @@ export class KioskPage extends LitElement {
 
   private renderTicket(r: ReceiptData) {
     return html`<div class="ticket" data-testid="ticket-screen">
-      <h2>${tr({ zh: "取号成功，请取走小票", en: "Here is your ticket" })}</h2>
+      <h2>${r.appointmentSlot ? tr({ zh: "签到成功，请取走小票", en: "Checked in: here is your ticket" }) : tr({ zh: "取号成功，请取走小票", en: "Here is your ticket" })}</h2>
       <hc-ticket-receipt .data=${r}></hc-ticket-receipt>
       <div class="hint">${tr({ zh: "请留意大屏叫号，叫到时请到对应窗口办理", en: "Watch the hall screen; when your number is called, go to the window shown" })}<br />${tr({
         zh: `${this.countdown} 秒后返回`,
@@ -181,7 +223,7 @@ export class KioskPage extends LitElement {
     const retrying = this.conn.retrying > 0;
     return html`<div class="busy" role="status" data-testid="kiosk-busy" data-retrying=${retrying ? "yes" : "no"}>
       <div class="spinner"></div>
-      <div>${retrying ? tr({ zh: "正在连接，请稍候…", en: "Connecting, please wait…" }) : tr({ zh: "正在取号…", en: "Issuing…" })}</div>
+      <div>${retrying ? tr({ zh: "正在连接，请稍候…", en: "Connecting, please wait…" }) : this.busy === "checkIn" ? tr({ zh: "正在签到…", en: "Checking in…" }) : tr({ zh: "正在取号…", en: "Issuing…" })}</div>
       ${retrying ? html`<div class="more">${tr({ zh: "您的号正在取，请不要离开，也无需再按；取到后小票会自动打印", en: "Your ticket is on its way: please stay, there is no need to tap again; it prints by itself" })}</div>` : ""}
     </div>`;
   }

@@ -2,11 +2,12 @@ import { LitElement, css, html } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { LangController, tr } from "../web/shared/i18n.js";
 import { expectedWait } from "../web/shared/hall-figures.js";
-import type { Availability, ServiceInfo } from "../protocol/index.js";
+import type { Availability, Bilingual, ServiceInfo } from "../protocol/index.js";
 
 /**
  * One service as a big touch button: name, ticket letter, waiting count, expected wait; disabled
- * with the reason when closed or its daily quota is used up.
+ * with the reason when closed (the server's notice, which says when it opens) or its daily quota
+ * is used up.
  * @fires pick - the citizen tapped an available service; `detail` is the service id
  * @csspart button - the button
  */
@@ -32,11 +33,13 @@ export class ServiceButton extends LitElement {
   @property({ attribute: false }) etaSec: number | null = null;
   /** The server's word on taking a ticket now; null before the hall's first queue summary. */
   @property({ attribute: false }) availability: Availability | null = null;
+  /** The server's notice while closed ("暂停取号，周六 09:00 开始办理"). */
+  @property({ attribute: false }) notice: Bilingual | null = null;
   private i18n = new LangController(this);
 
   private reason(): string {
     if (this.availability === null) return tr({ zh: "正在读取…", en: "Loading…" });
-    if (this.availability === "closed") return tr({ zh: `不在办理时间（${this.service.opens}–${this.service.closes}）`, en: `Closed (open ${this.service.opens}–${this.service.closes})` });
+    if (this.availability === "closed") return tr(this.notice ?? { zh: "暂停取号", en: "No tickets now" });
     return tr({ zh: "今日号源已满", en: "No tickets left today" });
   }
 

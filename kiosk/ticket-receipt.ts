@@ -9,6 +9,8 @@ export interface ReceiptData {
   serviceName: Bilingual;
   /** Priority class name, or null for 普通. */
   priorityName: Bilingual | null;
+  /** A checked-in booking's slot "HH:MM" (printed 预约 10:00), or null for a walk-in. */
+  appointmentSlot: string | null;
   ahead: number;
   etaSec: number | null;
   /** Hall-local "YYYY-MM-DD HH:MM". */
@@ -58,6 +60,7 @@ export class TicketReceipt extends LitElement {
     return html`<div part="paper" class="paper" data-testid="receipt">
       <div class="hall">${tr(d.hallName)}</div>
       <div class="service">${tr(d.serviceName)}</div>
+      ${d.appointmentSlot ? html`<div class="priority" data-testid="receipt-appointment">${tr({ zh: "预约", en: "Booked" })} ${d.appointmentSlot}</div>` : ""}
       ${d.priorityName ? html`<div class="priority" data-testid="receipt-priority">${tr({ zh: "绿色通道", en: "Priority" })} · ${tr(d.priorityName)}</div>` : ""}
       <div class="number" data-testid="ticket-number">${d.number}</div>
       <div class="facts">

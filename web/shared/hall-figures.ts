@@ -5,7 +5,7 @@
  * its service's `order`.
  */
 import { minutes, tr } from "./i18n.js";
-import type { Availability, HallSnapshot, QueueSummary, ServiceInfo, Ticket, Window } from "../../protocol/index.js";
+import type { Availability, Bilingual, HallSnapshot, QueueSummary, ServiceInfo, Ticket, Window } from "../../protocol/index.js";
 
 /** Hall-local "HH:MM" of an instant, for the clocks on the screens. */
 export function hallTime(at: number, timezone: string): string {
@@ -27,6 +27,12 @@ export interface ServiceFigures {
 export function serviceFigures(hallId: string, queue: QueueSummary | null, serviceId: string): ServiceFigures {
   const q = queue?.hallId === hallId ? queue.services[serviceId] : undefined;
   return q ? { waiting: q.waiting, etaSec: q.newTicketEtaSec, windows: q.windows, availability: q.availability } : { waiting: null, etaSec: null, windows: null, availability: null };
+}
+
+/** What a closed service shows, as the server wrote it ("暂停取号，周六 09:00 开始办理"); null while open or before the first summary. */
+export function closedNotice(hallId: string, queue: QueueSummary | null, serviceId: string): Bilingual | null {
+  const q = queue?.hallId === hallId ? queue.services[serviceId] : undefined;
+  return q?.availability === "closed" ? q.notice : null;
 }
 
 export const windowOf = (snapshot: HallSnapshot, id: string | null): Window | undefined => (id ? snapshot.windows.find((w) => w.id === id) : undefined);
