@@ -22,8 +22,9 @@ interface HallNames {
 
 /**
  * The citizen's phone page (手机查号), `?hall=ID&ticket=TICKET_ID` from the QR code on the ticket:
- * number, service, place in line and expected wait, and a big "请到 X号窗口" with vibration and a
- * notification when called. Without a ticket it explains how to get here.
+ * number, service (预约 10:00 for a checked-in booking), place in line and expected wait, and a
+ * big "请到 X号窗口" with vibration and a notification when called. Without a ticket it explains
+ * how to get here.
  */
 @customElement("hc-track-page")
 export class TrackPage extends LitElement {
@@ -35,6 +36,7 @@ export class TrackPage extends LitElement {
     .ticket .service { font-size: 22px; color: var(--hc-muted); }
     .ticket .number { font-size: 88px; font-weight: 800; line-height: 1.05; color: var(--hc-accent); letter-spacing: 0.02em; }
     .ticket .priority { font-size: 18px; color: #86efac; }
+    .ticket .booked { display: inline-block; margin-top: 4px; padding: 2px 12px; border-radius: 999px; border: 2px solid #34d399; color: #6ee7b7; font-size: 17px; font-weight: 700; }
     .notify { min-height: 52px; font: inherit; font-size: 18px; border-radius: 12px; border: 2px solid var(--hc-accent); background: transparent; color: var(--hc-fg); }
     .explain { font-size: 19px; line-height: 1.7; background: var(--hc-panel); border-radius: 18px; padding: 22px 20px; }
     .explain h2 { margin: 0 0 8px; font-size: 26px; }
@@ -140,6 +142,7 @@ export class TrackPage extends LitElement {
         ? html`<div class="ticket">
               <div class="service" data-testid="track-service">${service ? tr(service.name) : ""}</div>
               <div class="number" data-testid="track-number">${t.number}</div>
+              ${t.appointment ? html`<div class="booked" data-testid="track-appointment">${tr({ zh: "预约", en: "Booked" })} ${t.appointment.slot}</div>` : ""}
               ${priority ? html`<div class="priority">${tr({ zh: "绿色通道", en: "Priority" })} · ${tr(priority.name)}</div>` : ""}
             </div>
             ${this.renderEarlierDay(t)}

@@ -25,6 +25,8 @@ export class NowCalling extends LitElement {
     .other { border-radius: 1.2vh; background: var(--hc-panel); padding: 1vh 1vw; display: flex; flex-direction: column; align-items: center; }
     .other .number { font-size: clamp(40px, 10vh, 300px); line-height: 1; font-weight: 800; color: var(--hc-accent); }
     .other .window { font-size: clamp(16px, 4vh, 110px); font-weight: 600; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 100%; }
+    .tag { font-size: min(6cqh, 3.5cqw); font-weight: 700; padding: 0.1em 0.5em; margin-bottom: 1vh; border-radius: 0.4em; border: 0.25vh solid #34d399; color: #6ee7b7; }
+    .other .tag { font-size: clamp(12px, 2.2vh, 60px); margin: 0.4vh 0 0; }
     .idle { flex: 1; display: flex; align-items: center; justify-content: center; font-size: clamp(24px, 7vh, 200px); color: var(--hc-muted); border-radius: 1.5vh; background: var(--hc-panel); }
     .flash { animation: flash 0.8s steps(1, end) 6; }
     @keyframes flash { 50% { background: var(--hc-accent); } }
@@ -45,6 +47,7 @@ export class NowCalling extends LitElement {
         ? keyed(
             latest.key,
             html`<div part="latest" class="latest ${latest.key === this.flashKey ? "flash" : ""}" data-testid="latest-call">
+              ${latest.booked ? html`<div class="tag" data-testid="booked-tag">${tr({ zh: "预约", en: "Booked" })}</div>` : ""}
               <div class="number" data-testid="latest-number">${latest.number}</div>
               <div class="window" data-testid="latest-window"><span class="go">${tr({ zh: "请到", en: "please go to" })}</span><span class="label ${latest.windowLabel.length > 12 ? "long" : ""}">${latest.windowLabel}</span></div>
             </div>`,
@@ -54,7 +57,7 @@ export class NowCalling extends LitElement {
         ? html`<div class="others">
             ${others.slice(0, 3).map(
               (c) => html`<div class="other ${c.key === this.flashKey ? "flash" : ""}" data-testid="other-call">
-                <span class="number">${c.number}</span><span class="window">${c.windowLabel}</span>
+                <span class="number">${c.number}</span><span class="window">${c.windowLabel}</span>${c.booked ? html`<span class="tag" data-testid="booked-tag">${tr({ zh: "预约", en: "Booked" })}</span>` : ""}
               </div>`,
             )}
           </div>`

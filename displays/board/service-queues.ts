@@ -11,9 +11,11 @@ export interface ServiceQueueView {
   etaSec: number | null;
   /** Open windows serving it now; 0 means no expected wait can be promised. */
   windows: number | null;
+  /** While closed, the server's notice ("暂停取号，周六 09:00 开始办理"). */
+  notice: Bilingual | null;
 }
 
-/** Per service: how many are waiting and the expected wait of a ticket taken now. */
+/** Per service: how many are waiting and the expected wait of a ticket taken now; a closed service's notice instead of the wait. */
 @customElement("hc-service-queues")
 export class ServiceQueues extends LitElement {
   static styles = css`
@@ -23,6 +25,7 @@ export class ServiceQueues extends LitElement {
     .waiting { font-size: clamp(16px, 3vh, 90px); color: var(--hc-muted); }
     .waiting b { font-size: clamp(28px, 6.5vh, 190px); color: var(--hc-fg); font-variant-numeric: tabular-nums; margin: 0 0.2em; }
     .eta { font-size: clamp(14px, 2.7vh, 80px); color: var(--hc-accent); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+    .notice { font-size: clamp(12px, 2vh, 60px); line-height: 1.2; color: #fca5a5; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
   `;
   @property({ attribute: false }) services: ServiceQueueView[] = [];
   private i18n = new LangController(this);
@@ -39,7 +42,7 @@ export class ServiceQueues extends LitElement {
       (s) => html`<div class="svc" data-testid="service-queue" data-service=${s.id}>
         <div class="name">${tr(s.name)}</div>
         <div class="waiting">${tr({ zh: "等候", en: "Waiting" })}<b data-testid="waiting-count">${s.waiting ?? "—"}</b>${tr({ zh: "人", en: "" })}</div>
-        <div class="eta">${this.eta(s)}</div>
+        ${s.notice ? html`<div class="notice" data-testid="service-notice">${tr(s.notice)}</div>` : html`<div class="eta">${this.eta(s)}</div>`}
       </div>`,
     );
   }

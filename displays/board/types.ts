@@ -5,4 +5,6 @@ export interface CallView {
   number: string;
   windowLabel: string;
   at: number;
+  /** A checked-in booking (预约): the board tags it, never names its citizen. */
+  booked: boolean;
 }

@@ -11,8 +11,9 @@ import type { StripMode } from "./strip-display.js";
 
 /**
  * The LED strip over one window (窗口屏), `?hall=ID&token=DEVICE_TOKEN&window=WINDOW_ID[&lang=en]`:
- * the number being called or served, 请稍候 when open and idle, 暂停服务 with the reason when
- * paused, 窗口关闭 when closed, 离线 while it cannot know (its own big message instead of a badge).
+ * the number being called or served (tagged 预约 for a checked-in booking, never named), 请稍候
+ * when open and idle, 暂停服务 with the reason when paused, 窗口关闭 when closed, 离线 while it
+ * cannot know (its own big message instead of a badge).
  */
 @customElement("hc-strip-page")
 export class StripPage extends LitElement {
@@ -29,7 +30,7 @@ export class StripPage extends LitElement {
     windowFeed: this.windowId,
   });
 
-  private view(): { label: string; message: string; sub: string; mode: StripMode; key: string } {
+  private view(): { label: string; message: string; sub: string; mode: StripMode; key: string; tag?: string } {
     const s = this.conn.snapshot;
     const w = s ? windowOf(s, this.windowId) : undefined;
     if (!this.windowId || !this.hallId || !this.token) return { label: "", message: tr({ zh: "未配置", en: "Not set up" }), sub: "?hall=&token=&window=", mode: "offline", key: "" };
@@ -42,11 +43,12 @@ export class StripPage extends LitElement {
     if (w.state === "closed") return { label, message: tr({ zh: "暂停服务", en: "Closed" }), sub: tr({ zh: "窗口关闭", en: "This window is closed" }), mode: "closed", key: "" };
     if (w.state === "paused") return { label, message: tr({ zh: "暂停服务", en: "Paused" }), sub: w.pauseReason ?? "", mode: "paused", key: "" };
     const t = ticketOf(s, w.ticketId);
+    const tag = t?.channel === "appointment" ? tr({ zh: "预约", en: "Booked" }) : "";
     if (t && t.state === "called") {
       const svc = serviceOf(s, t.serviceId);
-      return { label, message: tr({ zh: `请 ${t.number} 号`, en: `No. ${t.number}` }), sub: svc ? tr(svc.name) : "", mode: "calling", key: `${t.id}@${t.calledAt}` };
+      return { label, message: tr({ zh: `请 ${t.number} 号`, en: `No. ${t.number}` }), sub: svc ? tr(svc.name) : "", mode: "calling", key: `${t.id}@${t.calledAt}`, tag };
     }
-    if (t && t.state === "serving") return { label, message: t.number, sub: tr({ zh: "正在办理", en: "Now serving" }), mode: "serving", key: t.id };
+    if (t && t.state === "serving") return { label, message: t.number, sub: tr({ zh: "正在办理", en: "Now serving" }), mode: "serving", key: t.id, tag };
     return { label, message: tr({ zh: "请稍候", en: "Please wait" }), sub: "", mode: "idle", key: "" };
   }
 
@@ -54,7 +56,7 @@ export class StripPage extends LitElement {
     const v = this.view();
     return html`
       ${this.conn.status === "offline" ? "" : html`<hc-connection-badge .status=${this.conn.status} .message=${this.conn.denied?.message ?? ""}></hc-connection-badge>`}
-      ${keyed(v.key, html`<hc-strip-display .label=${v.label} .message=${v.message} .sub=${v.sub} .mode=${v.mode}></hc-strip-display>`)}
+      ${keyed(v.key, html`<hc-strip-display .label=${v.label} .message=${v.message} .sub=${v.sub} .tag=${v.tag ?? ""} .mode=${v.mode}></hc-strip-display>`)}
     `;
   }
 }
