@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { HallSnapshot } from "../protocol/index.js";
+import type { HallEvent, HallSnapshot } from "../protocol/index.js";
 import { instantOf } from "../server/domain/clock.js";
 import type { StoreCommand } from "../server/domain/hall-commands.js";
 import { HallConfig } from "../server/domain/config.js";
-import { buildQueueSummary, etaFor, forecast, naiveEtaSec, queueSummary } from "../server/domain/eta.js";
-import { staticRates } from "../server/domain/rates.js";
+import { buildQueueSummary, etaFor, forecast, naiveEtaSec, queueSummary, type BookedArrival } from "../server/domain/eta.js";
+import { proposeChanges } from "../server/domain/balancer.js";
+import { bookedArrivals, RateEstimator, showUpShare, staticRates, type DayBooking } from "../server/domain/rates.js";
 import { staffingAdvice } from "../server/domain/staffing.js";
 import { MemoryStore } from "../server/store/memory/memory-store.js";
 
@@ -23,12 +24,22 @@ function hall(windows: { id: string; qualified: string[]; serving: string[] }[])
   const store = new MemoryStore();
   store.loadHallSync(config, T0);
   let n = 0;
-  const run = (cmd: StoreCommand, at = T0) => store.executeSync("h", { ...cmd, payload: { commandId: `cmd-${String(++n).padStart(6, "0")}`, ...cmd.payload } } as StoreCommand, { now: at, by: "staff", staffId: null, newTicketId: `t${String(n).padStart(4, "0")}` }).event;
+  const events: HallEvent[] = [];
+  const run = (cmd: StoreCommand, at = T0) => {
+    const r = store.executeSync("h", { ...cmd, payload: { commandId: `cmd-${String(++n).padStart(6, "0")}`, ...cmd.payload } } as StoreCommand, { now: at, by: "staff", staffId: null, newTicketId: `t${String(n).padStart(4, "0")}` });
+    events.push(...r.committed);
+    return r.event;
+  };
   for (const w of windows) run({ name: "window:open", payload: { windowId: w.id } } as StoreCommand);
   const issue = (serviceId: string, at: number, priority = "normal") => (run({ name: "ticket:issue", payload: { serviceId, priority, then: [] } } as never, at) as { ticket: { id: string } }).ticket.id;
+  const checkIn = (bookingId: string, serviceId: string, slot: string, at: number) =>
+    (run({ name: "ticket:checkIn", payload: { commandId: `in-${bookingId}`, priority: "normal", booking: { id: bookingId, serviceId, date: "2025-03-03", slot, name: "张*" } } }, at) as { ticket: { id: string } }).ticket.id;
   const snap = (): HallSnapshot => store.snapshotSync("h");
-  return { config, store, run, issue, snap };
+  return { config, store, run, issue, checkIn, snap, events };
 }
+
+const at = (hhmm: string) => instantOf("2025-03-03", hhmm, "Asia/Shanghai");
+const MIN = 60_000;
 
 const TEN_MIN = staticRates({ A: 600, B: 600 });
 
@@ -130,5 +141,116 @@ describe("expected wait (ETA)", () => {
     const f = forecast(h.snap(), TEN_MIN, T0, { horizonSec: 3600 });
     expect(f.waitSec.get(b)).toBe(3600);
     expect(f.newTicketSec.get("B")).toBe(3600);
+  });
+});
+
+describe("expected wait with bookings still to come (预约)", () => {
+  /** One window serving A, busy from 10:01 with a 10-minute call (free at 10:11), and a walk-in who came at 10:02. */
+  function busyAtTen() {
+    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }]);
+    h.issue("A", at("10:01"));
+    h.run({ name: "window:callNext", payload: { windowId: "1" } } as never, at("10:01"));
+    h.run({ name: "ticket:start", payload: { windowId: "1" } } as never, at("10:01"));
+    const walkIn = h.issue("A", at("10:02"));
+    return { ...h, walkIn };
+  }
+
+  it("a booking for 10:00 not checked in yet goes ahead of a walk-in who came at 10:02", () => {
+    const h = busyAtTen();
+    const now = at("10:03");
+    const without = forecast(h.snap(), TEN_MIN, now, { futureArrivals: false });
+    const booked: BookedArrival[] = [{ serviceId: "A", at: at("10:00"), bookingId: "bk1" }];
+    const f = forecast(h.snap(), TEN_MIN, now, { futureArrivals: false, booked });
+    expect(without.waitSec.get(h.walkIn)).toBe(8 * 60);
+    expect(f.waitSec.get(h.walkIn)).toBe(18 * 60);
+  });
+
+  it("once the booking checks in at 10:05 its ticket is ahead of the walk-in, and the booking is not counted twice", () => {
+    const h = busyAtTen();
+    const ticket = h.checkIn("bk1", "A", "10:00", at("10:05"));
+    const booked: BookedArrival[] = [{ serviceId: "A", at: at("10:00"), bookingId: "bk1" }];
+    const f = forecast(h.snap(), TEN_MIN, at("10:05"), { futureArrivals: false, booked });
+    expect(f.order.get("A")).toEqual([ticket, h.walkIn]);
+    expect(f.waitSec.get(ticket)).toBe(6 * 60);
+    expect(f.waitSec.get(h.walkIn)).toBe(16 * 60);
+  });
+
+  it("a booking whose slot starts later takes the window when it comes: a walk-in from before the slot goes first, one from after waits behind it", () => {
+    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }]);
+    h.issue("A", at("09:55"));
+    h.run({ name: "window:callNext", payload: { windowId: "1" } } as never, at("09:55"));
+    const booked: BookedArrival[] = [{ serviceId: "A", at: at("10:00") }];
+    // The window frees at 10:05; the booking (queued by 10:00) is then ahead of anyone who comes after 10:00.
+    const before = forecast(h.snap(), TEN_MIN, at("09:58"), { futureArrivals: false, booked });
+    expect(before.newTicketSec.get("A")).toBe(7 * 60);
+    const after = forecast(h.snap(), TEN_MIN, at("10:01"), { futureArrivals: false, booked });
+    expect(after.newTicketSec.get("A")).toBe(14 * 60);
+  });
+
+  it("a booking that may not come keeps the window for its likelihood", () => {
+    const h = busyAtTen();
+    const f = forecast(h.snap(), TEN_MIN, at("10:03"), { futureArrivals: false, booked: [{ serviceId: "A", at: at("10:00"), weight: 0.4 }] });
+    expect(f.waitSec.get(h.walkIn)).toBe(12 * 60);
+  });
+
+  it("a booking of a service no open window serves changes nothing", () => {
+    const h = busyAtTen();
+    const f = forecast(h.snap(), TEN_MIN, at("10:03"), { futureArrivals: false, booked: [{ serviceId: "B", at: at("10:00") }] });
+    expect(f.waitSec.get(h.walkIn)).toBe(8 * 60);
+  });
+
+  it("staffing advice counts the next hour's bookings, and the balancer lends a window before their queue forms", () => {
+    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }, { id: "2", qualified: ["A", "B"], serving: ["B"] }]);
+    const now = at("10:00");
+    // Twelve bookings of A for 10:00–10:55 against one 10-minute window: twice what it can do.
+    const booked: BookedArrival[] = Array.from({ length: 12 }, (_, i) => ({ serviceId: "A", at: now + i * 5 * MIN }));
+    expect(staffingAdvice(h.snap(), TEN_MIN, booked, now).find((a) => a.serviceId === "A")!.arrivalsPerHour).toBeCloseTo(12, 6);
+    expect(proposeChanges({ snapshot: h.snap(), rates: TEN_MIN, now }).changes).toEqual([]);
+    const plan = proposeChanges({ snapshot: h.snap(), rates: TEN_MIN, now, booked });
+    expect(plan.changes).toMatchObject([{ windowId: "2", kind: "add", serviceId: "A", serving: ["B", "A"] }]);
+  });
+});
+
+describe("bookings still to come, from the day's bookings", () => {
+  const rule = { earlyMin: 30, lateMin: 15 };
+  const booking = (id: string, slot: string, state: DayBooking["state"] = "booked"): DayBooking => ({ id, serviceId: "A", slotStart: at(slot), state });
+
+  it("lists live bookings that can still check in on time, not those checked in, cancelled or past their on-time check-in", () => {
+    const day = [booking("a", "09:00"), booking("b", "10:00"), booking("c", "10:00", "checkedIn"), booking("d", "10:30", "cancelled"), booking("e", "11:00")];
+    expect(bookedArrivals(rule, day, at("09:50")).map((b) => b.bookingId)).toEqual(["b", "e"]);
+  });
+
+  it("the share that comes is measured on the day's bookings whose on-time check-in has closed, from a prior of 90 %", () => {
+    expect(showUpShare(rule, [], at("09:00"))).toBeCloseTo(0.9, 6);
+    const day = [...["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"].map((id) => booking(id, "09:00", "checkedIn")), ...["k", "l", "m", "n", "o", "p", "q", "r", "s", "t"].map((id) => booking(id, "09:00", "booked"))];
+    // 10 came, 10 did not: (10 + 0.9 × 10) / (20 + 10).
+    expect(showUpShare(rule, day, at("09:20"))).toBeCloseTo(19 / 30, 6);
+    expect(showUpShare(rule, day, at("09:10"))).toBeCloseTo(0.9, 6);
+  });
+
+  it("a booking still missing after its slot started is less likely to come, the sooner this hall's citizens check in", () => {
+    const day = [booking("a", "10:00")];
+    const early = Array.from({ length: 50 }, (_, i) => -(10 + (i % 10)) * MIN);
+    const before = bookedArrivals(rule, day, at("09:40"), early)[0]!.weight!;
+    const late = bookedArrivals(rule, day, at("10:05"), early)[0]!.weight!;
+    const lateNoHistory = bookedArrivals(rule, day, at("10:05"))[0]!.weight!;
+    expect(before).toBeGreaterThan(0.8);
+    expect(late).toBeLessThan(0.2);
+    expect(lateNoHistory).toBeGreaterThan(late);
+    expect(bookedArrivals(rule, day, at("10:16"))).toEqual([]);
+  });
+
+  it("the rate estimator leaves on-time check-ins out of the walk-in rate and measures when they came", () => {
+    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }]);
+    const rates = new RateEstimator().configure(h.snap(), T0);
+    h.issue("A", at("09:50"));
+    h.checkIn("bk1", "A", "10:00", at("09:52"));
+    h.checkIn("bk2", "A", "09:30", at("09:52"));
+    rates.observeAll(h.events);
+    expect(rates.arrivalPerSec("A", at("09:52")) * 3600).toBeGreaterThan(0);
+    const one = new RateEstimator().configure(h.snap(), T0);
+    one.observeAll(h.events.filter((e) => !(e.type === "ticket:issued" && e.ticket.appointment?.onTime)));
+    expect(rates.arrivalPerSec("A", at("09:52"))).toBeCloseTo(one.arrivalPerSec("A", at("09:52")), 12);
+    expect(rates.checkInOffsets()).toEqual([-8 * MIN]);
   });
 });

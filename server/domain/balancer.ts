@@ -2,7 +2,7 @@
  * The balancer: which of its qualified services each window serves now.
  *
  * Each round it forecasts the hall (eta.ts: the real dispatch rule played forward with measured
- * rates) and reads every service's *pressure*: its worst predicted wait (a ticket issued now, or
+ * rates and the day's bookings still to come) and reads every service's *pressure*: its worst predicted wait (a ticket issued now, or
  * the longest-waiting ticket's wait so far plus what is left) divided by its target wait.
  *
  * - Add: a service at pressure ≥ `addAt` borrows one more window per round: among the open windows
@@ -10,8 +10,8 @@
  *   (and at least `helperGap` below). The service is appended to the window's list, so the
  *   window's primary service keeps its preference in dispatch.
  * - Drop: a borrowed service (not one of the window's home services) goes back when its pressure
- *   is ≤ `dropAt` and the windows that would still serve it can carry its measured load at no
- *   more than `dropLoad` utilisation.
+ *   is ≤ `dropAt` and the windows that would still serve it can carry its load (measured walk-ins
+ *   and the next hour's bookings) at no more than `dropLoad` utilisation.
  * - Hysteresis: the gap between `addAt` and `dropAt`, the load check, and a window keeps a serving
  *   set for at least `minDwellMs`. One change per window and per service per round.
  * - A change never interrupts a ticket in service: serving only decides a window's next call, and
@@ -21,8 +21,8 @@
  * Pure: every reason is a bilingual sentence a manager can read in the console.
  */
 import type { Bilingual, HallSnapshot, ServiceInfo, Window } from "../../protocol/index.js";
-import { forecast, type Forecast } from "./eta.js";
-import type { RatesView } from "./rates.js";
+import { forecast, type BookedArrival, type Forecast } from "./eta.js";
+import { bookedPerSec, type RatesView } from "./rates.js";
 
 export interface BalancerOptions {
   /** Pressure (predicted wait ÷ target) at which a service asks for another window. */
@@ -51,6 +51,8 @@ export interface BalancerInput {
   home?: Record<string, string[]>;
   /** The hall's dispatch.primaryPreference, for the forecast. */
   primaryPreference?: number;
+  /** The day's bookings still to come (rates.ts `bookedArrivals`). */
+  booked?: readonly BookedArrival[];
   options?: Partial<BalancerOptions>;
 }
 
@@ -106,7 +108,8 @@ export function pressures(snapshot: HallSnapshot, f: Forecast, now: number): Rec
 export function proposeChanges(input: BalancerInput): BalancerPlan {
   const { snapshot, rates, now } = input;
   const opts = { ...DEFAULT_BALANCER_OPTIONS, ...input.options };
-  const f = forecast(snapshot, rates, now, { primaryPreference: input.primaryPreference ?? 0.2 });
+  const booked = input.booked ?? [];
+  const f = forecast(snapshot, rates, now, { primaryPreference: input.primaryPreference ?? 0.2, booked });
   const p = pressures(snapshot, f, now);
   const services = new Map(snapshot.services.map((s) => [s.id, s]));
   const byTicket = new Map(snapshot.tickets.map((t) => [t.id, t]));
@@ -163,7 +166,7 @@ export function proposeChanges(input: BalancerInput): BalancerPlan {
         const list = serving.get(o.id)!;
         if (list.includes(sid)) capacity += 1 / list.length;
       }
-      const load = rates.arrivalPerSec(sid) * rates.occupancySec(sid);
+      const load = (rates.arrivalPerSec(sid) + bookedPerSec(booked, sid, now)) * rates.occupancySec(sid);
       if (capacity <= 0 || load > opts.dropLoad * capacity) continue;
       const next = current.filter((x) => x !== sid);
       serving.set(w.id, next);

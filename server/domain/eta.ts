@@ -8,8 +8,13 @@
  * - a busy window frees after the rest of its current call (measured mean occupancy of that
  *   service minus the time already spent, never less than a fraction of the mean);
  * - each call then keeps the window for the service's measured mean occupancy (no-shows included);
- * - expected future arrivals (measured rate per service, the measured share of priority tickets)
+ * - expected future walk-ins (measured rate per service, the measured share of priority tickets)
  *   join the queues as they would, because they take windows too and priority ones go ahead;
+ * - bookings still to come (`booked`, from the day's bookings: rates.ts `bookedArrivals`) join
+ *   their service's queue when their slot starts (or now, once it has started), placed by the slot
+ *   start as an on-time check-in will be (transitions.ts `ticket:checkIn`): a booking for 10:00
+ *   that checks in at 10:05 goes ahead of a walk-in who came at 10:02. Each keeps a window for
+ *   its likelihood of coming times the service's mean occupancy;
  * - the result per ticket is the time until its predicted call. A "probe" per service gives the
  *   wait of a ticket issued now without taking any capacity.
  *
@@ -43,6 +48,24 @@ export interface EtaOptions {
   serving?: Record<string, string[]>;
   /** Stop once these tickets have a prediction (the simulator asks for one new ticket). */
   only?: ReadonlySet<string>;
+  /** Bookings still to come today (not checked in), played into the queues at their slot start. */
+  booked?: readonly BookedArrival[];
+}
+
+/**
+ * A booking expected to check in on time: its ticket will take the slot start as its place in
+ * its service's queue. Made from the day's bookings by rates.ts `bookedArrivals`.
+ */
+export interface BookedArrival {
+  serviceId: string;
+  /** Slot start, ms. */
+  at: number;
+  /** Rank of its priority class when known (default 0, normal). */
+  priorityRank?: number;
+  /** Likelihood that it comes on time, 0–1 (default 1). */
+  weight?: number;
+  /** The booking's id: a ticket in the snapshot that carries it has checked in and counts instead. */
+  bookingId?: string;
 }
 
 export const DEFAULT_ETA_OPTIONS: EtaOptions = { primaryPreference: 0.2, futureArrivals: true, horizonSec: 8 * 3600, arrivalsHorizonSec: 3600, minResidual: 0.3, probes: true };
@@ -68,6 +91,8 @@ interface Item {
   rank: number;
   arrivedAt: number;
   kind: Kind;
+  /** Share of the service's mean occupancy its call keeps a window (a booking's likelihood of coming). */
+  weight: number;
 }
 
 interface Counter {
@@ -110,7 +135,7 @@ export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, 
       if (wanted) out.waitSec.set(t.id, opts.horizonSec);
       continue;
     }
-    push(t.targetWindowId ? `w:${t.targetWindowId}` : `s:${t.serviceId}`, { id: t.id, serviceId: t.serviceId, rank: rankOf.get(t.priority) ?? 0, arrivedAt: t.arrivedAt, kind: Kind.Real });
+    push(t.targetWindowId ? `w:${t.targetWindowId}` : `s:${t.serviceId}`, { id: t.id, serviceId: t.serviceId, rank: rankOf.get(t.priority) ?? 0, arrivedAt: t.arrivedAt, kind: Kind.Real, weight: 1 });
     if (wanted) pending++;
   }
   const order = (a: Item, b: Item) => compareQueued(a, b);
@@ -123,7 +148,7 @@ export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, 
         out.newTicketSec.set(s.id, opts.horizonSec);
         continue;
       }
-      push(`s:${s.id}`, { id: `\uffff~probe`, serviceId: s.id, rank: 0, arrivedAt: now, kind: Kind.Probe });
+      push(`s:${s.id}`, { id: `\uffff~probe`, serviceId: s.id, rank: 0, arrivedAt: now, kind: Kind.Probe, weight: 0 });
       probes++;
     }
   }
@@ -144,6 +169,13 @@ export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, 
       nextArrival.set(s.id, now + gap);
     }
   }
+  // Bookings still to come are known, not guessed from a rate: they play as far as the horizon.
+  const checkedIn = new Set(snapshot.tickets.map((t) => t.appointment?.bookingId));
+  const booked = (opts.booked ?? [])
+    .filter((b) => served.has(b.serviceId) && (b.weight ?? 1) > 0 && !(b.bookingId && checkedIn.has(b.bookingId)))
+    .map((b) => ({ comesAt: Math.max(now, b.at), b }))
+    .sort((x, y) => x.comesAt - y.comesAt);
+  let bookedNext = 0;
   const inject = (until: number) => {
     for (const [s, at] of nextArrival) {
       let t = at;
@@ -151,11 +183,25 @@ export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, 
         prioCredit += share;
         const prio = prioCredit >= 1;
         if (prio) prioCredit -= 1;
-        insertSorted(queues, `s:${s}`, { id: `\uffff${String(futureN++).padStart(9, "0")}`, serviceId: s, rank: prio ? prioRank : 0, arrivedAt: t, kind: Kind.Future }, order);
+        insertSorted(queues, `s:${s}`, { id: `\uffff${String(futureN++).padStart(9, "0")}`, serviceId: s, rank: prio ? prioRank : 0, arrivedAt: t, kind: Kind.Future, weight: 1 }, order);
         t += gapMs.get(s)!;
       }
       nextArrival.set(s, t);
     }
+    for (; bookedNext < booked.length && booked[bookedNext]!.comesAt <= until; bookedNext++) {
+      const { b } = booked[bookedNext]!;
+      insertSorted(queues, `s:${b.serviceId}`, { id: `\uffffb${String(bookedNext).padStart(8, "0")}`, serviceId: b.serviceId, rank: b.priorityRank ?? 0, arrivedAt: b.at, kind: Kind.Future, weight: Math.min(1, b.weight ?? 1) }, order);
+    }
+  };
+  /** When something next comes that a window serving `serving` could take (Infinity: nothing will). */
+  const nextComing = (serving: string[]) => {
+    let next = Infinity;
+    for (const s of serving) {
+      const at = nextArrival.get(s);
+      if (at !== undefined && at <= arrivalsUntil) next = Math.min(next, at);
+    }
+    for (let i = bookedNext; i < booked.length && booked[i]!.comesAt < next; i++) if (serving.includes(booked[i]!.b.serviceId)) return booked[i]!.comesAt;
+    return next;
   };
 
   while (counters.length && (pending > 0 || probes > 0)) {
@@ -180,9 +226,7 @@ export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, 
     });
     if (!heads.length) {
       // Idle until the next arrival it could take; a window nothing will come to drops out.
-      let next = Infinity;
-      for (const s of c.serving) next = Math.min(next, nextArrival.get(s) ?? Infinity);
-      if (next > arrivalsUntil) next = Infinity;
+      const next = nextComing(c.serving);
       if (next === Infinity) counters.splice(ci, 1);
       else c.freeAt = next;
       continue;
@@ -200,7 +244,7 @@ export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, 
       out.order.get(item.serviceId)?.push(item.id);
       pending--;
     }
-    c.freeAt = t + occMs.get(item.serviceId)!;
+    c.freeAt = t + occMs.get(item.serviceId)! * item.weight;
   }
 
   // Anything not reached within the horizon (or with no window left) waits at least that long.
@@ -298,7 +342,10 @@ export function buildQueueSummary(config: HallConfig, snapshot: HallSnapshot, f:
   return { hallId: snapshot.hallId, seq: snapshot.seq, at: f.at, services, sentTo, staffing };
 }
 
-/** Forecast, summary and staffing advice in one call, for the server's throttled `hall:queue` broadcast. */
+/**
+ * Forecast, summary and staffing advice in one call, for the server's throttled `hall:queue`
+ * broadcast. Pass the day's bookings still to come as `options.booked` (rates.ts `bookedArrivals`).
+ */
 export function queueSummary(config: HallConfig, snapshot: HallSnapshot, rates: RatesView, now: number, options: Partial<EtaOptions> = {}): QueueSummary {
-  return buildQueueSummary(config, snapshot, forecast(snapshot, rates, now, options), staffingAdvice(snapshot, rates));
+  return buildQueueSummary(config, snapshot, forecast(snapshot, rates, now, options), staffingAdvice(snapshot, rates, options.booked, now));
 }

@@ -6,6 +6,7 @@
  */
 import type { HallEvent, HallSnapshot } from "../../protocol/index.js";
 import { proposeChanges, type BalancerOptions, type BalancerPlan } from "./balancer.js";
+import type { BookedArrival } from "./eta.js";
 import type { StoreCommand } from "./hall-commands.js";
 import { initialServing, type HallConfig } from "./config.js";
 import { RateEstimator, type RateOptions } from "./rates.js";
@@ -45,12 +46,16 @@ export class HallBalancer {
     this.rates.observe(e);
   }
 
-  /** The plan for this moment, whatever the mode (the console shows it even when off). */
-  plan(snapshot: HallSnapshot, now: number): BalancerPlan {
+  /**
+   * The plan for this moment, whatever the mode (the console shows it even when off). `booked`:
+   * the day's bookings still to come (rates.ts `bookedArrivals` of the bookings store's day).
+   */
+  plan(snapshot: HallSnapshot, now: number, booked: readonly BookedArrival[] = []): BalancerPlan {
     return proposeChanges({
       snapshot,
       rates: this.rates.at(now),
       now,
+      booked,
       lastChangeAt: this.lastChangeAt,
       home: this.home,
       primaryPreference: this.config.dispatch.primaryPreference,
@@ -63,10 +68,10 @@ export class HallBalancer {
    * (balancer:apply, reason included), `suggest` proposes it (balancer:suggest) unless the same
    * suggestion is already open for that window, `off` does nothing.
    */
-  round(snapshot: HallSnapshot, now: number): Round {
+  round(snapshot: HallSnapshot, now: number, booked: readonly BookedArrival[] = []): Round {
     const mode = snapshot.balancer.mode;
     if (mode === "off") return { plan: null, commands: [] };
-    const plan = this.plan(snapshot, now);
+    const plan = this.plan(snapshot, now, booked);
     const commands: StoreCommand[] = [];
     for (const c of plan.changes) {
       const commandId = `balancer:${snapshot.hallId}:${c.windowId}:${now}`;

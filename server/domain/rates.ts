@@ -12,9 +12,17 @@
  *   that many; the configured mean counts as `priorWeight` samples (its pull fades as calls accumulate).
  * - Priority share: the fraction of new tickets in a class above normal.
  *
+ * Arrivals and the priority share count walk-ins (and late check-ins, which queue as walk-ins).
+ * An on-time check-in is not guessed from a rate: the day's bookings say when it comes, and
+ * `bookedArrivals` turns them into the forecast's booked arrivals, each weighted by how likely it
+ * is to come: the share of the day's due bookings that came, and when the latest on-time
+ * check-ins came relative to their slot start (measured here).
+ *
  * Not pure (it keeps state) but free of I/O and clocks: time comes from the events and callers.
  */
-import type { HallEvent, HallSnapshot } from "../../protocol/index.js";
+import type { BookingState, HallEvent, HallSnapshot } from "../../protocol/index.js";
+import type { BookingConfig } from "./config.js";
+import type { BookedArrival } from "./eta.js";
 
 export interface RateOptions {
   /** Time constant of the arrival-rate average, minutes. Shorter follows a peak sooner but is noisier. */
@@ -23,13 +31,15 @@ export interface RateOptions {
   serviceWindow: number;
   /** How many samples the configured service time is worth before any is measured. */
   priorWeight: number;
+  /** How many of the latest on-time check-ins tell how citizens keep their bookings. */
+  checkInWindow: number;
 }
 
-export const DEFAULT_RATE_OPTIONS: RateOptions = { arrivalTauMin: 20, serviceWindow: 30, priorWeight: 3 };
+export const DEFAULT_RATE_OPTIONS: RateOptions = { arrivalTauMin: 20, serviceWindow: 30, priorWeight: 3, checkInWindow: 200 };
 
 /** What the predictors need of the measured rates. */
 export interface RatesView {
-  /** Arrivals per second to the service's queue (new tickets, bundle steps, transfers, resumes). */
+  /** Walk-in arrivals per second to the service's queue (new tickets, bundle steps, transfers, resumes; not on-time check-ins). */
   arrivalPerSec(serviceId: string): number;
   /** Mean seconds one call keeps a window busy for this service. */
   occupancySec(serviceId: string): number;
@@ -70,6 +80,9 @@ export class RateEstimator implements RatesView {
   private issued = 0;
   private prioritized = 0;
   private rankSum = 0;
+  /** Offsets from their slot start of the latest on-time check-ins, oldest first; `sortedCheckIns` caches them ascending. */
+  private readonly checkIns: number[] = [];
+  private sortedCheckIns: number[] | null = null;
   /** Highest event seq seen; events at or below it are ignored (safe to feed overlapping batches). */
   lastSeq = 0;
 
@@ -96,6 +109,10 @@ export class RateEstimator implements RatesView {
     this.now = Math.max(this.now, e.at);
     switch (e.type) {
       case "ticket:issued": {
+        if (e.ticket.appointment?.onTime) {
+          this.checkIn(e.at - e.ticket.appointment.slotStart);
+          break;
+        }
         this.arrive(e.ticket.serviceId, e.at);
         const rank = this.ranks.get(e.ticket.priority) ?? 0;
         this.issued++;
@@ -165,6 +182,14 @@ export class RateEstimator implements RatesView {
     return this.prioritized ? Math.round(this.rankSum / this.prioritized) : 1;
   }
 
+  /**
+   * When the latest on-time check-ins came, ms after their slot start (negative: early),
+   * ascending: how citizens of this hall keep their bookings (for `bookedArrivals`).
+   */
+  checkInOffsets(): readonly number[] {
+    return (this.sortedCheckIns ??= [...this.checkIns].sort((a, b) => a - b));
+  }
+
   /** All figures of one service, for the manager console and staffing advice. */
   rates(serviceId: string, at = this.now): ServiceRates {
     return {
@@ -190,6 +215,12 @@ export class RateEstimator implements RatesView {
     const cur = this.arrivals.get(serviceId);
     const value = cur ? cur.value * Math.exp(-Math.max(0, at - cur.at) / tau) : 0;
     this.arrivals.set(serviceId, { value: value + 1 / tau, at });
+  }
+
+  private checkIn(offsetMs: number): void {
+    this.checkIns.push(offsetMs);
+    if (this.checkIns.length > this.opts.checkInWindow) this.checkIns.shift();
+    this.sortedCheckIns = null;
   }
 
   private endCall(ticketId: string, at: number): void {
@@ -223,4 +254,83 @@ export function staticRates(occupancySec: Record<string, number>, arrivalPerSec:
     priorityShare: () => priorityShare,
     priorityRank: () => 2,
   };
+}
+
+/** What the forecast needs of one of the day's bookings (records' Booking has these fields). */
+export interface DayBooking {
+  id: string;
+  serviceId: string;
+  /** Slot start, ms. */
+  slotStart: number;
+  state: BookingState;
+}
+
+/**
+ * What is assumed of bookings before the day has shown its own: 90 % come, worth 10 bookings; and
+ * check-ins spread evenly over the on-time window, worth 5 check-ins.
+ */
+export const DEFAULT_BOOKING_PRIOR = { showShare: 0.9, showWeight: 10, checkInWeight: 5 };
+
+/**
+ * The share of bookings that come: of the day's bookings whose on-time check-in has closed
+ * (slot start + `lateMin`), those checked in (served, no-show at the window included), with the
+ * prior's weight in bookings added. Cancelled ones count neither way.
+ */
+export function showUpShare(rule: Pick<BookingConfig, "lateMin">, bookings: readonly DayBooking[], now: number, prior = DEFAULT_BOOKING_PRIOR): number {
+  let due = 0;
+  let came = 0;
+  for (const b of bookings) {
+    if (b.state === "cancelled" || now <= b.slotStart + rule.lateMin * 60_000) continue;
+    due++;
+    if (b.state !== "booked" && b.state !== "missed") came++;
+  }
+  return (came + prior.showShare * prior.showWeight) / (due + prior.showWeight);
+}
+
+/**
+ * The day's bookings still to come, as the forecast's booked arrivals (EtaOptions.booked): every
+ * live booking (state "booked") that can still check in on time, weighted by how likely it is to
+ * come given that it has not come yet. With q the share that comes (`showUpShare`) and F the
+ * share of on-time check-ins made by this long after their slot start (from `checkIns`, the
+ * measured offsets: RateEstimator.checkInOffsets), that is q(1 − F) / (1 − qF): a booking still
+ * missing when most check in is more and more likely not coming. A later check-in queues as a
+ * walk-in, which the measured walk-in rate covers.
+ */
+export function bookedArrivals(rule: Pick<BookingConfig, "earlyMin" | "lateMin">, bookings: readonly DayBooking[], now: number, checkIns: readonly number[] = [], prior = DEFAULT_BOOKING_PRIOR): BookedArrival[] {
+  const q = showUpShare(rule, bookings, now, prior);
+  const earlyMs = rule.earlyMin * 60_000;
+  const lateMs = rule.lateMin * 60_000;
+  const checkedInBy = (x: number): number => {
+    const even = Math.min(1, Math.max(0, (x + earlyMs) / Math.max(1, earlyMs + lateMs)));
+    return (countAtMost(checkIns, x) + prior.checkInWeight * even) / (checkIns.length + prior.checkInWeight);
+  };
+  const out: BookedArrival[] = [];
+  for (const b of bookings) {
+    if (b.state !== "booked") continue;
+    const x = now - b.slotStart;
+    if (x > lateMs) continue;
+    const f = checkedInBy(x);
+    const weight = (q * (1 - f)) / (1 - q * f);
+    if (weight > 0) out.push({ serviceId: b.serviceId, at: b.slotStart, weight, bookingId: b.id });
+  }
+  return out;
+}
+
+/** How many of the ascending `sorted` are ≤ x. */
+function countAtMost(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Booked arrivals per second of a service expected over the next `windowSec` (likelihoods summed). */
+export function bookedPerSec(booked: readonly BookedArrival[], serviceId: string, now: number, windowSec = 3600): number {
+  let n = 0;
+  for (const b of booked) if (b.serviceId === serviceId && b.at < now + windowSec * 1000) n += b.weight ?? 1;
+  return n / windowSec;
 }
