@@ -4,7 +4,7 @@
  * masked (张*, 138****1234), except the full name to the counter handling the ticket.
  */
 import { z } from "zod";
-import { Bilingual, CommandId, Id } from "./schemas.js";
+import { Bilingual, CommandId, Id, Ticket } from "./schemas.js";
 import { OneLineText } from "./text.js";
 
 export const BookingDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as "YYYY-MM-DD"');
@@ -101,3 +101,30 @@ export type DayBookings = z.infer<typeof DayBookings>;
 /** The full name of the citizen a counter is serving (socket `ticket:holder {windowId}`). */
 export const TicketHolder = z.object({ ticketId: z.string(), name: z.string(), phone: z.string() });
 export type TicketHolder = z.infer<typeof TicketHolder>;
+
+/** GET /api/halls/:hallId/appointments/services: the services that take bookings, and when. */
+export const BookableService = z.object({
+  id: Id,
+  name: Bilingual,
+  /** Minutes per slot and citizens per slot. */
+  slotMin: z.number().int(),
+  capacity: z.number().int(),
+  /** Dates with a slot still open to booking, today first. */
+  dates: z.array(BookingDate),
+});
+export const BookableServices = z.object({
+  services: z.array(BookableService),
+  /** Dates on which some service has a slot still open to booking, today first (the page's date picker). */
+  dates: z.array(BookingDate),
+});
+export type BookableServices = z.infer<typeof BookableServices>;
+
+/** GET /api/halls/:hallId/appointments?date= (manager). */
+export const DayBookingsQuery = z.strictObject({ date: BookingDate });
+
+/** POST …/appointments/:code/check-in: the booking, now checked in, and the ticket it became (its id is the tracker's credential). */
+export const CheckInResponse = z.object({ booking: BookingView, ticket: Ticket });
+export type CheckInResponse = z.infer<typeof CheckInResponse>;
+
+/** Socket `ticket:holder`: whose ticket is at this window. */
+export const TicketHolderRequest = z.strictObject({ windowId: Id });

@@ -76,6 +76,17 @@ const ServerConfig = z.object({
   RATE_CONNECTIONS_PER_ADDRESS_PER_MIN: perWindow(DEFAULT_LIMITS.connectionsPerAddressPerMin),
   /** Socket.IO connections opened to one hall per minute, from all addresses together. */
   RATE_CONNECTIONS_PER_HALL_PER_MIN: perWindow(DEFAULT_LIMITS.connectionsPerHallPerMin),
+  /** Booking requests (made or moved) per client address per minute. */
+  RATE_BOOKINGS_PER_ADDRESS_PER_MIN: perWindow(DEFAULT_LIMITS.bookingsPerAddressPerMin),
+  /** Bookings made for one phone number in one hall per day. */
+  RATE_BOOKINGS_PER_PHONE_PER_DAY: perWindow(DEFAULT_LIMITS.bookingsPerPhonePerDay),
+  /**
+   * Key of the keyed hash (HMAC-SHA256) that bookings keep of each phone number: the credit rule
+   * (失约) and DUPLICATE_BOOKING ask it, and it outlives the number itself (erased by the
+   * retention rule). At least 16 characters; every node of one deployment needs the same key.
+   * Unset, the records keep a key of their own in their database.
+   */
+  PHONE_KEY: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 export type ServerConfig = z.infer<typeof ServerConfig> & { SESSION_SECRET: string; sessionSecretGenerated: boolean };
@@ -105,5 +116,7 @@ export function restLimitsOf(config: ServerConfig): RestLimits {
     loginFailuresPerAddressPerHour: config.RATE_LOGIN_FAILURES_PER_ADDRESS_PER_HOUR,
     connectionsPerAddressPerMin: config.RATE_CONNECTIONS_PER_ADDRESS_PER_MIN,
     connectionsPerHallPerMin: config.RATE_CONNECTIONS_PER_HALL_PER_MIN,
+    bookingsPerAddressPerMin: config.RATE_BOOKINGS_PER_ADDRESS_PER_MIN,
+    bookingsPerPhonePerDay: config.RATE_BOOKINGS_PER_PHONE_PER_DAY,
   };
 }

@@ -8,6 +8,7 @@
  *   const guard = new RestGuard(memoryLimiters, DEFAULT_LIMITS);
  *   await guard.api(address, hallId);                // throws RateLimited when over
  */
+import { createHash } from "node:crypto";
 import { isIPv6 } from "node:net";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterLike } from "rate-limiter-flexible";
 import type { createClient, createCluster } from "redis";
@@ -48,6 +49,10 @@ export const DEFAULT_LIMITS = {
   connectionsPerAddressPerMin: 1_200,
   /** Socket.IO connections opened to one hall per minute, from all addresses together. */
   connectionsPerHallPerMin: 6_000,
+  /** Bookings made or moved per client address per minute (a family books for its members; a script trying slots does not fit). */
+  bookingsPerAddressPerMin: 10,
+  /** Bookings made for one phone number in one hall per day: a citizen changing their mind fits, a number filling a day's slots does not. */
+  bookingsPerPhonePerDay: 10,
 } as const;
 
 export type RestLimits = { [K in keyof typeof DEFAULT_LIMITS]: number };
@@ -125,6 +130,8 @@ export class RestGuard {
   private readonly loginFailAddress: RateLimiterLike;
   private readonly connectAddress: RateLimiterLike;
   private readonly connectHall: RateLimiterLike;
+  private readonly bookingsAddress: RateLimiterLike;
+  private readonly bookingsPhone: RateLimiterLike;
 
   constructor(
     make: LimiterFactory,
@@ -146,6 +153,8 @@ export class RestGuard {
     this.loginFailAddress = make("login-fail-address", limits.loginFailuresPerAddressPerHour, 3600);
     this.connectAddress = make("connect-address", limits.connectionsPerAddressPerMin, 60);
     this.connectHall = make("connect-hall", limits.connectionsPerHallPerMin, 60);
+    this.bookingsAddress = make("bookings-address", limits.bookingsPerAddressPerMin, 60);
+    this.bookingsPhone = make("bookings-phone", limits.bookingsPerPhonePerDay, 24 * 3600);
   }
 
   /** A Socket.IO handshake to a hall that exists, before its credentials are looked at (a tracker's costs a store read). */
@@ -164,6 +173,19 @@ export class RestGuard {
   async ticketRequest(address: string, hallId: string): Promise<void> {
     await this.take(this.ticketsAddress, `${hallId}|${address}`, "Too many ticket requests from your network; wait a moment.");
     await this.take(this.ticketsHall, hallId, "Too many tickets are being requested in this hall right now; wait a moment.");
+  }
+
+  /**
+   * A booking made or moved, before the store is asked: per address, and per phone number when
+   * the request names one. The number is counted under a hash of it, so no limiter (Redis
+   * included) keeps the number itself.
+   */
+  async bookingRequest(address: string, hallId: string, phone: string | null): Promise<void> {
+    await this.take(this.bookingsAddress, `${hallId}|${address}`, "Too many booking requests from your network; wait a moment.");
+    if (phone !== null) {
+      const key = createHash("sha256").update(`${hallId}|${phone}`).digest("base64url");
+      await this.take(this.bookingsPhone, key, `This phone number has been booked ${this.limits.bookingsPerPhonePerDay} times in this hall today; try again tomorrow or ask at the service desk.`);
+    }
   }
 
   /**
