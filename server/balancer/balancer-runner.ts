@@ -29,6 +29,11 @@ const SUMMARY_REUSE_MS = 1_000;
 export interface BalancerRunnerOptions {
   store: HallStore;
   config: HallConfig;
+  /**
+   * The hall's config in force now (the server's `ctx.halls`, which live hours replace): the
+   * summaries' availability and notices read it. Defaults to `config`.
+   */
+  configNow?: () => HallConfig;
   /** Who may act for the hall; LocalHallLock for one process, RedisHallLock for several nodes. */
   lock: HallLock;
   clock?: Clock;
@@ -122,19 +127,20 @@ export class BalancerRunner {
     return this.running;
   }
 
-  private lastSummary: { summary: QueueSummary; at: number } | null = null;
+  private lastSummary: { summary: QueueSummary; at: number; config: HallConfig } | null = null;
 
   /**
    * Expected waits for the hall now (the transport's `hall:queue` summarizer), as of the hall's
-   * latest event. Within a second of the last one and with no new event, that one is reused, so a
-   * burst of screens connecting costs one forecast.
+   * latest event. Within a second of the last one and with no new event or config, that one is
+   * reused, so a burst of screens connecting costs one forecast.
    */
   readonly summarize = async (now: number): Promise<QueueSummary> => {
     const snapshot = await this.current();
+    const config = this.opts.configNow?.() ?? this.opts.config;
     const last = this.lastSummary;
-    if (last && last.summary.seq === snapshot.seq && now >= last.at && now - last.at < SUMMARY_REUSE_MS) return last.summary;
-    const summary = queueSummary(this.opts.config, snapshot, this.brain.rates.at(now), now, { primaryPreference: this.opts.config.dispatch.primaryPreference });
-    this.lastSummary = { summary, at: now };
+    if (last && last.config === config && last.summary.seq === snapshot.seq && now >= last.at && now - last.at < SUMMARY_REUSE_MS) return last.summary;
+    const summary = queueSummary(config, snapshot, this.brain.rates.at(now), now, { primaryPreference: config.dispatch.primaryPreference });
+    this.lastSummary = { summary, at: now, config };
     return summary;
   };
 
