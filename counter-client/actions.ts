@@ -53,3 +53,8 @@ export function actionForKey(key: string, w: Window | undefined): CounterAction 
   if (key === "F9") return w?.state === "paused" ? "resume" : "pause";
   return ACTIONS.find((a) => a.key === key)?.id ?? null;
 }
+
+/** Whether 指定叫号 may be sent for the window now, by the same table (open and idle). */
+export function canCallTicket(w: Window | undefined, t: Ticket | undefined): boolean {
+  return !!w && windowRefusal("window:callTicket", w, t) === null;
+}

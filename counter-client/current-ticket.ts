@@ -1,7 +1,8 @@
 import { LitElement, css, html } from "lit";
 import { customElement, property } from "lit/decorators.js";
-import type { PriorityClassInfo, ServiceInfo, Ticket, Window } from "../protocol/index.js";
+import type { PriorityClassInfo, ServiceInfo, Ticket, TicketHolder, Window } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
+import { bookingTag } from "./booking-tag.js";
 
 export const clock = (sec: number): string => {
   const s = Math.max(0, Math.floor(sec));
@@ -10,7 +11,8 @@ export const clock = (sec: number): string => {
 
 /**
  * The ticket at this window, big: number, service, priority, how long the citizen waited, and
- * how long the service has taken. Shows the window's state when there is no ticket.
+ * how long the service has taken; a booking's 预约 slot and its holder's full name, which the
+ * server gives only to the window handling it. Shows the window's state when there is no ticket.
  */
 @customElement("hc-current-ticket")
 export class CurrentTicket extends LitElement {
@@ -25,6 +27,11 @@ export class CurrentTicket extends LitElement {
     .prio { display: inline-block; margin-left: 0.6rem; padding: 0.1rem 0.6rem; border-radius: 6px; background: #15803d; font-size: 1.3rem; }
     .meta { display: flex; gap: 2rem; margin-top: 0.6rem; font-size: 1.2rem; color: var(--hc-muted); }
     .meta b { color: var(--hc-fg); font-variant-numeric: tabular-nums; }
+    .tag { display: inline-block; margin-left: 0.6rem; padding: 0.1rem 0.6rem; border-radius: 6px; background: #6d28d9; color: #f5f3ff; font-size: 1.3rem; }
+    .tag.late { background: #9a3412; color: #ffedd5; }
+    .holder { margin-top: 0.5rem; font-size: 1.35rem; }
+    .holder b { font-size: 1.6rem; color: var(--hc-fg); }
+    .holder .phone { color: var(--hc-muted); margin-left: 0.8rem; font-variant-numeric: tabular-nums; }
     .docs { margin-top: 0.5rem; color: #fcd34d; font-size: 1.05rem; }
     .idle { font-size: 2rem; color: var(--hc-muted); padding: 2.5rem 0 1rem; }
     .paused { color: #fcd34d; }
@@ -33,6 +40,8 @@ export class CurrentTicket extends LitElement {
   @property({ attribute: false }) window: Window | undefined;
   @property({ attribute: false }) services: ServiceInfo[] = [];
   @property({ attribute: false }) priorityClasses: PriorityClassInfo[] = [];
+  /** The booking's holder (full name) for this very ticket, once the server has said; else null. */
+  @property({ attribute: false }) holder: TicketHolder | null = null;
   /** Current time (ms), ticking from the page. */
   @property({ type: Number }) now = Date.now();
   private i18n = new LangController(this);
@@ -52,13 +61,18 @@ export class CurrentTicket extends LitElement {
     const svc = this.services.find((s) => s.id === t.serviceId);
     const prio = this.priorityClasses.find((p) => p.id === t.priority);
     const waited = ((t.calledAt ?? this.now) - t.arrivedAt) / 1000;
+    const tag = bookingTag(t);
+    const holder = this.holder?.ticketId === t.id ? this.holder : null;
     return html`
       <div class="top">
         <span>${tr({ zh: "当前号", en: "Current ticket" })}</span>
         <span class="state ${t.state}" data-testid="ticket-state">${t.state === "called" ? tr({ zh: `已叫号${t.recalls ? `（重呼 ${t.recalls} 次）` : ""}`, en: `Called${t.recalls ? ` (recalled ${t.recalls}×)` : ""}` }) : tr({ zh: "办理中", en: "In service" })}</span>
       </div>
       <div class="number" data-testid="current-number">${t.number}</div>
-      <div class="service">${svc ? tr(svc.name) : t.serviceId}${prio && prio.rank > 0 ? html`<span class="prio" data-testid="priority">${tr(prio.name)}</span>` : ""}</div>
+      <div class="service">${svc ? tr(svc.name) : t.serviceId}${prio && prio.rank > 0 ? html`<span class="prio" data-testid="priority">${tr(prio.name)}</span>` : ""}${tag ? html`<span class="tag ${t.appointment?.onTime ? "" : "late"}" data-testid="booking-tag">${tr(tag)}</span>` : ""}</div>
+      ${t.appointment
+        ? html`<div class="holder">${tr({ zh: "预约人：", en: "Booked by: " })}<b data-testid="holder-name">${holder?.name ?? t.appointment.name}</b>${holder ? html`<span class="phone" data-testid="holder-phone">${holder.phone}</span>` : ""}</div>`
+        : ""}
       <div class="meta">
         <span>${tr({ zh: "已等候", en: "Waited" })} <b>${clock(waited)}</b></span>
         ${t.servingAt ? html`<span>${tr({ zh: "办理用时", en: "In service for" })} <b>${clock((this.now - t.servingAt) / 1000)}</b></span>` : ""}

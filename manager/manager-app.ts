@@ -1,6 +1,6 @@
 import { LitElement, css, html } from "lit";
 import { customElement, query, state } from "lit/decorators.js";
-import type { BalancerMode, Bilingual } from "../protocol/index.js";
+import type { BalancerMode, Bilingual, HallEvent, Ticket } from "../protocol/index.js";
 import { HallConnection } from "../web/shared/hall-connection.js";
 import { errorText } from "../web/shared/plain-errors.js";
 import { LangController, tr } from "../web/shared/i18n.js";
@@ -9,20 +9,33 @@ import { endSession, loadSession, saveSession, SIGN_IN_AGAIN, type StaffSession 
 import "../web/shared/connection-badge.js";
 import "../web/shared/lang-switch.js";
 import "../web/shared/sign-in.js";
+import "../counter-client/call-ticket-dialog.js";
+import type { CallTicketDetail } from "../counter-client/call-ticket-dialog.js";
+import { bookingTag } from "../counter-client/booking-tag.js";
 import "./alerts-bar.js";
 import "./balancer-panel.js";
+import "./bookings-panel.js";
 import "./figures-panel.js";
+import "./hours-editor.js";
 import "./queue-table.js";
 import "./staffing-panel.js";
 import "./window-table.js";
-import { queueRows } from "./queues.js";
+import { callableWindows, queueRows } from "./queues.js";
 import type { ManagerWindowCommand, WindowTable } from "./window-table.js";
 
 const APP = "manager";
 
+type Tab = "live" | "bookings" | "hours";
+const TABS: { id: Tab; label: Bilingual }[] = [
+  { id: "live", label: { zh: "现场", en: "Live" } },
+  { id: "bookings", label: { zh: "今日预约", en: "Today's bookings" } },
+  { id: "hours", label: { zh: "办理时间", en: "Hours" } },
+];
+
 /**
- * 大厅管理台: windows, queues against their targets, alerts, the balancer and its suggestions,
- * staffing advice and today's figures, for a signed-in manager.
+ * 大厅管理台: windows, queues against their targets (and 指定叫号 from a queue's list), alerts,
+ * the balancer and its suggestions, staffing advice and today's figures, for a signed-in manager;
+ * on their own tabs, the day's bookings and the hall's hours.
  */
 @customElement("hc-manager-app")
 export class ManagerApp extends LitElement {
@@ -30,6 +43,10 @@ export class ManagerApp extends LitElement {
     :host { display: flex; flex-direction: column; min-height: 100vh; color: var(--hc-fg); }
     header { display: flex; align-items: center; gap: 1rem; padding: 0.5rem 1.2rem; background: #081629; min-height: 56px; }
     header h1 { margin: 0; font-size: 1.3rem; flex: 1; }
+    nav { display: flex; gap: 0.3rem; padding: 0.5rem 1.2rem 0; }
+    nav button { font: inherit; min-height: 40px; padding: 0 1.1rem; border: 1px solid #ffffff30; border-bottom: 0; border-radius: 10px 10px 0 0; background: #0d2647; color: var(--hc-muted); cursor: pointer; }
+    nav button[aria-selected="true"] { background: var(--hc-panel); color: var(--hc-fg); border-color: var(--hc-accent); font-weight: 700; }
+    .page { padding: 0.7rem 1.2rem 1.2rem; }
     header .who { color: var(--hc-muted); }
     header a.link { color: var(--hc-fg); text-decoration: none; min-height: 40px; padding: 0 1rem; border-radius: 999px; border: 1px solid var(--hc-accent); display: inline-flex; align-items: center; }
     header button { font: inherit; min-height: 40px; padding: 0 1rem; border-radius: 999px; border: 1px solid var(--hc-muted); background: transparent; color: var(--hc-fg); cursor: pointer; }
@@ -48,6 +65,11 @@ export class ManagerApp extends LitElement {
   /** Kept bilingual so a language switch re-renders it. */
   @state() private message: { kind: "ok" | "error"; text: Bilingual | string } | null = null;
   @state() private now = Date.now();
+  @state() private tab: Tab = "live";
+  /** The waiting ticket the 指定叫号 dialog is for. */
+  @state() private chosen: Ticket | null = null;
+  /** Hall events of booked tickets so far: the bookings panel reads the day again when it changes. */
+  @state() private bookingEvents = 0;
   @query("hc-window-table") private windowTable!: WindowTable;
   private i18n = new LangController(this);
   private timers: ReturnType<typeof setInterval>[] = [];
@@ -55,6 +77,9 @@ export class ManagerApp extends LitElement {
 
   readonly conn = new HallConnection(this, {
     auth: () => (this.session ? { role: "manager", hallId: this.hallId, token: this.session.token } : null),
+    onEvent: (e: HallEvent) => {
+      if ("ticket" in e && e.ticket.channel === "appointment") this.bookingEvents += 1;
+    },
   });
 
   connectedCallback(): void {
@@ -100,6 +125,24 @@ export class ManagerApp extends LitElement {
     if (await this.send("window:setServing", { windowId, serving }, { zh: `${w ? w.label.zh : windowId}办理事项已调整`, en: `${w ? w.label.en : windowId}: services changed` })) this.windowTable?.closeEditor();
   }
 
+  private async callTicket(d: CallTicketDetail) {
+    const t = this.chosen;
+    const w = this.conn.snapshot?.windows.find((x) => x.id === d.windowId);
+    if (!t || !w) return;
+    if (await this.send("window:callTicket", { windowId: w.id, ticketId: t.id, reason: d.reason }, { zh: `已将 ${t.number} 指定叫到${w.label.zh}`, en: `${t.number} called to ${w.label.en}` })) this.chosen = null;
+  }
+
+  private callDialog() {
+    const s = this.conn.snapshot;
+    // The ticket as the hall has it now: once called elsewhere, the dialog has nothing to call.
+    const t = this.chosen && s?.tickets.find((x) => x.id === this.chosen!.id);
+    if (!s || !t) return "";
+    const svc = s.services.find((x) => x.id === t.serviceId);
+    const tag = bookingTag(t);
+    return html`<hc-call-ticket-dialog .ticketNumber=${t.number} .detail=${[svc ? tr(svc.name) : t.serviceId, tag ? tr(tag) : ""].filter(Boolean).join(" · ")}
+      .windows=${callableWindows(t, s.windows)} @call-ticket-submit=${(e: CustomEvent<CallTicketDetail>) => void this.callTicket(e.detail)} @dialog-cancel=${() => (this.chosen = null)}></hc-call-ticket-dialog>`;
+  }
+
   private signedIn(s: StaffSession) {
     saveSession(this.hallId, APP, s);
     this.session = s;
@@ -138,9 +181,14 @@ export class ManagerApp extends LitElement {
     const rows = s ? queueRows(s, this.conn.queue, this.now) : [];
     // Offline, the console shows what it last knew and sends nothing new.
     const locked = this.busy || this.conn.status === "offline";
+    const nav = html`<nav role="tablist">${TABS.map((t) => html`<button role="tab" data-testid="tab-${t.id}" aria-selected=${this.tab === t.id} @click=${() => (this.tab = t.id)}>${tr(t.label)}</button>`)}</nav>`;
+    const token = this.session.token;
     return html`${header}
       <hc-connection-badge .status=${this.conn.status} .reason=${this.conn.offline} .message=${this.conn.denied ? errorText(this.conn.denied) : ""}></hc-connection-badge>
-      ${s
+      ${s ? nav : ""}
+      ${s && this.tab === "bookings" ? html`<div class="page"><hc-bookings-panel .hallId=${this.hallId} .token=${token} .businessDate=${s.businessDate} .changes=${this.bookingEvents}></hc-bookings-panel></div>` : ""}
+      ${s && this.tab === "hours" ? html`<div class="page"><hc-hours-editor .hallId=${this.hallId} .token=${token} .services=${s.services}></hc-hours-editor></div>` : ""}
+      ${s && this.tab === "live"
         ? html`<main>
             <hc-alerts-bar class="full" .rows=${rows}></hc-alerts-bar>
             <div class="col">
@@ -149,7 +197,8 @@ export class ManagerApp extends LitElement {
                 @serving-save=${(e: CustomEvent<{ windowId: string; serving: string[] }>) => void this.saveServing(e.detail.windowId, e.detail.serving)}></hc-window-table>
             </div>
             <div class="col">
-              <hc-queue-table .rows=${rows}></hc-queue-table>
+              <hc-queue-table .rows=${rows} .tickets=${s.tickets} .windows=${s.windows} .queue=${this.conn.queue} ?busy=${locked}
+                @call-ticket=${(e: CustomEvent<{ ticketId: string }>) => (this.chosen = s.tickets.find((t) => t.id === e.detail.ticketId) ?? null)}></hc-queue-table>
               <hc-balancer-panel .mode=${s.balancer.mode} .suggestions=${s.balancer.suggestions} .windows=${s.windows} .services=${s.services} ?busy=${locked}
                 @balancer-mode=${(e: CustomEvent<{ mode: BalancerMode }>) => void this.send("balancer:setMode", { mode: e.detail.mode }, { zh: "调度模式已切换", en: "Balancer mode changed" })}
                 @balancer-decide=${(e: CustomEvent<{ suggestionId: string; approve: boolean }>) => void this.send("balancer:decide", e.detail, e.detail.approve ? { zh: "已同意调整", en: "Approved" } : { zh: "已不采纳", en: "Rejected" })}></hc-balancer-panel>
@@ -158,6 +207,7 @@ export class ManagerApp extends LitElement {
             <hc-figures-panel class="full" .stats=${s.stats} .services=${s.services}></hc-figures-panel>
           </main>`
         : ""}
+      ${this.callDialog()}
       ${msg}`;
   }
 }

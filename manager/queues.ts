@@ -1,5 +1,5 @@
-/** Per-service queue rows of the console, as the hall's queue summary states them. */
-import type { HallSnapshot, QueueSummary, ServiceInfo } from "../protocol/index.js";
+/** Per-service queue rows of the console, as the hall's queue summary states them, and the windows a waiting ticket could be called to. */
+import { windowRefusal, type HallSnapshot, type QueueSummary, type ServiceInfo, type Ticket, type Window } from "../protocol/index.js";
 
 export interface QueueRow {
   service: ServiceInfo;
@@ -22,4 +22,12 @@ export function queueRows(s: HallSnapshot, q: QueueSummary | null, now: number):
     const oldestSec = sum.waiting ? sum.oldestWaitSec + Math.max(0, now - q.at) / 1000 : 0;
     return [{ service, waiting: sum.waiting, oldestSec, etaSec: sum.newTicketEtaSec, windows: sum.windows, overTarget: sum.overTarget }];
   });
+}
+
+/**
+ * The windows that could take this ticket by 指定叫号 now: open and free (the protocol's
+ * WINDOW_RULES), and the one it was sent to, else any qualified for its service. The server decides.
+ */
+export function callableWindows(t: Ticket, windows: Window[]): Window[] {
+  return windows.filter((w) => windowRefusal("window:callTicket", w, undefined) === null && (t.targetWindowId ? w.id === t.targetWindowId : w.qualified.includes(t.serviceId)));
 }
