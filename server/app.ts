@@ -17,6 +17,10 @@ import { createLogger, type Logger } from "./log.js";
 import { DEFAULT_STORE_DEADLINE_MS, storeWithDeadline, withinDeadline } from "./store/deadline.js";
 import type { HallStore } from "./store/types.js";
 import type { RecordsStore } from "./records/records-store.js";
+import type { BookingStore, HoursStore } from "./records/bookings.js";
+import { BookingDesk } from "./transport/booking-desk.js";
+import { BookingSweeper } from "./transport/booking-sweeper.js";
+import { LiveHours } from "./transport/hours.js";
 import { SessionSigner } from "./transport/auth.js";
 import { HallContext } from "./transport/context.js";
 import { addressKey, DEFAULT_LIMITS, memoryLimiters, RestGuard, type LimiterFactory, type RestLimits } from "./transport/rate-limit.js";
@@ -58,8 +62,16 @@ export interface HallCallOptions {
   balancerIntervalMs?: number;
   /** How long a command or read may wait for the store before it answers STORE_UNAVAILABLE, ms. */
   storeDeadlineMs?: number;
-  /** The hall's records (server/records): with them, the reports routes. */
+  /** The hall's records (server/records): with them, the reports routes, bookings and live hours. */
   records?: RecordsStore;
+  /** The bookings (预约); the records' own by default. Without them the booking routes answer BOOKING_UNAVAILABLE. */
+  bookings?: BookingStore;
+  /** The hours managers edit in the console; the records' own by default. Without them each hall keeps its file's hours. */
+  hours?: HoursStore;
+  /** How often another node's change of the hours is looked for, ms (DEFAULT_HOURS_POLL_MS). */
+  hoursPollMs?: number;
+  /** How often bookings past their check-in are marked missed (失约), ms. */
+  bookingSweepMs?: number;
   /** Rate limits and daily caps of the REST routes; each one left out is DEFAULT_LIMITS'. */
   limits?: Partial<RestLimits>;
   /** Where the REST limits count: this process (the default) or Redis, shared by every node. */
@@ -81,6 +93,12 @@ export interface HallCallServer {
   runners: Map<string, BalancerRunner>;
   /** Starts each hall's new business day at midnight and tells its screens. */
   days: DayWatcher;
+  /** The hours in force (null without records: the file's hours hold). */
+  hours: LiveHours | null;
+  /** Marks missed bookings (null without bookings). */
+  sweeper: BookingSweeper | null;
+  /** Checks bookings in (null without bookings). */
+  desk: BookingDesk | null;
   /** Resolves with the port actually bound (pass 0 for a free one). */
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
@@ -130,14 +148,21 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
   // One balancer per hall on every node: all measure rates (for expected waits), the lock holder acts.
   const lock = opts.lock ?? new LocalHallLock(() => clock.now());
   const runners = new Map(
-    opts.halls.map((h) => [h.id, new BalancerRunner({ store, config: h, lock, clock, intervalMs: opts.balancerIntervalMs, execute: (hallId, cmd) => ctx.run(hallId, cmd, "balancer", null), onError: (err) => log.warn(`balancer round for ${h.id} failed`, err) })]),
+    opts.halls.map((h) => [h.id, new BalancerRunner({ store, config: h, configNow: () => halls.get(h.id) ?? h, lock, clock, intervalMs: opts.balancerIntervalMs, execute: (hallId, cmd) => ctx.run(hallId, cmd, "balancer", null), onError: (err) => log.warn(`balancer round for ${h.id} failed`, err) })]),
   );
   const runnerOf = (hallId: string) => runners.get(hallId)!;
   const staffing = (hallId: string) => runnerOf(hallId).staffing(clock.now());
   const ready = opts.ready ?? (async () => {});
   // A health check answers within a second whatever the store does: a load balancer waiting on it is itself stalled.
   const readyWithin = () => withinDeadline(ready(), HEALTH_DEADLINE_MS, "a health check");
-  app.use(restRouter(ctx, { sessionHours: opts.sessionHours ?? 12, ready: readyWithin, publicUrl: opts.publicUrl, staffing, guard, records: opts.records }));
+  const bookings = opts.bookings ?? opts.records?.bookings ?? null;
+  const hoursStore = opts.hours ?? opts.records?.hours ?? null;
+  const desk = bookings ? new BookingDesk(ctx, bookings) : null;
+  // The queue summary is pushed again once new hours are in force: availability and notices changed without an event.
+  let republish: (hallId: string) => void = () => {};
+  const hours = hoursStore ? new LiveHours({ ctx, hours: hoursStore, halls: opts.halls, pollMs: opts.hoursPollMs, onApplied: (hallId) => republish(hallId) }) : null;
+  const sweeper = bookings ? new BookingSweeper(ctx, bookings, opts.bookingSweepMs) : null;
+  app.use(restRouter(ctx, { sessionHours: opts.sessionHours ?? 12, ready: readyWithin, publicUrl: opts.publicUrl, staffing, guard, records: opts.records, bookings: bookings ?? undefined, desk: desk ?? undefined, hours: hours ?? undefined }));
   if (opts.webRoot && existsSync(opts.webRoot)) {
     app.use(express.static(opts.webRoot, { extensions: ["html"] }));
   } else if (opts.webRoot) {
@@ -156,13 +181,16 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
   await opts.configureIo?.(io);
   // The same client address as REST sees it (TRUST_PROXY decides whose X-Forwarded-For counts).
   const clientAddress = (req: IncomingMessage) => addressKey(proxyaddr(req, app.get("trust proxy fn") as Parameters<typeof proxyaddr>[1]));
-  attachSocketTransport(io, ctx, { admit: (req, hallId) => guard.connection(clientAddress(req), hallId) });
+  attachSocketTransport(io, ctx, { admit: (req, hallId) => guard.connection(clientAddress(req), hallId), desk: desk ?? undefined });
   ctx.onEvent((event: HallEvent) => broadcastEvent(io, halls.get(event.hallId)!, event));
   const publisher = new QueuePublisher(io, ctx, (hallId, now) => runnerOf(hallId).summarize(now), {
     queueMs: opts.queueSummaryMs ?? 1_000,
     phonesMs: opts.trackerSummaryMs ?? 5_000,
   });
   ctx.onEvent(publisher.onEvent);
+  republish = (hallId) => void publisher.publish(hallId);
+  // The stored hours are in force before the first request is answered and the first round runs.
+  await hours?.start();
   ctx.issueEta = (hallId, serviceId) => publisher.current(hallId)?.services[serviceId]?.newTicketEtaSec ?? null;
   hallNamespaces(io).on("connection", (socket) => {
     if (wantsQueue(socket.data)) void publisher.greet(socket.data.hallId, (summary) => socket.emit("hall:queue", summary));
@@ -173,6 +201,7 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
   }
   const days = new DayWatcher(ctx);
   days.start();
+  sweeper?.start();
 
   return {
     http,
@@ -180,6 +209,9 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
     ctx,
     runners,
     days,
+    hours,
+    sweeper,
+    desk,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.once("error", reject);
@@ -188,6 +220,8 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
     close: async () => {
       publisher.stop();
       days.stop();
+      await hours?.stop();
+      await sweeper?.stop();
       await Promise.all([...runners.values()].map((r) => r.stop()));
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));

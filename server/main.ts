@@ -1,7 +1,8 @@
 /**
  * Starts HallCall from the environment: the halls from HALL_CONFIG, Redis when REDIS_URL or
  * REDIS_CLUSTER_NODES is set (with the Redis adapter for several nodes), else the embedded SQLite
- * store in DATA_DIR.
+ * store in DATA_DIR. With records (PostgreSQL, or the embedded store's file) the server also
+ * takes bookings, checks them in, marks the missed ones and keeps the hours managers edit.
  */
 import { createHallCallServer, defaultWebRoot } from "./app.js";
 import { loadServerConfig, restLimitsOf } from "./settings.js";
@@ -31,8 +32,9 @@ async function main(): Promise<void> {
 
   // The records: PostgreSQL when DATABASE_URL names one, else the embedded store's own SQLite file.
   const sqliteDb = store instanceof SqliteStore ? store.db : undefined;
-  const records = config.DATABASE_URL ? await openRecords({ databaseUrl: config.DATABASE_URL, log }) : sqliteDb ? await openRecords({ sqlite: sqliteDb, log }) : null;
-  if (!records && backend.shared) log.warn("DATABASE_URL not set: no history is kept beyond Redis's trimmed event log");
+  const phoneKey = config.PHONE_KEY;
+  const records = config.DATABASE_URL ? await openRecords({ databaseUrl: config.DATABASE_URL, phoneKey, log }) : sqliteDb ? await openRecords({ sqlite: sqliteDb, phoneKey, log }) : null;
+  if (!records && backend.shared) log.warn("DATABASE_URL not set: no history is kept beyond Redis's trimmed event log, and no bookings are taken");
   const archiver = records
     ? new Archiver({
         store,
@@ -49,7 +51,10 @@ async function main(): Promise<void> {
     server.ctx.onEvent(archiver.notify);
     archiver.start();
   }
-  const erasers = [...(records ? [(hallId: string, before: string) => records.erasePersonal(hallId, before)] : []), ...(store instanceof SqliteStore ? [(hallId: string, before: string) => store.erasePersonal(hallId, before)] : [])];
+  const erasers = [
+    ...(records ? [(hallId: string, before: string) => records.erasePersonal(hallId, before), (hallId: string, before: string) => records.bookings.erasePersonal(hallId, before)] : []),
+    ...(store instanceof SqliteStore ? [(hallId: string, before: string) => store.erasePersonal(hallId, before)] : []),
+  ];
   const retention = new RetentionJob(halls, erasers, systemClock, log);
   retention.start();
   const port = await server.listen(config.PORT, config.HOST);

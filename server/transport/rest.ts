@@ -1,6 +1,7 @@
 /**
  * HTTP routes: staff sign-in and sign-out, tickets for phones, ticket lookup by its unguessable
- * id, the hall snapshot for staff and devices, health and metrics. Every error is JSON
+ * id, the hall snapshot for staff and devices, health and metrics; the reports
+ * (reports-rest.ts), bookings and hours (appointments-rest.ts) are mounted inside. Every error is JSON
  * `{ok: false, error: {code, message}}` with a 4xx (5xx only for the server's own faults); every
  * /api answer is `Cache-Control: no-store`; every /api route is rate-limited (rate-limit.ts).
  */
@@ -18,6 +19,10 @@ import { toHallError } from "./hall-error.js";
 import { addressKey, RateLimited, type RestGuard } from "./rate-limit.js";
 import type { RecordsStore } from "../records/records-store.js";
 import { mountReports } from "./reports-rest.js";
+import type { BookingStore } from "../records/bookings.js";
+import { mountAppointments } from "./appointments-rest.js";
+import type { BookingDesk } from "./booking-desk.js";
+import type { LiveHours } from "./hours.js";
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   VALIDATION: 400,
@@ -30,9 +35,18 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   UNKNOWN_SERVICE: 404,
   UNKNOWN_WINDOW: 404,
   NOT_FOUND: 404,
+  UNKNOWN_BOOKING: 404,
+  BOOKING_BLOCKED: 403,
+  SLOT_FULL: 409,
+  BOOKING_CLOSED: 409,
+  DUPLICATE_BOOKING: 409,
+  BOOKING_ENDED: 409,
+  CHECK_IN_TOO_EARLY: 409,
+  CHECK_IN_TOO_LATE: 409,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   STORE_UNAVAILABLE: 503,
+  BOOKING_UNAVAILABLE: 503,
 };
 
 const statusOf = (code: ErrorCode) => STATUS[code] ?? 409;
@@ -64,6 +78,10 @@ export interface RestOptions {
   guard: RestGuard;
   /** The hall's records, for the reports routes (none without). */
   records?: RecordsStore;
+  /** Bookings and their check-in, and the live hours; without records, the booking routes answer BOOKING_UNAVAILABLE. */
+  bookings?: BookingStore;
+  desk?: BookingDesk;
+  hours?: LiveHours;
 }
 
 export function restRouter(ctx: HallContext, opts: RestOptions): express.Router {
@@ -238,6 +256,7 @@ export function restRouter(ctx: HallContext, opts: RestOptions): express.Router 
   });
 
   if (opts.records) mountReports(r, { records: opts.records, hallOf, staffOf });
+  mountAppointments(r, { ctx, bookings: opts.bookings ?? null, desk: opts.desk ?? null, hours: opts.hours ?? null, guard, publicUrl: opts.publicUrl, hallOf, staffOf, addressOf });
 
   r.use("/api", () => {
     throw new HallCallError("NOT_FOUND", "No such API route.");

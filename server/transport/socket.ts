@@ -7,6 +7,7 @@ import type { IncomingMessage } from "node:http";
 import type { Namespace, Server, Socket } from "socket.io";
 import { z } from "zod";
 import {
+  AppointmentCheckIn,
   CommandSchemas,
   COMMAND_NAMES,
   HALL_NAMESPACE,
@@ -21,7 +22,9 @@ import {
   type Role,
   type ServerToClientEvents,
   type SocketData,
+  TicketHolderRequest,
 } from "../../protocol/index.js";
+import type { BookingDesk } from "./booking-desk.js";
 import type { Actor, WireCommand } from "../domain/hall-commands.js";
 import type { HallConfig } from "../domain/config.js";
 import { toHallError } from "./hall-error.js";
@@ -147,6 +150,8 @@ export function hallNamespaces(io: HallServer): ReturnType<HallServer["of"]> {
 }
 
 export interface SocketTransportOptions {
+  /** Bookings' check-in and holders (none when the deployment keeps no records). */
+  desk?: BookingDesk;
   /**
    * Admits a handshake to a hall that exists, before its credentials are looked at: rejects with
    * RATE_LIMITED when the client's address or the hall opens too many connections.
@@ -256,15 +261,64 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext, opts: So
       return t ? ok(t) : fail("UNKNOWN_TICKET");
     });
 
-    for (const name of COMMAND_NAMES)
-      answer(socket, ctx, name, async (payload) => {
+    /** A staff connection's request is answered only while its session holds. */
+    const whileSignedIn =
+      (handle: (payload: unknown) => Promise<Ack<unknown>>) =>
+      async (payload: unknown): Promise<Ack<unknown>> => {
         const ended = session ? await sessionEnded(ctx, data.hallId, session) : null;
-        if (!ended) return handleCommand(ctx, data, name, payload);
+        if (!ended) return handle(payload);
         // After the refusal is answered: the page learns both the answer and why it was closed.
         setImmediate(() => endSession(socket, ended));
         return { ok: false, error: ended };
-      });
+      };
+
+    for (const name of COMMAND_NAMES) answer(socket, ctx, name, whileSignedIn((payload) => handleCommand(ctx, data, name, payload)));
+    answer(socket, ctx, "appointment:checkIn", whileSignedIn((payload) => checkIn(ctx, opts.desk, data, payload)));
+    answer(socket, ctx, "ticket:holder", whileSignedIn((payload) => ticketHolder(ctx, opts.desk, data, payload)));
   });
+}
+
+/**
+ * A booking checked in at the kiosk or in the console, answered like a command: with the
+ * ticket's `ticket:issued` event (the first one's, for a booking checked in before).
+ */
+async function checkIn(ctx: HallContext, desk: BookingDesk | undefined, data: SocketData, raw: unknown): Promise<Ack<unknown>> {
+  const started = performance.now();
+  let outcome = "ok";
+  try {
+    const parsed = AppointmentCheckIn.safeParse(raw);
+    if (!parsed.success) {
+      outcome = "VALIDATION";
+      return { ok: false, error: toHallError(parsed.error, ctx.log, "appointment:checkIn") };
+    }
+    if (data.role !== "kiosk" && data.role !== "manager") {
+      outcome = "FORBIDDEN";
+      return fail("FORBIDDEN", `A ${data.role} may not send appointment:checkIn.`);
+    }
+    if (!desk) {
+      outcome = "BOOKING_UNAVAILABLE";
+      return fail("BOOKING_UNAVAILABLE");
+    }
+    const hall = ctx.halls.get(data.hallId)!;
+    const done = await desk.checkIn(hall, parsed.data.code, { priority: parsed.data.priority, actor: ACTOR[data.role], staffId: data.staffId });
+    return ok(await desk.issuedEvent(hall, done));
+  } catch (err) {
+    const error = toHallError(err, ctx.log, "appointment:checkIn");
+    outcome = error.code;
+    return { ok: false, error };
+  } finally {
+    ctx.metrics.commandLatency.observe({ command: "appointment:checkIn", outcome }, (performance.now() - started) / 1000);
+  }
+}
+
+/** The full name of the booked citizen at a window: for the counter signed in there, and managers. */
+async function ticketHolder(ctx: HallContext, desk: BookingDesk | undefined, data: SocketData, raw: unknown): Promise<Ack<unknown>> {
+  const parsed = TicketHolderRequest.safeParse(raw);
+  if (!parsed.success) return { ok: false, error: toHallError(parsed.error, ctx.log, "ticket:holder") };
+  const { windowId } = parsed.data;
+  if (!(data.role === "manager" || (data.role === "counter" && data.windowId === windowId))) return fail("FORBIDDEN", "Only the counter at this window and managers see whose ticket it holds.");
+  if (!desk) return fail("BOOKING_UNAVAILABLE");
+  return ok(await desk.holder(ctx.halls.get(data.hallId)!, windowId));
 }
 
 /** The verified session of each staff connection, kept from its handshake. */
