@@ -114,7 +114,7 @@ describe("the hall's hours, changed live", async () => {
       [1, "boss", NOW],
     ]);
     expect(changes[0]!.summary).toBe("改了日历（2 个节假日、1 个调休上班日） / Changed the calendar (2 holidays, 1 make-up workday)");
-    expect(changes[1]!.summary).toContain("社保 的办理时间");
+    expect(changes[1]!.summary).toContain("改了社保的办理时间");
     expect(changes[1]!.summary).toContain("hours of Social");
     expect(changes[1]!.summary).not.toContain("医保");
   });

@@ -148,7 +148,7 @@ export function hoursSummary(base: HallConfig, previous: HoursUpdate | null, nex
   const zh: string[] = [];
   const en: string[] = [];
   if (changed.length) {
-    zh.push(`${changed.map((s) => s.name.zh).join("、")} 的办理时间`);
+    zh.push(`${changed.map((s) => s.name.zh).join("、")}的办理时间`);
     en.push(`hours of ${changed.map((s) => s.name.en).join(", ")}`);
   }
   if (!before || canonicalJson(before.calendar) !== canonicalJson(after.calendar)) {
