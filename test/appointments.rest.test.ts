@@ -30,8 +30,8 @@ interface Bench {
   t: TestServer;
   clock: ManualClock;
   records: RecordsStore;
-  api(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }>;
-  book(req: Partial<BookingRequest> & { date: string; slot: string }): Promise<{ status: number; body: any }>;
+  api(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: unknown }>;
+  book(req: Partial<BookingRequest> & { date: string; slot: string }): Promise<{ status: number; body: unknown }>;
 }
 
 /** A server on SQLite records in memory, its clock at `start`; bookings from one address limited only where a test says. */

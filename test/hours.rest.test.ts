@@ -10,7 +10,7 @@ const ZONE = "Asia/Shanghai";
 const NOW = instantOf("2026-12-09", "10:00", ZONE);
 
 const weekdaysBut = (...closed: string[]) => Object.fromEntries(["mon", "tue", "wed", "thu", "fri"].filter((d) => !closed.includes(d)).map((d) => [d, [["09:00", "17:00"]]]));
-const noCalendar = { holidays: [], workdays: [], makeUpDayAs: "mon" } as const;
+const noCalendar: HoursUpdate["calendar"] = { holidays: [], workdays: [], makeUpDayAs: "mon" };
 /** 社保 closed on Wednesdays; the other services keep the file's hours. */
 const socialNotOnWednesday: HoursUpdate = { calendar: noCalendar, services: { social: { schedule: weekdaysBut("wed"), roundTheClock: false } } };
 

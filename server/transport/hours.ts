@@ -25,6 +25,11 @@ export interface LiveHoursOptions {
   pollMs?: number;
   /** A hall's hours changed here (the queue summary is due again). */
   onApplied?: (hallId: string) => void;
+  /**
+   * How long startup waits for the stored hours, ms: a records database that does not answer must
+   * not keep the halls from opening (they open on the file's hours, and the poll carries on).
+   */
+  startupWaitMs?: number;
 }
 
 export const DEFAULT_HOURS_POLL_MS = 10_000;
@@ -42,9 +47,13 @@ export class LiveHours {
     this.base = new Map(opts.halls.map((h) => [h.id, h]));
   }
 
-  /** Applies the stored hours now, then polls. A records database away now is retried by the poll. */
+  /** Applies the stored hours now (waiting at most `startupWaitMs`), then polls. A records database away now is retried by the poll. */
   async start(): Promise<void> {
-    await this.poll();
+    let waited: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => (waited = setTimeout(() => resolve("late"), this.opts.startupWaitMs ?? 5_000)));
+    const first = await Promise.race([this.poll(), late]);
+    clearTimeout(waited);
+    if (first === "late") this.opts.ctx.log.warn("hours: the records did not answer at startup; the halls open on their config file's hours until they do");
     if (this.timer) return;
     this.timer = setInterval(() => void this.poll(), this.opts.pollMs ?? DEFAULT_HOURS_POLL_MS);
     this.timer.unref?.();
