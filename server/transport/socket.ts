@@ -1,7 +1,8 @@
 /**
  * Socket.IO transport: authenticate the handshake into a role, then for each command validate,
  * authorise, run it in the store, ack, and broadcast the event. Handlers stay thin; every rule
- * about tickets lives in the domain and the store.
+ * about tickets lives in the domain and the store. A booking's check-in and its holder's name go
+ * through the booking desk (booking-desk.ts), shared with REST.
  */
 import type { IncomingMessage } from "node:http";
 import type { Namespace, Server, Socket } from "socket.io";
