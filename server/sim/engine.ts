@@ -10,16 +10,28 @@
  * present citizen at once, and marks a no-show `noShowAfterSec` after calling one who is absent.
  * Random draws come from per-run seeded streams, and arrivals, service times and no-shows are
  * drawn before the day starts, so every policy faces the same citizens (common random numbers).
+ *
+ * Bookings (预约): a service's `appointments.share` of its citizens book ahead instead, each the
+ * nearest slot to when it would have come that the domain's booking rule (booking.ts
+ * `decideBooking`: seats per slot) still accepts, or walks in when none does. On the day a
+ * booker checks in at the slot start plus a drawn punctuality offset through the real
+ * `ticket:checkIn` command (the domain decides on time, late walk-in or refusal), or never comes.
+ * The forecast and the balancer are fed the bookings still to come exactly as the server's are:
+ * `bookedArrivals` of the day's bookings.
  */
-import { HallCallError, type HallEvent, type HallSnapshot } from "../../protocol/index.js";
+import { HallCallError, type HallEvent, type HallSnapshot, type Ticket } from "../../protocol/index.js";
 import { HallBalancer } from "../domain/hall-balancer.js";
 import type { BalancerOptions } from "../domain/balancer.js";
+import { decideBooking, slotsOn, slotStart } from "../domain/booking.js";
+import { addDays } from "../domain/calendar.js";
 import { instantOf, ManualClock } from "../domain/clock.js";
+import type { HallConfig } from "../domain/config.js";
 import type { Actor, StoreCommand } from "../domain/hall-commands.js";
 import { etaFor, naiveEtaSec } from "../domain/eta.js";
+import { bookedArrivals, type DayBooking } from "../domain/rates.js";
 import { MemoryStore } from "../store/memory/memory-store.js";
-import { exponential, lognormal, mixSeed, mulberry32, pickShare, type Rng } from "./rng.js";
-import { hallConfigFor, type Policy, type Scenario } from "./scenario.js";
+import { exponential, lognormal, mixSeed, mulberry32, normal, pickShare, type Rng } from "./rng.js";
+import { hallConfigFor, hasAppointments, minutesOf, type Policy, type Scenario } from "./scenario.js";
 
 export interface SimOptions {
   /** Seconds between balancer rounds (dynamic policy). */
@@ -28,13 +40,15 @@ export interface SimOptions {
   noShowAfterSec: number;
   /** Compute the ETA shown to each new ticket (the costliest part; tests may turn it off). */
   eta: boolean;
+  /** Feed the forecast and the balancer the bookings still to come, as the server does (default true; off measures what they are worth). */
+  forecastBookings: boolean;
   /** Balancer tuning (defaults: DEFAULT_BALANCER_OPTIONS, as in production). */
   balancer?: Partial<BalancerOptions>;
   /** Sees every hall event the run produces (tests use it to audit the balancer). */
   onEvent?: (e: HallEvent) => void;
 }
 
-export const DEFAULT_SIM_OPTIONS: SimOptions = { balancerEverySec: 30, noShowAfterSec: 120, eta: true };
+export const DEFAULT_SIM_OPTIONS: SimOptions = { balancerEverySec: 30, noShowAfterSec: 120, eta: true, forecastBookings: true };
 
 /** One citizen's visit as it happened. */
 export interface TicketRecord {
@@ -48,6 +62,21 @@ export interface TicketRecord {
   /** ETA shown at issue (HallCall's predictor) and the naive one, seconds; null when not computed. */
   etaSec: number | null;
   naiveSec: number | null;
+  /** A checked-in booking: its slot start (ms since the day's opening) and whether it came on time; null for a walk-in. */
+  appointment: { slotStart: number; onTime: boolean } | null;
+}
+
+/** What became of the day's bookings. */
+export interface BookingOutcomes {
+  booked: number;
+  /** Never came (失约). */
+  missed: number;
+  /** Came after the on-time check-in closed: queued as walk-ins, or refused and took a ticket. */
+  late: number;
+  /** Bookers who found no slot left and walked in instead. */
+  unbooked: number;
+  /** Came after the service closed and went home. */
+  turnedAway: number;
 }
 
 export interface RunResult {
@@ -60,24 +89,49 @@ export interface RunResult {
   balancerChanges: number;
   /** ms from opening until the last citizen left. */
   dayLengthMs: number;
+  /** Null when the scenario takes no bookings. */
+  bookings: BookingOutcomes | null;
 }
 
-interface Arrival {
+/** A booking as the records keep it, with what check-in needs. */
+export interface SimBooking extends DayBooking {
+  date: string;
+  slot: string;
+}
+
+export interface Arrival {
+  /** When the citizen comes: a walk-in takes a ticket, a booker checks in. */
   at: number;
   serviceId: string;
   priority: string;
   serviceSec: number;
   noShow: boolean;
+  /** The booker's booking; null for a walk-in. */
+  booking: SimBooking | null;
 }
 
-/** Everybody who will come on one simulated day, drawn from the run's own seed. */
-export function drawArrivals(sc: Scenario, seed: number, start: number): Arrival[] {
+export interface Day {
+  /** Everybody who comes, in order. */
+  arrivals: Arrival[];
+  /** Every booking of the day, missed ones included. */
+  bookings: SimBooking[];
+  unbooked: number;
+}
+
+/**
+ * Everybody who will come on one simulated day, drawn from the run's own seed, and the bookings
+ * made ahead of it. Separate streams per service and purpose keep draws independent of one
+ * another, and a scenario without bookings draws exactly what it drew before bookings existed.
+ */
+export function drawDay(sc: Scenario, config: HallConfig, seed: number, start: number): Day {
   const out: Arrival[] = [];
+  const bookings: SimBooking[] = [];
+  let unbooked = 0;
   const openMin = minutesOf(sc.open);
   sc.services.forEach((s, si) => {
-    // Separate streams per service and purpose keep draws independent of one another.
     const times = mulberry32(mixSeed(seed, si, 1));
     const attrs = mulberry32(mixSeed(seed, si, 2));
+    const mine: Arrival[] = [];
     for (const seg of s.arrivals) {
       if (seg.perHour <= 0) continue;
       let t = (minutesOf(seg.from) - openMin) * 60;
@@ -85,24 +139,81 @@ export function drawArrivals(sc: Scenario, seed: number, start: number): Arrival
       for (;;) {
         t += exponential(times, 3600 / seg.perHour);
         if (t >= end) break;
-        out.push({
+        mine.push({
           at: start + Math.round(t * 1000),
           serviceId: s.id,
           priority: pickShare(attrs, sc.priorityShare, "normal"),
           serviceSec: drawService(attrs, s.serviceMin) * 60,
           noShow: attrs() < sc.noShowRate,
+          booking: null,
         });
       }
     }
+    const appt = s.appointments;
+    if (!appt || appt.share <= 0) {
+      out.push(...mine);
+      return;
+    }
+    const rng = mulberry32(mixSeed(seed, si, 3));
+    const bookers = mine.filter(() => rng() < appt.share);
+    const booked = bookAhead(config, s.id, sc.date, bookers, rng, `b${si}-`);
+    unbooked += bookers.length - booked.length;
+    const byArrival = new Map(booked.map((b) => [b.citizen, b.booking]));
+    for (const a of mine) {
+      const booking = byArrival.get(a);
+      if (!booking) {
+        out.push(a);
+        continue;
+      }
+      bookings.push(booking);
+      if (rng() < appt.missed) continue;
+      const offsetMin = appt.punctuality.meanMin + appt.punctuality.sdMin * normal(rng);
+      // Nobody checks in before the doors open.
+      out.push({ ...a, at: Math.max(start, booking.slotStart + Math.round(offsetMin * 60_000)), booking });
+    }
   });
-  return out.sort((a, b) => a.at - b.at || (a.serviceId < b.serviceId ? -1 : 1));
+  out.sort((a, b) => a.at - b.at || (a.serviceId < b.serviceId ? -1 : 1));
+  bookings.sort((a, b) => a.slotStart - b.slotStart || (a.id < b.id ? -1 : 1));
+  return { arrivals: out, bookings, unbooked };
+}
+
+/**
+ * Bookers book ahead of the day, in a random order: each the slot nearest to when it would have
+ * come that the hall's booking rule accepts (a later one on a tie). Those who find none walk in.
+ */
+function bookAhead(config: HallConfig, serviceId: string, date: string, bookers: Arrival[], rng: Rng, idPrefix: string): { citizen: Arrival; booking: SimBooking }[] {
+  const service = config.services.find((x) => x.id === serviceId)!;
+  const slotMs = service.appointments!.slotMin * 60_000;
+  const slots = slotsOn(service, date, config.calendar).map((slot) => ({ slot, start: slotStart(date, slot, config.timezone) }));
+  const bookedAt = instantOf(addDays(date, config.booking.openDaysAhead > 0 ? -1 : 0), "00:00", config.timezone);
+  const inSlot = new Map<string, number>();
+  const order = [...bookers];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const out: { citizen: Arrival; booking: SimBooking }[] = [];
+  for (const citizen of order) {
+    const distance = (x: { start: number }) => Math.max(0, x.start - citizen.at, citizen.at - (x.start + slotMs));
+    const nearest = [...slots].sort((x, y) => distance(x) - distance(y) || y.start - x.start);
+    for (const x of nearest) {
+      try {
+        decideBooking(config, { serviceId, date, slot: x.slot }, { inSlot: inSlot.get(x.slot) ?? 0, onDate: out.length, phoneHasOne: false, misses: [] }, bookedAt);
+      } catch (e) {
+        if (e instanceof HallCallError && (e.code === "SLOT_FULL" || e.code === "BOOKING_CLOSED")) continue;
+        throw e;
+      }
+      inSlot.set(x.slot, (inSlot.get(x.slot) ?? 0) + 1);
+      out.push({ citizen, booking: { id: `${idPrefix}${String(out.length + 1).padStart(5, "0")}`, serviceId, date, slot: x.slot, slotStart: x.start, state: "booked" } });
+      break;
+    }
+  }
+  return out;
 }
 
 function drawService(rng: Rng, t: Scenario["services"][number]["serviceMin"]): number {
   return t.dist === "exponential" ? exponential(rng, t.mean) : lognormal(rng, t.mean, t.cv);
 }
-
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** A binary min-heap of timed actions; ties run in scheduling order. */
 class Agenda {
@@ -158,7 +269,9 @@ export function simulateDay(sc: Scenario, policy: Policy, seed: number, options:
   store.loadHallSync(config, start);
   const brain = new HallBalancer(config, options.balancer ? { balancer: options.balancer } : {});
   const meanServiceSec = new Map(sc.services.map((s) => [s.id, s.serviceMin.mean * 60]));
-  const arrivals = drawArrivals(sc, seed, start);
+  const day = drawDay(sc, config, seed, start);
+  const arrivals = day.arrivals;
+  const outcomes: BookingOutcomes = { booked: day.bookings.length, missed: day.bookings.length - arrivals.filter((a) => a.booking).length, late: 0, unbooked: day.unbooked, turnedAway: 0 };
   const byTicket = new Map<string, Arrival>();
   const records = new Map<string, TicketRecord>();
   const agenda = new Agenda();
@@ -232,29 +345,74 @@ export function simulateDay(sc: Scenario, policy: Policy, seed: number, options:
   for (const w of config.windows) exec({ name: "window:open", payload: { windowId: w.id } as never }, "staff");
   brain.begin(snapshot(), start);
 
-  for (const a of arrivals) {
-    agenda.push(a.at, () => {
-      pendingArrivals--;
-      const id = `t${String(++ticketN).padStart(6, "0")}`;
-      byTicket.set(id, a);
-      exec({ name: "ticket:issue", payload: { serviceId: a.serviceId, priority: a.priority, channel: "kiosk", then: [] } as never }, "kiosk", id);
-      const rec: TicketRecord = { serviceId: a.serviceId, priority: a.priority, issuedAt: clock.now() - start, calledAt: -1, waitSec: -1, noShow: false, etaSec: null, naiveSec: null };
-      records.set(id, rec);
-      if (opts.eta) {
-        const s = snapshot();
-        const now = clock.now();
-        rec.etaSec = etaFor(s, brain.rates.at(now), now, id, { primaryPreference: config.dispatch.primaryPreference });
-        rec.naiveSec = naiveEtaSec(s, id, meanServiceSec.get(a.serviceId)!);
+  /** The bookings still to come, read from the day's bookings as the server reads its records. */
+  const booked = () => (opts.forecastBookings ? bookedArrivals(config.booking, day.bookings, clock.now(), brain.rates.checkInOffsets()) : []);
+
+  /** The citizen's ticket: a walk-in's from the kiosk, a booker's by check-in; null when none was given. */
+  const ticketFor = (a: Arrival, id: string): Ticket | null => {
+    const walkIn = (): Ticket | null => {
+      try {
+        const e = exec({ name: "ticket:issue", payload: { serviceId: a.serviceId, priority: a.priority, channel: "kiosk", then: [] } as never }, "kiosk", id);
+        return e.type === "ticket:issued" ? e.ticket : null;
+      } catch (err) {
+        if (err instanceof HallCallError && err.code === "SERVICE_CLOSED") return null;
+        throw err;
       }
-      wakeIdle(a.serviceId, true);
-    });
-  }
+    };
+    const b = a.booking;
+    if (!b) return walkIn();
+    try {
+      const e = exec({ name: "ticket:checkIn", payload: { commandId: `sim-checkin-${b.id}`, priority: a.priority, booking: { id: b.id, serviceId: b.serviceId, date: b.date, slot: b.slot, name: "张*" } } }, "kiosk", id);
+      b.state = "checkedIn";
+      if (e.type !== "ticket:issued") return null;
+      if (!e.ticket.appointment?.onTime) outcomes.late++;
+      return e.ticket;
+    } catch (err) {
+      if (!(err instanceof HallCallError)) throw err;
+      if (err.code === "CHECK_IN_TOO_LATE") {
+        // The kiosk sends a late citizen to take a ticket; the booking stays unused.
+        outcomes.late++;
+        return walkIn();
+      }
+      if (err.code === "SERVICE_CLOSED") return null;
+      throw err;
+    }
+  };
+
+  const come = (a: Arrival) => {
+    const b = a.booking;
+    const opensAt = b ? b.slotStart - config.booking.earlyMin * 60_000 : -Infinity;
+    if (clock.now() < opensAt) {
+      // Too early to check in: the kiosk says when check-in opens, and the citizen waits for it.
+      agenda.push(opensAt, () => come(a));
+      return;
+    }
+    pendingArrivals--;
+    const id = `t${String(++ticketN).padStart(6, "0")}`;
+    const ticket = ticketFor(a, id);
+    if (!ticket) {
+      outcomes.turnedAway++;
+      return;
+    }
+    byTicket.set(id, a);
+    const appointment = ticket.appointment ? { slotStart: ticket.appointment.slotStart - start, onTime: ticket.appointment.onTime } : null;
+    const rec: TicketRecord = { serviceId: a.serviceId, priority: a.priority, issuedAt: clock.now() - start, calledAt: -1, waitSec: -1, noShow: false, etaSec: null, naiveSec: null, appointment };
+    records.set(id, rec);
+    if (opts.eta) {
+      const s = snapshot();
+      const now = clock.now();
+      rec.etaSec = etaFor(s, brain.rates.at(now), now, id, { primaryPreference: config.dispatch.primaryPreference, booked: booked() });
+      rec.naiveSec = naiveEtaSec(s, id, meanServiceSec.get(a.serviceId)!);
+    }
+    wakeIdle(a.serviceId, true);
+  };
+  for (const a of arrivals) agenda.push(a.at, () => come(a));
 
   if (policy === "dynamic") {
     const round = () => {
       const now = clock.now();
       const s = snapshot();
-      const { commands } = brain.round(s, now);
+      const { commands } = brain.round(s, now, booked());
       for (const cmd of commands) {
         exec(cmd, "balancer");
         changes++;
@@ -280,5 +438,6 @@ export function simulateDay(sc: Scenario, policy: Policy, seed: number, options:
     noShows,
     balancerChanges: changes,
     dayLengthMs: lastAt - start,
+    bookings: hasAppointments(sc) ? outcomes : null,
   };
 }

@@ -2,9 +2,15 @@
  * Simulator results: the contract's JSON (shared/DESIGN.md "Simulator contract"), the readable
  * summary table, and the issue's targets checked with PASS/FAIL. With several runs every figure
  * is over all runs' tickets together.
+ *
+ * Walk-ins and checked-in bookings are reported apart. `waitSec`, `perService` and `eta` are the
+ * walk-ins' (a late check-in queues as a walk-in, so it counts there). `appointments`, present
+ * when the scenario takes bookings, is the on-time check-ins': their wait runs from the slot
+ * start, or from the check-in when the citizen came after it (the hall cannot call anyone
+ * earlier than they come), never below zero for one called before the slot started.
  */
 import type { RunResult, TicketRecord } from "./engine.js";
-import type { Policy, Scenario } from "./scenario.js";
+import { hasAppointments, type Policy, type Scenario } from "./scenario.js";
 
 export interface WaitStats {
   mean: number;
@@ -14,13 +20,37 @@ export interface WaitStats {
   max: number;
 }
 
+export interface EtaError {
+  maeSec: number;
+  naiveMaeSec: number;
+}
+
+export interface AppointmentReport {
+  /** Bookings made, and what became of them (sums over the runs). */
+  booked: number;
+  missed: number;
+  late: number;
+  /** Bookers who found no slot and walked in. */
+  unbooked: number;
+  turnedAway: number;
+  /** On-time check-ins, and their waits from the slot start. */
+  onTime: number;
+  waitSec: WaitStats;
+  perService: Record<string, { onTime: number; waitSec: WaitStats; eta: EtaError }>;
+  eta: EtaError;
+}
+
 export interface PolicyReport {
+  /** Every ticket issued, walk-ins and check-ins. */
   tickets: number;
   served: number;
   noShows: number;
+  /** Walk-ins (late check-ins included) from here on. */
   waitSec: WaitStats;
-  perService: Record<string, { tickets: number; waitSec: WaitStats }>;
-  eta: { maeSec: number; naiveMaeSec: number };
+  perService: Record<string, { tickets: number; waitSec: WaitStats; eta: EtaError }>;
+  eta: EtaError;
+  /** Only when the scenario takes bookings. */
+  appointments?: AppointmentReport;
 }
 
 export interface SimReport {
@@ -57,22 +87,52 @@ function mae(tickets: TicketRecord[], pick: (t: TicketRecord) => number | null):
   return n ? round1(sum / n) : 0;
 }
 
+const etaError = (called: TicketRecord[]): EtaError => ({ maeSec: mae(called, (t) => t.etaSec), naiveMaeSec: mae(called, (t) => t.naiveSec) });
+
+/** An on-time check-in: from its slot start, or from its check-in when that came later. */
+export function waitFromSlotSec(t: TicketRecord): number {
+  return Math.max(0, (t.calledAt - Math.max(t.appointment!.slotStart, t.issuedAt)) / 1000);
+}
+
 export function policyReport(sc: Scenario, runs: RunResult[]): PolicyReport {
   const tickets = runs.flatMap((r) => r.tickets);
   const called = tickets.filter((t) => t.waitSec >= 0);
+  const isAppointment = (t: TicketRecord) => t.appointment?.onTime === true;
+  const walkIns = called.filter((t) => !isAppointment(t));
   const perService: PolicyReport["perService"] = {};
   for (const s of sc.services) {
-    const mine = called.filter((t) => t.serviceId === s.id);
-    perService[s.id] = { tickets: tickets.filter((t) => t.serviceId === s.id).length, waitSec: waitStats(mine.map((t) => t.waitSec)) };
+    const mine = walkIns.filter((t) => t.serviceId === s.id);
+    perService[s.id] = { tickets: tickets.filter((t) => t.serviceId === s.id && !isAppointment(t)).length, waitSec: waitStats(mine.map((t) => t.waitSec)), eta: etaError(mine) };
   }
-  return {
+  const out: PolicyReport = {
     tickets: tickets.length,
     served: runs.reduce((a, r) => a + r.served, 0),
     noShows: runs.reduce((a, r) => a + r.noShows, 0),
-    waitSec: waitStats(called.map((t) => t.waitSec)),
+    waitSec: waitStats(walkIns.map((t) => t.waitSec)),
     perService,
-    eta: { maeSec: mae(called, (t) => t.etaSec), naiveMaeSec: mae(called, (t) => t.naiveSec) },
+    eta: etaError(walkIns),
   };
+  if (hasAppointments(sc)) {
+    const appts = called.filter(isAppointment);
+    const sum = (k: "booked" | "missed" | "late" | "unbooked" | "turnedAway") => runs.reduce((a, r) => a + (r.bookings?.[k] ?? 0), 0);
+    const byService: AppointmentReport["perService"] = {};
+    for (const s of sc.services.filter((x) => x.appointments)) {
+      const mine = appts.filter((t) => t.serviceId === s.id);
+      byService[s.id] = { onTime: tickets.filter((t) => t.serviceId === s.id && isAppointment(t)).length, waitSec: waitStats(mine.map(waitFromSlotSec)), eta: etaError(mine) };
+    }
+    out.appointments = {
+      booked: sum("booked"),
+      missed: sum("missed"),
+      late: sum("late"),
+      unbooked: sum("unbooked"),
+      turnedAway: sum("turnedAway"),
+      onTime: tickets.filter(isAppointment).length,
+      waitSec: waitStats(appts.map(waitFromSlotSec)),
+      perService: byService,
+      eta: etaError(appts),
+    };
+  }
+  return out;
 }
 
 export function buildReport(sc: Scenario, seed: number, runs: number, results: Partial<Record<Policy, RunResult[]>>): SimReport {
@@ -88,7 +148,13 @@ export interface TargetCheck {
   pass: boolean;
 }
 
-/** The issue's targets: dynamic against static, and the ETA against the naive predictor. */
+/** Mean wait, in minutes from the slot start, an on-time check-in may have under the dynamic policy. */
+export const APPOINTMENT_MEAN_WAIT_MIN = 5;
+
+/**
+ * The issue's targets on walk-ins: dynamic against static, and the ETA against the naive
+ * predictor; with bookings, the on-time check-ins' mean wait from their slot start, and their ETA.
+ */
 export function checkTargets(report: SimReport): TargetCheck[] {
   const st = report.policies.static;
   const dy = report.policies.dynamic;
@@ -99,7 +165,12 @@ export function checkTargets(report: SimReport): TargetCheck[] {
     out.push({ name: "dynamic p90 wait ÷ static", value: ratio(dy.waitSec.p90, st.waitSec.p90), limit: 0.35, pass: false });
     out.push({ name: "dynamic longest wait ÷ static", value: ratio(dy.waitSec.max, st.waitSec.max), limit: 0.6, pass: false });
   }
-  if (dy) out.push({ name: "dynamic ETA MAE ÷ naive", value: dy.eta.naiveMaeSec > 0 ? dy.eta.maeSec / dy.eta.naiveMaeSec : 0, limit: 0.75, pass: false });
+  const etaRatio = (e: EtaError) => (e.naiveMaeSec > 0 ? e.maeSec / e.naiveMaeSec : 0);
+  if (dy) out.push({ name: "dynamic ETA MAE ÷ naive", value: etaRatio(dy.eta), limit: 0.75, pass: false });
+  if (dy?.appointments) {
+    out.push({ name: "dynamic appointment wait from slot, min", value: dy.appointments.waitSec.mean / 60, limit: APPOINTMENT_MEAN_WAIT_MIN, pass: false });
+    out.push({ name: "dynamic appointment ETA MAE ÷ naive", value: etaRatio(dy.appointments.eta), limit: 0.75, pass: false });
+  }
   for (const c of out) c.pass = c.value <= c.limit;
   return out;
 }
@@ -129,6 +200,7 @@ export function formatReport(sc: Scenario, report: SimReport, seconds?: number):
   const names = Object.keys(report.policies);
   lines.push(`Scenario ${report.scenario}: ${report.runs} run(s) from seed ${report.seed}${seconds !== undefined ? `, ${seconds.toFixed(1)} s` : ""}. Waits in minutes.`);
   lines.push("");
+  if (hasAppointments(sc)) lines.push("Walk-ins (late check-ins queue as walk-ins and count here); tickets, served and no-shows count every ticket.");
   const head = ["policy", "tickets", "served", "no-shows", "mean", "p50", "p90", "p95", "max", "ETA MAE", "naive MAE"];
   const rows = [head];
   for (const n of names) {
@@ -136,17 +208,30 @@ export function formatReport(sc: Scenario, report: SimReport, seconds?: number):
     rows.push([n, String(p.tickets), String(p.served), String(p.noShows), min(p.waitSec.mean), min(p.waitSec.p50), min(p.waitSec.p90), min(p.waitSec.p95), min(p.waitSec.max), min(p.eta.maeSec), min(p.eta.naiveMaeSec)]);
   }
   lines.push(table(rows));
-  lines.push("");
-  lines.push("Per service: mean / p90 / max wait (minutes)");
-  const srows = [["service", "target", "tickets", ...names]];
-  for (const s of sc.services) {
-    const cells = names.map((n) => {
-      const w = report.policies[n]!.perService[s.id]!.waitSec;
-      return `${min(w.mean)} / ${min(w.p90)} / ${min(w.max)}`;
-    });
-    srows.push([`${s.id} ${s.name.zh}`, String(s.targetWaitMin), String(report.policies[names[0]!]!.perService[s.id]!.tickets), ...cells]);
+  const booked = hasAppointments(sc);
+  if (booked) {
+    lines.push("");
+    lines.push("Appointments checked in on time (wait from the slot start, or from a check-in after it)");
+    const arows = [["policy", "booked", "missed", "late", "no slot", "on time", "mean", "p50", "p90", "p95", "max", "ETA MAE", "naive MAE"]];
+    for (const n of names) {
+      const a = report.policies[n]!.appointments!;
+      arows.push([n, String(a.booked), String(a.missed), String(a.late), String(a.unbooked), String(a.onTime), min(a.waitSec.mean), min(a.waitSec.p50), min(a.waitSec.p90), min(a.waitSec.p95), min(a.waitSec.max), min(a.eta.maeSec), min(a.eta.naiveMaeSec)]);
+    }
+    lines.push(table(arows));
   }
-  lines.push(table(srows));
+  const byService = (title: string, count: (p: PolicyReport, id: string) => number, cell: (p: PolicyReport, id: string) => string, booking = false) => {
+    lines.push("");
+    lines.push(title);
+    const srows = [["service", "target", "tickets", ...names]];
+    for (const s of sc.services) if (!booking || s.appointments) srows.push([`${s.id} ${s.name.zh}`, String(s.targetWaitMin), String(count(report.policies[names[0]!]!, s.id)), ...names.map((n) => cell(report.policies[n]!, s.id))]);
+    lines.push(table(srows));
+  };
+  const stats = (w: WaitStats) => `${min(w.mean)} / ${min(w.p90)} / ${min(w.max)}`;
+  const eta = (e: EtaError) => `${min(e.maeSec)} / ${min(e.naiveMaeSec)}`;
+  byService(booked ? "Per service, walk-ins: mean / p90 / max wait (minutes)" : "Per service: mean / p90 / max wait (minutes)", (p, id) => p.perService[id]!.tickets, (p, id) => stats(p.perService[id]!.waitSec));
+  if (booked) byService("Per service, appointments on time: mean / p90 / max wait from the slot start (minutes)", (p, id) => p.appointments!.perService[id]!.onTime, (p, id) => stats(p.appointments!.perService[id]!.waitSec), true);
+  byService(booked ? "Per service, walk-ins: ETA mean absolute error, HallCall / naive (minutes)" : "Per service: ETA mean absolute error, HallCall / naive (minutes)", (p, id) => p.perService[id]!.tickets, (p, id) => eta(p.perService[id]!.eta));
+  if (booked) byService("Per service, appointments on time: ETA mean absolute error, HallCall / naive (minutes)", (p, id) => p.appointments!.perService[id]!.onTime, (p, id) => eta(p.appointments!.perService[id]!.eta), true);
   const dy = report.policies.dynamic;
   const po = report.policies.pooled;
   if (dy && po) {

@@ -7,7 +7,10 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { invalidInput, TimeZone } from "../domain/validation.js";
 import { Bilingual, Id } from "../../protocol/index.js";
-import { DEFAULT_PRIORITY_CLASSES, HallConfig, type HallConfigInput } from "../domain/config.js";
+import { BookingConfig, DEFAULT_PRIORITY_CLASSES, HallConfig, type HallConfigInput } from "../domain/config.js";
+
+/** Minutes since midnight of "HH:MM". */
+export const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as "HH:MM"');
 
@@ -21,14 +24,32 @@ export const ServiceTime = z.object({
 
 export const ArrivalSegment = z.object({ from: HHMM, to: HHMM, perHour: z.number().min(0) });
 
+/**
+ * Bookings (预约) of a service: a share of its demand books a slot ahead instead of walking in,
+ * checks in around the slot start, or never comes.
+ */
+export const ScenarioAppointments = z.object({
+  /** Share of the service's citizens who book (the rest walk in). */
+  share: z.number().min(0).max(1),
+  /** Slot length and seats per slot (the service's appointments config). */
+  slotMin: z.number().int().min(5).max(240).default(30),
+  capacity: z.number().int().min(1).max(100).default(2),
+  /** Check-in minutes after the slot start (negative: early), normally distributed. */
+  punctuality: z.object({ meanMin: z.number().min(-240).max(240).default(-5), sdMin: z.number().min(0).max(240).default(5) }).default({ meanMin: -5, sdMin: 5 }),
+  /** Share of bookings never checked in (失约). */
+  missed: z.number().min(0).max(1).default(0.1),
+});
+
 export const ScenarioService = z.object({
   id: Id,
   prefix: z.string().regex(/^[A-Z]$/, "one capital letter"),
   name: Bilingual,
   serviceMin: ServiceTime,
   targetWaitMin: z.number().positive(),
-  /** Poisson arrivals, piecewise-constant rate per hour. */
+  /** Poisson arrivals, piecewise-constant rate per hour: every citizen of the service, booked or not. */
   arrivals: z.array(ArrivalSegment),
+  /** Without it, walk-ins only. */
+  appointments: ScenarioAppointments.optional(),
 });
 
 export const ScenarioWindow = z.object({
@@ -51,6 +72,8 @@ export const Scenario = z
     noShowRate: z.number().min(0).max(1).default(0),
     /** Share of tickets per priority class (the rest are "normal"). */
     priorityShare: z.record(Id, z.number().min(0).max(1)).default({}),
+    /** The hall's booking rules (check-in early/late minutes, late check-ins), as in a hall config. */
+    booking: BookingConfig.default(BookingConfig.parse({})),
     services: z.array(ScenarioService).min(1),
     windows: z.array(ScenarioWindow).min(1),
   })
@@ -63,6 +86,7 @@ export const Scenario = z
       if (prefixes.has(s.prefix)) ctx.addIssue({ code: "custom", path: ["services", i, "prefix"], message: `duplicate ${s.prefix}` });
       ids.add(s.id);
       prefixes.add(s.prefix);
+      if (s.appointments && s.appointments.slotMin > minutesOf(sc.close) - minutesOf(sc.open)) ctx.addIssue({ code: "custom", path: ["services", i, "appointments", "slotMin"], message: `no slot fits within ${sc.open}–${sc.close}` });
       s.arrivals.forEach((a, j) => {
         if (a.from >= a.to) ctx.addIssue({ code: "custom", path: ["services", i, "arrivals", j, "to"], message: "must be after from" });
         if (a.from < sc.open || a.to > sc.close) ctx.addIssue({ code: "custom", path: ["services", i, "arrivals", j], message: `must lie within ${sc.open}–${sc.close}` });
@@ -84,6 +108,10 @@ export const Scenario = z
     if ("normal" in sc.priorityShare) ctx.addIssue({ code: "custom", path: ["priorityShare", "normal"], message: '"normal" is the remainder; do not list it' });
   });
 export type Scenario = z.infer<typeof Scenario>;
+
+
+/** Whether any service of the scenario takes bookings. */
+export const hasAppointments = (sc: Scenario): boolean => sc.services.some((s) => s.appointments && s.appointments.share > 0);
 export type ScenarioInput = z.input<typeof Scenario>;
 
 /** Validate a parsed scenario; throws one Error naming every bad field by its path. */
@@ -120,6 +148,7 @@ export type Policy = (typeof POLICIES)[number];
  * - dynamic: windows start on `initial`, HallCall's balancer runs in auto mode;
  * - pooled: every window is qualified for and serves every service (its `initial` ones first).
  * Priority classes: HallCall's defaults, plus any class the scenario names that they lack.
+ * The daily quota never binds (999 999), so neither does the bookings' share of it.
  */
 export function hallConfigFor(sc: Scenario, policy: Policy): HallConfig {
   const all = sc.services.map((s) => s.id);
@@ -141,6 +170,7 @@ export function hallConfigFor(sc: Scenario, policy: Policy): HallConfig {
       opens: sc.open,
       closes: sc.close,
       serviceMin: s.serviceMin.mean,
+      appointments: s.appointments ? { slotMin: s.appointments.slotMin, capacity: s.appointments.capacity, quotaShare: 0.5 } : undefined,
     })),
     windows: sc.windows.map((w) => ({
       id: w.id,
@@ -149,6 +179,7 @@ export function hallConfigFor(sc: Scenario, policy: Policy): HallConfig {
       serving: policy === "pooled" ? [...w.initial, ...all.filter((s) => !w.initial.includes(s))] : w.initial,
     })),
     balancer: { mode: policy === "dynamic" ? "auto" : "off" },
+    booking: sc.booking,
   };
   return HallConfig.parse(input);
 }
