@@ -187,10 +187,11 @@ describe("expected wait with bookings still to come (预约)", () => {
     expect(after.newTicketSec.get("A")).toBe(14 * 60);
   });
 
-  it("a booking that may not come keeps the window for its likelihood", () => {
+  it("plays the likelier day: a booking more likely to come than not comes, a less likely one does not", () => {
     const h = busyAtTen();
-    const f = forecast(h.snap(), TEN_MIN, at("10:03"), { futureArrivals: false, booked: [{ serviceId: "A", at: at("10:00"), weight: 0.4 }] });
-    expect(f.waitSec.get(h.walkIn)).toBe(12 * 60);
+    const walkInWait = (weight: number) => forecast(h.snap(), TEN_MIN, at("10:03"), { futureArrivals: false, booked: [{ serviceId: "A", at: at("10:00"), weight }] }).waitSec.get(h.walkIn);
+    expect(walkInWait(0.6)).toBe(18 * 60);
+    expect(walkInWait(0.4)).toBe(8 * 60);
   });
 
   it("a booking of a service no open window serves changes nothing", () => {

@@ -13,8 +13,10 @@
  * - bookings still to come (`booked`, from the day's bookings: rates.ts `bookedArrivals`) join
  *   their service's queue when their slot starts (or now, once it has started), placed by the slot
  *   start as an on-time check-in will be (transitions.ts `ticket:checkIn`): a booking for 10:00
- *   that checks in at 10:05 goes ahead of a walk-in who came at 10:02. Each keeps a window for
- *   its likelihood of coming times the service's mean occupancy;
+ *   that checks in at 10:05 goes ahead of a walk-in who came at 10:02. A booking either comes or
+ *   does not, so the forecast plays the likelier of the two: one at least as likely to come as
+ *   not comes, another does not (a wait shown to a citizen should be the one most likely to
+ *   happen, which minimises its error; summing fractions of calls would describe no real day);
  * - the result per ticket is the time until its predicted call. A "probe" per service gives the
  *   wait of a ticket issued now without taking any capacity.
  *
@@ -62,7 +64,7 @@ export interface BookedArrival {
   at: number;
   /** Rank of its priority class when known (default 0, normal). */
   priorityRank?: number;
-  /** Likelihood that it comes on time, 0–1 (default 1). */
+  /** Likelihood that it comes on time, 0–1 (default 1). The forecast plays it when at least 0.5; load figures add it up. */
   weight?: number;
   /** The booking's id: a ticket in the snapshot that carries it has checked in and counts instead. */
   bookingId?: string;
@@ -82,6 +84,9 @@ export interface Forecast {
   horizonSec: number;
 }
 
+/** A booking at least this likely to come is played as coming (see the file comment). */
+const LIKELY = 0.5;
+
 const Kind = { Real: 0, Future: 1, Probe: 2 } as const;
 type Kind = (typeof Kind)[keyof typeof Kind];
 
@@ -91,8 +96,6 @@ interface Item {
   rank: number;
   arrivedAt: number;
   kind: Kind;
-  /** Share of the service's mean occupancy its call keeps a window (a booking's likelihood of coming). */
-  weight: number;
 }
 
 interface Counter {
@@ -135,7 +138,7 @@ export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, 
       if (wanted) out.waitSec.set(t.id, opts.horizonSec);
       continue;
     }
-    push(t.targetWindowId ? `w:${t.targetWindowId}` : `s:${t.serviceId}`, { id: t.id, serviceId: t.serviceId, rank: rankOf.get(t.priority) ?? 0, arrivedAt: t.arrivedAt, kind: Kind.Real, weight: 1 });
+    push(t.targetWindowId ? `w:${t.targetWindowId}` : `s:${t.serviceId}`, { id: t.id, serviceId: t.serviceId, rank: rankOf.get(t.priority) ?? 0, arrivedAt: t.arrivedAt, kind: Kind.Real });
     if (wanted) pending++;
   }
   const order = (a: Item, b: Item) => compareQueued(a, b);
@@ -148,7 +151,7 @@ export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, 
         out.newTicketSec.set(s.id, opts.horizonSec);
         continue;
       }
-      push(`s:${s.id}`, { id: `\uffff~probe`, serviceId: s.id, rank: 0, arrivedAt: now, kind: Kind.Probe, weight: 0 });
+      push(`s:${s.id}`, { id: `\uffff~probe`, serviceId: s.id, rank: 0, arrivedAt: now, kind: Kind.Probe });
       probes++;
     }
   }
@@ -172,7 +175,7 @@ export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, 
   // Bookings still to come are known, not guessed from a rate: they play as far as the horizon.
   const checkedIn = new Set(snapshot.tickets.map((t) => t.appointment?.bookingId));
   const booked = (opts.booked ?? [])
-    .filter((b) => served.has(b.serviceId) && (b.weight ?? 1) > 0 && !(b.bookingId && checkedIn.has(b.bookingId)))
+    .filter((b) => served.has(b.serviceId) && (b.weight ?? 1) >= LIKELY && !(b.bookingId && checkedIn.has(b.bookingId)))
     .map((b) => ({ comesAt: Math.max(now, b.at), b }))
     .sort((x, y) => x.comesAt - y.comesAt);
   let bookedNext = 0;
@@ -183,14 +186,14 @@ export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, 
         prioCredit += share;
         const prio = prioCredit >= 1;
         if (prio) prioCredit -= 1;
-        insertSorted(queues, `s:${s}`, { id: `\uffff${String(futureN++).padStart(9, "0")}`, serviceId: s, rank: prio ? prioRank : 0, arrivedAt: t, kind: Kind.Future, weight: 1 }, order);
+        insertSorted(queues, `s:${s}`, { id: `\uffff${String(futureN++).padStart(9, "0")}`, serviceId: s, rank: prio ? prioRank : 0, arrivedAt: t, kind: Kind.Future }, order);
         t += gapMs.get(s)!;
       }
       nextArrival.set(s, t);
     }
     for (; bookedNext < booked.length && booked[bookedNext]!.comesAt <= until; bookedNext++) {
       const { b } = booked[bookedNext]!;
-      insertSorted(queues, `s:${b.serviceId}`, { id: `\uffffb${String(bookedNext).padStart(8, "0")}`, serviceId: b.serviceId, rank: b.priorityRank ?? 0, arrivedAt: b.at, kind: Kind.Future, weight: Math.min(1, b.weight ?? 1) }, order);
+      insertSorted(queues, `s:${b.serviceId}`, { id: `\uffffb${String(bookedNext).padStart(8, "0")}`, serviceId: b.serviceId, rank: b.priorityRank ?? 0, arrivedAt: b.at, kind: Kind.Future }, order);
     }
   };
   /** When something next comes that a window serving `serving` could take (Infinity: nothing will). */
@@ -244,7 +247,7 @@ export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, 
       out.order.get(item.serviceId)?.push(item.id);
       pending--;
     }
-    c.freeAt = t + occMs.get(item.serviceId)! * item.weight;
+    c.freeAt = t + occMs.get(item.serviceId)!;
   }
 
   // Anything not reached within the horizon (or with no window left) waits at least that long.
