@@ -8,8 +8,7 @@ import * as api from "../web/shared/booking-api.js";
 import "../web/shared/lang-switch.js";
 import "./booking-card.js";
 import "./slot-picker.js";
-import { STATE_NAMES } from "./booking-card.js";
-import { dayText, hallToday, slotSpan } from "./dates.js";
+import { dayText, hallToday, slotSpan, STATE_NAMES } from "./dates.js";
 import { forgetCode, keepCode, myCodes } from "./my-bookings.js";
 import type { Ack, Bilingual, BookingView, HallError, SlotsResponse } from "../protocol/index.js";
 
@@ -89,7 +88,7 @@ export class BookPage extends LitElement {
 
   /** Back from the kiosk (the citizen checked in meanwhile): read the booking again. */
   private onVisible = () => {
-    if (document.visibilityState === "visible" && this.view === "booking" && this.current && !this.busy && !this.rescheduling) void this.open(this.current.code, false);
+    if (document.visibilityState === "visible" && this.view === "booking" && this.current && !this.busy && !this.rescheduling) void this.open(this.current.code, false, false);
   };
 
   private get hallId(): string {
@@ -121,7 +120,7 @@ export class BookPage extends LitElement {
   }
 
   /** Shows one booking; the first time (from the link), it is kept on this phone too. */
-  private async open(code: string, keep: boolean): Promise<void> {
+  private async open(code: string, keep: boolean, scroll = true): Promise<void> {
     const res = await api.booking(this.hallId, code);
     if (!res.ok) {
       this.view = "booking";
@@ -130,15 +129,26 @@ export class BookPage extends LitElement {
       return;
     }
     if (keep) keepCode(this.hallId, code);
-    await this.show(res.data);
+    await this.show(res.data, scroll);
   }
 
-  private async show(b: BookingView): Promise<void> {
+  private async show(b: BookingView, scroll = true): Promise<void> {
     if (this.current?.url !== b.url || !this.qr) this.qr = await QRCode.toDataURL(b.url, { margin: 1, width: 400, errorCorrectionLevel: "M" }).catch(() => null);
     this.current = b;
     this.view = "booking";
     this.error = null;
-    history.replaceState(null, "", `?${new URLSearchParams({ hall: this.hallId, code: b.code })}`);
+    this.address(b.code);
+    // From the form or the buttons below: the booking's top, with what just happened, comes into view.
+    if (scroll) window.scrollTo(0, 0);
+  }
+
+  /** The address names the booking shown, so a reload or a bookmark comes back to it; other parameters (lang) stay. */
+  private address(code: string | null): void {
+    const q = new URLSearchParams(location.search);
+    q.set("hall", this.hallId);
+    if (code) q.set("code", code);
+    else q.delete("code");
+    history.replaceState(null, "", `?${q}`);
   }
 
   private toMine(): void {
@@ -147,7 +157,7 @@ export class BookPage extends LitElement {
     this.rescheduling = false;
     this.notice = null;
     this.error = null;
-    history.replaceState(null, "", `?${new URLSearchParams({ hall: this.hallId })}`);
+    this.address(null);
     void this.loadMine();
   }
 
@@ -160,14 +170,15 @@ export class BookPage extends LitElement {
     this.date = null;
     this.day = null;
     this.chosen = null;
-    if (this.serviceId) void this.pickDate(this.offer!.dates[0] ?? null);
+    if (this.serviceId) void this.pickDate(this.datesOf(this.serviceId)[0] ?? null);
   }
 
   private pickService(id: string): void {
     if (this.serviceId === id) return;
     this.serviceId = id;
     this.error = null;
-    void this.pickDate(this.date ?? this.offer?.dates[0] ?? null);
+    const dates = this.datesOf(id);
+    void this.pickDate(this.date && dates.includes(this.date) ? this.date : (dates[0] ?? null));
   }
 
   private async pickDate(date: string | null): Promise<void> {
@@ -230,9 +241,17 @@ export class BookPage extends LitElement {
     void this.pickDate(this.current.date);
   }
 
+  /** The service's bookable dates: the latest slots answer's, else the services list's. */
+  private datesOf(serviceId: string | null | undefined): string[] {
+    const day = this.day;
+    if (day && day.serviceId === serviceId && day.dates.length) return day.dates;
+    const svc = this.offer?.services.find((s) => s.id === serviceId);
+    return svc?.dates ?? this.offer?.dates ?? [];
+  }
+
   private renderPicker(serviceId: string | null | undefined) {
     return html`<hc-slot-picker
-      .dates=${this.day?.dates.length ? this.day.dates : (this.offer?.dates ?? [])}
+      .dates=${this.datesOf(serviceId)}
       .today=${hallToday(this.hall?.timezone ?? "Asia/Shanghai")}
       .date=${this.date}
       .day=${this.day}
@@ -334,7 +353,7 @@ export class BookPage extends LitElement {
   }
 
   render() {
-    const header = html`<header><h1>${this.hall ? tr(this.hall.name) : ""} ${tr({ zh: "网上预约", en: "Bookings" })}</h1><hc-lang-switch></hc-lang-switch></header>`;
+    const header = html`<header><h1>${this.hall ? `${tr(this.hall.name)} · ` : ""}${tr({ zh: "网上预约", en: "Bookings" })}</h1><hc-lang-switch></hc-lang-switch></header>`;
     if (this.fatal) return html`${header}<div class="explain" data-testid="book-unavailable">${tr(this.fatal)}</div>`;
     if (!this.hall) return html`${header}<div class="explain">${tr({ zh: "正在读取…", en: "Loading…" })}</div>`;
     return html`${header}${this.view === "mine" ? this.renderMine() : this.view === "booking" ? this.renderBooking() : this.renderNew()}`;

@@ -2,17 +2,8 @@ import { LitElement, css, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { LangController, tr } from "../web/shared/i18n.js";
 import { hallTime } from "../web/shared/hall-figures.js";
-import { dayText, slotSpan } from "./dates.js";
-import type { Bilingual, BookingState, BookingView } from "../protocol/index.js";
-
-export const STATE_NAMES: Record<BookingState, Bilingual> = {
-  booked: { zh: "待签到", en: "Booked" },
-  checkedIn: { zh: "已签到", en: "Checked in" },
-  served: { zh: "已办结", en: "Served" },
-  noShow: { zh: "已过号", en: "Missed the call" },
-  cancelled: { zh: "已取消", en: "Cancelled" },
-  missed: { zh: "已失约", en: "Missed" },
-};
+import { dayText, slotSpan, STATE_NAMES } from "./dates.js";
+import type { BookingView } from "../protocol/index.js";
 
 /**
  * One booking as its holder sees it: the code in large letters with its QR code (scanned at the

@@ -1,5 +1,14 @@
-/** How the booking page writes dates and slots: formatting only, in the hall's zone. */
-import type { Bilingual } from "../protocol/index.js";
+/** How the booking page writes dates, slots and a booking's state: formatting only, in the hall's zone. */
+import type { Bilingual, BookingState } from "../protocol/index.js";
+
+export const STATE_NAMES: Record<BookingState, Bilingual> = {
+  booked: { zh: "待签到", en: "Booked" },
+  checkedIn: { zh: "已签到", en: "Checked in" },
+  served: { zh: "已办结", en: "Served" },
+  noShow: { zh: "已过号", en: "Missed the call" },
+  cancelled: { zh: "已取消", en: "Cancelled" },
+  missed: { zh: "已失约", en: "Missed" },
+};
 
 const WEEKDAYS: Bilingual[] = [
   { zh: "周日", en: "Sun" },

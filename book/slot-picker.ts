@@ -5,9 +5,10 @@ import { dayName, shortDate, slotSpan } from "./dates.js";
 import type { SlotInfo, SlotsResponse } from "../protocol/index.js";
 
 /**
- * A date, then a slot: the bookable dates as chips and the chosen day's slots with the seats left,
- * as the server sent them. A slot the server says cannot be booked (full, closed) is disabled; a
- * day without slots shows the server's notice (a holiday, a closed weekday).
+ * A date, then a slot: the days from the first bookable date to the last as chips and the chosen
+ * day's slots with the seats left, as the server sent them. A day the server does not list is
+ * dimmed, and tapping it shows the server's notice (a holiday, a closed weekday); a slot the
+ * server says cannot be booked (full, closed) is disabled.
  * @fires pick-date - a date chip was tapped; `detail` is "YYYY-MM-DD"
  * @fires pick-slot - a bookable slot was tapped; `detail` is "HH:MM"
  */
@@ -22,9 +23,12 @@ export class SlotPicker extends LitElement {
     .dates button span { font-size: 13px; color: var(--hc-muted); }
     .dates button[aria-pressed="true"] { border-color: var(--hc-accent); background: var(--hc-accent); color: #0b1f3a; }
     .dates button[aria-pressed="true"] span { color: #0b1f3a; }
-    .slots { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 8px; }
+    .dates button.off { border-color: #33404f; background: #1a2433; color: #8695a8; }
+    .dates button.off[aria-pressed="true"] { border-color: #a1a1aa; background: #3f3f46; color: var(--hc-fg); }
+    .dates button.off span { color: #fca5a5; }
+    .slots { display: grid; grid-template-columns: repeat(auto-fill, minmax(104px, 1fr)); gap: 8px; }
     .slots button { min-height: 58px; border-radius: 12px; border: 2px solid #2b5a94; background: var(--hc-panel); color: var(--hc-fg); font: inherit; cursor: pointer; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 2px; padding: 6px; }
-    .slots button b { font-size: 17px; font-variant-numeric: tabular-nums; }
+    .slots button b { font-size: 16px; font-variant-numeric: tabular-nums; white-space: nowrap; }
     .slots button span { font-size: 13px; color: #86efac; }
     .slots button[aria-pressed="true"] { border-color: var(--hc-accent); background: var(--hc-accent); color: #0b1f3a; }
     .slots button[aria-pressed="true"] span { color: #0b1f3a; }
@@ -35,6 +39,18 @@ export class SlotPicker extends LitElement {
   `;
   /** Dates that can be booked now, today first. */
   @property({ attribute: false }) dates: string[] = [];
+  /** Each day from the first bookable date to the last: a closed day in between is shown, dimmed. */
+  private days(): string[] {
+    const first = this.dates[0];
+    const last = this.dates[this.dates.length - 1];
+    if (!first || !last) return [];
+    const out: string[] = [];
+    for (let d = new Date(`${first}T00:00:00Z`); out.length < 92; d.setUTCDate(d.getUTCDate() + 1)) {
+      out.push(d.toISOString().slice(0, 10));
+      if (out[out.length - 1]! >= last) break;
+    }
+    return out;
+  }
   /** Today in the hall's zone (今天 / 明天 on the chips). */
   @property() today = "";
   @property({ attribute: false }) date: string | null = null;
@@ -72,11 +88,12 @@ export class SlotPicker extends LitElement {
     return html`
       <h3>${tr({ zh: "选择日期", en: "Date" })}</h3>
       <div class="dates" role="group" data-testid="dates">
-        ${this.dates.map(
-          (d) => html`<button data-testid="date" data-date=${d} aria-pressed=${d === this.date ? "true" : "false"} @click=${() => this.fire("pick-date", d)}>
-            <b>${tr(dayName(d, this.today))}</b><span>${tr(shortDate(d))}</span>
-          </button>`,
-        )}
+        ${this.days().map((d) => {
+          const open = this.dates.includes(d);
+          return html`<button class=${open ? "" : "off"} data-testid="date" data-date=${d} data-open=${open ? "yes" : "no"} aria-pressed=${d === this.date ? "true" : "false"} @click=${() => this.fire("pick-date", d)}>
+            <b>${tr(dayName(d, this.today))}</b><span>${open ? tr(shortDate(d)) : tr({ zh: "不可约", en: "Closed" })}</span>
+          </button>`;
+        })}
       </div>
       ${this.date ? html`<h3>${tr({ zh: "选择时段", en: "Time" })}</h3>${this.renderSlots()}` : ""}
     `;

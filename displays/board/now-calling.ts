@@ -25,7 +25,7 @@ export class NowCalling extends LitElement {
     .other { border-radius: 1.2vh; background: var(--hc-panel); padding: 1vh 1vw; display: flex; flex-direction: column; align-items: center; }
     .other .number { font-size: clamp(40px, 10vh, 300px); line-height: 1; font-weight: 800; color: var(--hc-accent); }
     .other .window { font-size: clamp(16px, 4vh, 110px); font-weight: 600; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 100%; }
-    .tag { font-size: min(6cqh, 3.5cqw); font-weight: 700; padding: 0.1em 0.5em; margin-bottom: 1vh; border-radius: 0.4em; border: 0.25vh solid #34d399; color: #6ee7b7; }
+    .tag { font-size: min(8cqh, 4.5cqw); font-weight: 700; padding: 0.1em 0.5em; margin-bottom: 1vh; border-radius: 0.4em; border: 0.25vh solid #34d399; color: #6ee7b7; }
     .other .tag { font-size: clamp(12px, 2.2vh, 60px); margin: 0.4vh 0 0; }
     .idle { flex: 1; display: flex; align-items: center; justify-content: center; font-size: clamp(24px, 7vh, 200px); color: var(--hc-muted); border-radius: 1.5vh; background: var(--hc-panel); }
     .flash { animation: flash 0.8s steps(1, end) 6; }
