@@ -1,9 +1,11 @@
 /**
- * npm run simulate -- --scenario FILE [--seed N] [--runs K] [--policy static,dynamic,pooled] [--json OUT] [--chart OUT.svg]
+ * npm run simulate -- --scenario FILE [--seed N] [--runs K] [--policy static,dynamic,pooled] [--json OUT] [--chart OUT.svg] [--ignore-bookings]
  *
  * Plays a scenario's day through the real HallCall domain, balancer and ETA on a virtual clock
  * (see docs/SIMULATOR.md and the "Simulator contract" in shared/DESIGN.md), prints a summary
- * table with the targets, and optionally writes the JSON report and an SVG chart.
+ * table with the targets (walk-ins, and on-time bookings apart when the scenario has them), and
+ * optionally writes the JSON report and an SVG chart. `--ignore-bookings` keeps the bookings
+ * still to come from the forecast and the balancer, to measure what knowing them is worth.
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -12,7 +14,7 @@ import { simulate } from "../server/sim/run.js";
 import { buildReport, formatReport } from "../server/sim/report.js";
 import { loadScenario, POLICIES, type Policy } from "../server/sim/scenario.js";
 
-const USAGE = "usage: npm run simulate -- --scenario FILE [--seed N] [--runs K] [--policy static,dynamic,pooled] [--json OUT] [--chart OUT.svg]";
+const USAGE = "usage: npm run simulate -- --scenario FILE [--seed N] [--runs K] [--policy static,dynamic,pooled] [--json OUT] [--chart OUT.svg] [--ignore-bookings]";
 
 function fail(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -37,6 +39,7 @@ function main(): void {
         policy: { type: "string" },
         json: { type: "string" },
         chart: { type: "string" },
+        "ignore-bookings": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -62,7 +65,7 @@ function main(): void {
     process.exit(2);
   }
   const t0 = performance.now();
-  const results = simulate(scenario, policies as Policy[], seed, runs);
+  const results = simulate(scenario, policies as Policy[], seed, runs, { forecastBookings: !values["ignore-bookings"] });
   const report = buildReport(scenario, seed, runs, results);
   const seconds = (performance.now() - t0) / 1000;
   console.log(formatReport(scenario, report, seconds));
