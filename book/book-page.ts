@@ -246,7 +246,7 @@ export class BookPage extends LitElement {
     const day = this.day;
     if (day && day.serviceId === serviceId && day.dates.length) return day.dates;
     const svc = this.offer?.services.find((s) => s.id === serviceId);
-    return svc?.dates ?? this.offer?.dates ?? [];
+    return svc?.dates ?? [];
   }
 
   private renderPicker(serviceId: string | null | undefined) {

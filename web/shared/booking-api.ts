@@ -5,26 +5,10 @@
  * is INTERNAL, so a page has one way to say what went wrong.
  */
 import { z } from "zod";
-import { Bilingual, BookingView, SlotsResponse, isErrorCode, type Ack, type BookingRequest, type HallError } from "../../protocol/index.js";
+import { Bilingual, BookableService, BookingDate, BookingView, SlotsResponse, isErrorCode, type Ack, type BookableServices, type BookingRequest, type HallError } from "../../protocol/index.js";
 
-/** A service that takes bookings, as GET …/appointments/services lists it. */
-export interface BookableService {
-  id: string;
-  name: Bilingual;
-  /** Minutes per slot. */
-  slotMin: number;
-  /** Citizens per slot. */
-  capacity: number;
-}
-
-export interface Bookable {
-  services: BookableService[];
-  /** Dates that can be booked now, today first. */
-  dates: string[];
-}
-
-const Service = z.object({ id: z.string().min(1), name: Bilingual, slotMin: z.number(), capacity: z.number() });
-const DateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+export type Bookable = BookableServices;
+export type { BookableService };
 
 /** Reads the services list item by item: one entry the page cannot read does not hide the others. */
 function readBookable(body: unknown): Bookable | null {
@@ -33,10 +17,10 @@ function readBookable(body: unknown): Bookable | null {
   if (!Array.isArray(services)) return null;
   return {
     services: services.flatMap((s) => {
-      const r = Service.safeParse(s);
+      const r = BookableService.safeParse(s);
       return r.success ? [r.data] : [];
     }),
-    dates: Array.isArray(dates) ? dates.filter((d): d is string => DateText.safeParse(d).success) : [],
+    dates: Array.isArray(dates) ? dates.filter((d): d is string => BookingDate.safeParse(d).success) : [],
   };
 }
 
