@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { HallError } from "./errors.js";
+import type { TicketHolder } from "./appointments.js";
 import {
   BalancerMode,
   Channel,
@@ -108,6 +109,8 @@ export interface ClientToServerEvents {
   "balancer:decide": (payload: CommandInput<"balancer:decide">, ack: (res: Ack<CommandResult>) => void) => void;
   "window:callTicket": (payload: CommandInput<"window:callTicket">, ack: (res: Ack<CommandResult>) => void) => void;
   "appointment:checkIn": (payload: AppointmentCheckIn, ack: (res: Ack<CommandResult>) => void) => void;
+  /** The counter at a window: the full name of the booking whose ticket is at it (protocol/appointments.ts). */
+  "ticket:holder": (payload: { windowId: string }, ack: (res: Ack<TicketHolder>) => void) => void;
 }
 
 export interface ServerToClientEvents {

@@ -4,7 +4,7 @@ import { instantOf, ManualClock } from "../server/domain/clock.js";
 import type { BookingConfig, HallConfig } from "../server/domain/config.js";
 import { openRecords } from "../server/records/open.js";
 import type { RecordsStore } from "../server/records/records-store.js";
-import { missedCutoff } from "../server/transport/booking-sweeper.js";
+import { missedCutoff } from "../server/domain/booking.js";
 import type { RestLimits } from "../server/transport/rate-limit.js";
 import { testHall } from "./helpers/hall.js";
 import { call, cid, startTestServer, type TestServer } from "./helpers/server.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HallCallError, type ErrorCode } from "../protocol/index.js";
-import { blockedUntil, decideBooking, decideCheckIn, missedAfter, quotaSplit, slotsOn, type BookingLoad } from "../server/domain/booking.js";
+import { blockedUntil, decideBooking, decideCheckIn, missedCutoff, quotaSplit, slotsOn, type BookingLoad } from "../server/domain/booking.js";
 import { instantOf } from "../server/domain/clock.js";
 import { maskName, maskPhone } from "../server/domain/masking.js";
 import { testHall } from "./helpers/hall.js";
@@ -151,9 +151,9 @@ describe("check-in (Qmatic's early and late minutes)", () => {
     expect(refusal(() => decideCheckIn({ ...hall.booking, late: "refuse" }, start, start + 16 * MIN))).toBe("CHECK_IN_TOO_LATE");
   });
 
-  it("counts a booking missed once no check-in can be accepted: the day's end for late walk-ins, lateMin for a hall that refuses them", () => {
-    expect(missedAfter(hall.booking, "2026-12-07", start, TZ)).toBe(at("2026-12-08", "00:00"));
-    expect(missedAfter({ ...hall.booking, late: "refuse" }, "2026-12-07", start, TZ)).toBe(start + 15 * MIN);
+  it("counts a booking missed once no check-in can be accepted: after its day for late walk-ins, after lateMin for a hall that refuses them", () => {
+    expect(missedCutoff(hall.booking, start, TZ)).toEqual({ dateBefore: "2026-12-07" });
+    expect(missedCutoff({ ...hall.booking, late: "refuse" }, start, TZ)).toEqual({ slotStartBefore: start - 15 * MIN });
   });
 });
 

@@ -124,10 +124,16 @@ export function decideCheckIn(rule: Pick<BookingConfig, "earlyMin" | "lateMin" |
   return { onTime: false, arrivedAt: now };
 }
 
+/** Which bookings not checked in count as missed (失约) at a moment: those whose slot started before `slotStartBefore`, or dated before `dateBefore`. */
+export interface MissedCutoff {
+  slotStartBefore?: number;
+  dateBefore?: string;
+}
+
 /**
- * When a booking not checked in counts as missed (失约): once no check-in can be accepted any more:
- * past the late minutes when late check-ins are refused, else at the end of the slot's day.
+ * A booking not checked in is missed once no check-in can be accepted any more: past the late
+ * minutes when late check-ins are refused, else once its day is over.
  */
-export function missedAfter(rule: Pick<BookingConfig, "lateMin" | "late">, date: string, start: number, timezone: string): number {
-  return rule.late === "refuse" ? start + rule.lateMin * 60_000 : instantOf(addDays(date, 1), "00:00", timezone);
+export function missedCutoff(rule: Pick<BookingConfig, "lateMin" | "late">, now: number, timezone: string): MissedCutoff {
+  return rule.late === "refuse" ? { slotStartBefore: now - rule.lateMin * 60_000 } : { dateBefore: businessDate(now, timezone) };
 }

@@ -1,26 +1,13 @@
 /**
  * 失约: every minute, the bookings of each hall that can no longer be checked in and were not
- * become `missed` (which the credit rule counts). Idempotent, so every node may run it.
+ * become `missed` (which the credit rule counts), by the domain's `missedCutoff`. Idempotent, so
+ * every node may run it.
  */
-import type { BookingConfig } from "../domain/config.js";
-import { businessDate, type Clock } from "../domain/clock.js";
+import { missedCutoff } from "../domain/booking.js";
+import type { Clock } from "../domain/clock.js";
 import type { Logger } from "../log.js";
 import type { BookingStore } from "../records/bookings.js";
 import type { HallContext } from "./context.js";
-
-export interface MissedCutoff {
-  slotStartBefore?: number;
-  dateBefore?: string;
-}
-
-/**
- * Which bookings count as missed at `now`, as `missedAfter` (domain/booking.ts) has it for one
- * booking: with late check-ins refused, those whose slot started more than `lateMin` ago; with
- * late check-ins taken as walk-ins, those of an earlier day.
- */
-export function missedCutoff(rule: Pick<BookingConfig, "lateMin" | "late">, now: number, timezone: string): MissedCutoff {
-  return rule.late === "refuse" ? { slotStartBefore: now - rule.lateMin * 60_000 } : { dateBefore: businessDate(now, timezone) };
-}
 
 export class BookingSweeper {
   private timer: NodeJS.Timeout | null = null;
