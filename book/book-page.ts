@@ -3,7 +3,8 @@ import { customElement, state } from "lit/decorators.js";
 import QRCode from "qrcode";
 import { LangController, tr } from "../web/shared/i18n.js";
 import { param } from "../web/shared/params.js";
-import { bookingRefusal } from "../web/shared/booking-errors.js";
+import { bookingRefusal, tooEarly } from "../web/shared/booking-errors.js";
+import { hallTime } from "../web/shared/hall-figures.js";
 import * as api from "../web/shared/booking-api.js";
 import "../web/shared/lang-switch.js";
 import "./booking-card.js";
@@ -206,20 +207,22 @@ export class BookPage extends LitElement {
 
   /** A refusal is shown, and the slots read again: a slot that just filled shows as full. */
   private async refused(error: HallError): Promise<void> {
-    this.error = bookingRefusal(error);
+    const b = this.current;
+    this.error = error.code === "CHECK_IN_TOO_EARLY" && b ? tooEarly(hallTime(b.checkInFrom, this.hall?.timezone ?? "Asia/Shanghai"), b.slot) : bookingRefusal(error);
     if (error.code === "SLOT_FULL" || error.code === "BOOKING_CLOSED") {
       this.chosen = null;
       await this.loadSlots();
     }
   }
 
-  private async change(run: () => Promise<Ack<BookingView>>, done: Bilingual | null): Promise<void> {
+  private async change(run: () => Promise<Ack<BookingView>>, done: Bilingual | ((b: BookingView) => Bilingual) | null): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     this.error = null;
     const res = await run();
     this.busy = false;
     if (!res.ok) return this.refused(res.error);
+    if (typeof done === "function") done = done(res.data);
     keepCode(this.hallId, res.data.code);
     this.rescheduling = false;
     this.notice = done;
@@ -331,6 +334,14 @@ export class BookPage extends LitElement {
         .qr=${this.qr}
         ?busy=${this.busy}
         @cancel=${() => void this.change(() => api.cancel(this.hallId, b.code), { zh: "预约已取消", en: "Booking cancelled" })}
+        @check-in=${() =>
+          void this.change(
+            async () => {
+              const res = await api.checkIn(this.hallId, b.code);
+              return res.ok ? { ok: true, data: res.data.booking } : res;
+            },
+            (done) => ({ zh: `签到成功，您的号是 ${done.ticketNumber ?? ""}`, en: `Checked in: your number is ${done.ticketNumber ?? ""}` }),
+          )}
         @reschedule=${() => this.startReschedule()}
       ></hc-booking-card>
       ${this.rescheduling

@@ -8,8 +8,9 @@ import type { BookingView } from "../protocol/index.js";
 /**
  * One booking as its holder sees it: the code in large letters with its QR code (scanned at the
  * kiosk to check in), when to check in, the masked name and phone; once checked in, the ticket's
- * number and the way to its tracker. While the booking is live it can be moved or cancelled (a
- * second tap confirms the cancel).
+ * number and the way to its tracker. While the booking is live it can be checked in from here
+ * (the server says whether it is time), moved or cancelled (a second tap confirms the cancel).
+ * @fires check-in - the citizen is in the hall and checks in from the phone
  * @fires reschedule - the citizen wants another date or slot
  * @fires cancel - the citizen confirmed the cancel
  */
@@ -37,6 +38,7 @@ export class BookingCard extends LitElement {
     .ticket .number { font-size: 72px; font-weight: 800; line-height: 1.05; color: var(--hc-accent); }
     .ticket a { display: block; margin-top: 8px; min-height: 48px; line-height: 48px; border-radius: 12px; background: var(--hc-accent); color: #0b1f3a; font-size: 18px; font-weight: 700; text-decoration: none; }
     .actions { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
+    button.check-in { min-height: 56px; border: 0; background: #34d399; color: #04241b; font-size: 19px; }
     button { min-height: 50px; border-radius: 12px; font: inherit; font-size: 17px; font-weight: 700; cursor: pointer; border: 2px solid var(--hc-accent); background: transparent; color: var(--hc-fg); }
     button.danger { border-color: #f87171; color: #fecaca; }
     button.danger.solid { background: var(--hc-bad); border-color: var(--hc-bad); color: #fff; }
@@ -99,7 +101,8 @@ export class BookingCard extends LitElement {
               <button data-testid="cancel-keep" @click=${() => (this.confirming = false)}>${tr({ zh: "不取消", en: "Keep it" })}</button>
             </div>
           </div>`
-        : html`<div class="actions">
+        : html`<button class="check-in" data-testid="phone-check-in" ?disabled=${this.busy} @click=${() => this.fire("check-in")}>${tr({ zh: "我已到厅，签到取号", en: "I am at the hall: check in" })}</button>
+          <div class="actions">
             <button data-testid="reschedule" ?disabled=${this.busy} @click=${() => this.fire("reschedule")}>${tr({ zh: "改约", en: "Change time" })}</button>
             <button class="danger" data-testid="cancel" ?disabled=${this.busy} @click=${() => (this.confirming = true)}>${tr({ zh: "取消预约", en: "Cancel booking" })}</button>
           </div>`}

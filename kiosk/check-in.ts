@@ -1,26 +1,7 @@
 import { LitElement, css, html } from "lit";
 import { customElement, property, query } from "lit/decorators.js";
 import { LangController, tr } from "../web/shared/i18n.js";
-import { BookingCode } from "../protocol/index.js";
-
-/**
- * What was typed or scanned, as a booking code: the bare code, or the booking's link (the QR's
- * text, which a hardware scanner types followed by Enter) with `code=` in it. Spaces and dashes a
- * citizen types between the groups of the printed code do not count. Null when it is neither.
- */
-export function codeFrom(text: string): string | null {
-  const raw = text.trim();
-  const inLink = /[?&#]code=([^&#\s]+)/i.exec(raw)?.[1];
-  let code = raw.replace(/[\s-]+/g, "");
-  if (inLink) {
-    try {
-      code = decodeURIComponent(inLink);
-    } catch {
-      return null;
-    }
-  }
-  return BookingCode.safeParse(code).success ? code : null;
-}
+import { codeFrom } from "./booking-code.js";
 
 /** How long a refused code stays in the field before it clears for the next citizen. */
 const CLEAR_AFTER_MS = 5_000;

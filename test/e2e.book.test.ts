@@ -292,4 +292,17 @@ describe("booking on the phone and checking in at the kiosk", async () => {
     await screenshot(page, "book-en");
     await page.context().close();
   });
+
+  it("checking in on the phone before its time is refused with from when; in time it gives the ticket", async () => {
+    const page = await openPhone(`?hall=t1&code=${early.code}`);
+    await page.getByTestId("phone-check-in").tap();
+    await waitForText(page, "book-error", "还未到签到时间：请于 10:00 后签到（预约时段 10:30）");
+    clock.set(instantOf(today, "10:05", ZONE));
+    await page.getByTestId("phone-check-in").tap();
+    await waitForText(page, "book-notice", "签到成功，您的号是");
+    const after = await bookingOf(early.code);
+    expect(after.state).toBe("checkedIn");
+    expect(await text(page, "booking-ticket-number")).toBe(after.ticketNumber);
+    await page.context().close();
+  });
 });

@@ -5,7 +5,8 @@
  * is INTERNAL, so a page has one way to say what went wrong.
  */
 import { z } from "zod";
-import { Bilingual, BookableService, BookingDate, BookingView, SlotsResponse, isErrorCode, type Ack, type BookableServices, type BookingRequest, type HallError } from "../../protocol/index.js";
+import { newCommandId } from "../../protocol/command-retry.js";
+import { Bilingual, BookableService, BookingDate, BookingView, CheckInResponse, SlotsResponse, isErrorCode, type Ack, type BookableServices, type BookingRequest, type HallError } from "../../protocol/index.js";
 
 export type Bookable = BookableServices;
 export type { BookableService };
@@ -86,5 +87,8 @@ export const book = (hallId: string, req: BookingRequest) => request("POST", bas
 export const booking = (hallId: string, code: string) => request("GET", one(hallId, code), schema(BookingView));
 
 export const cancel = (hallId: string, code: string) => request("DELETE", one(hallId, code), schema(BookingView));
+
+/** Check in from the phone: the server makes one ticket per booking, so pressing again answers the same one. */
+export const checkIn = (hallId: string, code: string) => request("POST", `${one(hallId, code)}/check-in`, schema(CheckInResponse), { commandId: newCommandId() });
 
 export const reschedule = (hallId: string, code: string, to: { date: string; slot: string }) => request("POST", `${one(hallId, code)}/reschedule`, schema(BookingView), to);
