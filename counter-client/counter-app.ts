@@ -1,6 +1,6 @@
 import { LitElement, css, html } from "lit";
 import { customElement, state } from "lit/decorators.js";
-import type { HallError, HallEvent, Ticket } from "../protocol/index.js";
+import type { HallError, HallEvent, HallSnapshot, QueueSummary, Ticket, TicketHolder } from "../protocol/index.js";
 import { HallConnection } from "../web/shared/hall-connection.js";
 import { errorText } from "../web/shared/plain-errors.js";
 import { LangController, tr } from "../web/shared/i18n.js";
@@ -10,6 +10,7 @@ import "../web/shared/connection-badge.js";
 import "../web/shared/lang-switch.js";
 import "../web/shared/sign-in.js";
 import "./action-bar.js";
+import "./call-ticket-dialog.js";
 import "./current-ticket.js";
 import "./my-days.js";
 import "./my-figures.js";
@@ -18,13 +19,21 @@ import "./parked-list.js";
 import "./pause-dialog.js";
 import "./queue-panel.js";
 import "./transfer-dialog.js";
+import "./waiting-list.js";
 import "./window-picker.js";
-import { ACTIONS, actionForKey, allowed, type CounterAction } from "./actions.js";
+import { ACTIONS, actionForKey, allowed, canCallTicket, type CounterAction } from "./actions.js";
+import { bookingTag } from "./booking-tag.js";
+import type { CallTicketDetail } from "./call-ticket-dialog.js";
+import { waitingRows } from "./waiting-list.js";
 import type { LastRating } from "./my-figures.js";
 import type { ParkDetail } from "./park-dialog.js";
 import type { TransferDetail } from "./transfer-dialog.js";
 
 const APP = "counter";
+/** At most one read of the hall's tickets this often, to learn tickets the queue summary names that this page has not seen. */
+const LEARN_EVERY_MS = 3_000;
+/** What the page sends besides its buttons' actions (for the "still on its way" line). */
+type PageAction = CounterAction | "resumeTicket" | "callTicket";
 /** Connection refusals after which the staff member signs in again. */
 const WINDOW_KEY = (hall: string) => `hallcall.counter.window.${hall}`;
 
@@ -32,7 +41,8 @@ const WINDOW_KEY = (hall: string) => `hallcall.counter.window.${hall}`;
  * 窗口叫号端: sign in, pick the window, then call, recall, start, finish, no-show, transfer, park
  * and pause with buttons or function keys. The server sends a counter its window's events, the
  * hall's parked tickets and the queue summaries; everything shown comes from those (a WindowFeed
- * kept by HallConnection) and from the snapshot of each (re)connect.
+ * kept by HallConnection) and from the snapshot of each (re)connect. The waiting list is the queue
+ * summary's order, each number matched with its ticket as last read.
  */
 @customElement("hc-counter-app")
 export class CounterApp extends LitElement {
@@ -56,10 +66,12 @@ export class CounterApp extends LitElement {
   private hallId = param("hall", "demo");
   @state() private session: StaffSession | null = loadSession(this.hallId, APP);
   @state() private windowId: string | null = this.session ? sessionStorage.getItem(WINDOW_KEY(this.hallId)) : null;
-  @state() private dialog: "park" | "transfer" | "pause" | null = null;
+  @state() private dialog: "park" | "transfer" | "pause" | "callTicket" | null = null;
+  /** The waiting ticket the 指定叫号 dialog is for. */
+  @state() private chosen: Ticket | null = null;
   @state() private busy = false;
   /** The action whose command is on its way (busy), so that a second press of it sends nothing. */
-  private pendingAction: CounterAction | "resumeTicket" | null = null;
+  private pendingAction: PageAction | null = null;
   @state() private message: { kind: "ok" | "error"; text: string } | null = null;
   @state() private lastRating: LastRating | null = null;
   @state() private now = Date.now();
@@ -68,12 +80,30 @@ export class CounterApp extends LitElement {
   /** A key pressed while a command was on its way: run after it, if the new state still allows. */
   private queued: CounterAction | null = null;
   private messageTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * Today's tickets by number, as last read (the snapshot, a read for the waiting list) or seen in
+   * an event: a counter receives only its own window's events, so the waiting list's tickets come
+   * from reads, asked for when the queue summary names a number not known here.
+   */
+  private known = new Map<string, Ticket>();
+  private learning = false;
+  private learnedAt = 0;
+  private seenQueue: QueueSummary | null = null;
+  /**
+   * The full name of the booked citizen at this window, for the ticket it was asked for only: it
+   * is asked when the window's ticket changes and dropped with that ticket, never kept elsewhere.
+   */
+  @state() private holder: TicketHolder | null = null;
+  private holderFor: string | null = null;
 
   readonly conn = new HallConnection(this, {
     auth: () => (this.session && this.windowId ? { role: "counter", hallId: this.hallId, token: this.session.token, windowId: this.windowId } : null),
     windowFeed: () => this.windowId,
     onEvent: (e) => this.onHallEvent(e),
     onSnapshot: (s) => {
+      this.learn(s);
+      // A holder asked for before a reconnect may never have been answered: ask again.
+      if (this.holderFor && !this.holder) void this.askHolder(this.holderFor);
       // After a reload: the last finished ticket has ended, so it is not in the snapshot; ask for it.
       const id = s.windows.find((x) => x.id === this.windowId)?.lastFinishedId;
       if (id && this.lastRating === null)
@@ -105,6 +135,7 @@ export class CounterApp extends LitElement {
   }
 
   private onHallEvent(e: HallEvent) {
+    if ("ticket" in e) this.known.set(e.ticket.number, e.ticket);
     if (e.type === "ticket:finished" && e.window.id === this.windowId && e.ticket.state === "finished") this.lastRating = { number: e.ticket.number, rating: null };
     if (e.type === "ticket:rated" && e.ticket.windowId === this.windowId) this.lastRating = { number: e.ticket.number, rating: e.ticket.rating };
   }
@@ -132,7 +163,7 @@ export class CounterApp extends LitElement {
    * at a time: the connection retries it with its commandId until the answer is definite (the
    * message bar says it is still trying), and a press meanwhile sends nothing new.
    */
-  private async send(action: CounterAction | "resumeTicket", name: Parameters<HallConnection["send"]>[0], payload: Record<string, unknown>, done: (e: HallEvent) => string): Promise<boolean> {
+  private async send(action: PageAction, name: Parameters<HallConnection["send"]>[0], payload: Record<string, unknown>, done: (e: HallEvent) => string): Promise<boolean> {
     if (this.busy) return false;
     this.busy = true;
     this.pendingAction = action;
@@ -212,6 +243,54 @@ export class CounterApp extends LitElement {
     if (await this.send("pause", "window:pause", { windowId: this.windowId, reason }, () => tr({ zh: "窗口已暂停", en: "Window paused" }))) this.dialog = null;
   }
 
+  private openCallTicket(ticketId: string) {
+    const t = [...this.known.values()].find((x) => x.id === ticketId);
+    if (!t || !canCallTicket(this.win, this.ticket)) return;
+    this.chosen = t;
+    this.dialog = "callTicket";
+  }
+
+  private async callTicket(d: CallTicketDetail) {
+    const t = this.chosen;
+    if (!t) return;
+    const done = (e: HallEvent) => tr({ zh: `已指定叫号 ${"ticket" in e ? e.ticket.number : t.number}`, en: `Called ${"ticket" in e ? e.ticket.number : t.number} out of turn` });
+    if (await this.send("callTicket", "window:callTicket", { windowId: this.windowId, ticketId: t.id, reason: d.reason }, done)) {
+      this.dialog = null;
+      this.chosen = null;
+    }
+  }
+
+  /** Takes the tickets of a snapshot as the ones known by number (a new day starts the numbers afresh). */
+  private learn(s: HallSnapshot) {
+    this.known = new Map(s.tickets.map((t) => [t.number, t]));
+    this.learnedAt = Date.now();
+  }
+
+  /** Reads the hall's tickets again when the waiting list names one not known here (at most every LEARN_EVERY_MS). */
+  private async learnMissing() {
+    const w = this.win;
+    if (!w || this.learning || this.conn.status !== "live") return;
+    if (!waitingRows(w, this.conn.queue, this.known).some((r) => !r.ticket)) return;
+    const wait = this.learnedAt + LEARN_EVERY_MS - Date.now();
+    this.learning = true;
+    try {
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const res = await this.conn.send<HallSnapshot>("hall:snapshot", {});
+      if (res.ok) this.learn(res.data);
+      else this.learnedAt = Date.now();
+    } finally {
+      this.learning = false;
+      // The summary may have moved on while this read was on its way: look at it again.
+      this.seenQueue = null;
+      this.requestUpdate();
+    }
+  }
+
+  private async askHolder(ticketId: string) {
+    const res = await this.conn.send<TicketHolder>("ticket:holder", { windowId: this.windowId });
+    if (this.holderFor === ticketId && res.ok && res.data.ticketId === ticketId) this.holder = res.data;
+  }
+
   private resumeTicket(ticketId: string) {
     void this.send("resumeTicket", "ticket:resume", { ticketId }, (e) => tr({ zh: `${"ticket" in e ? e.ticket.number : ""} 已恢复排队，保留原位置`, en: `${"ticket" in e ? e.ticket.number : ""} back in the queue, place kept` }));
   }
@@ -236,7 +315,21 @@ export class CounterApp extends LitElement {
     this.lastRating = null;
   }
 
+  protected willUpdate(): void {
+    const t = this.ticket;
+    const booking = t?.appointment ? t.id : null;
+    if (booking !== this.holderFor) {
+      this.holderFor = booking;
+      this.holder = null;
+      if (booking) void this.askHolder(booking);
+    }
+  }
+
   protected updated(): void {
+    if (this.conn.queue !== this.seenQueue) {
+      this.seenQueue = this.conn.queue;
+      void this.learnMissing();
+    }
     // An expired, ended or taken-over session: back to the sign-in form.
     const denied = this.conn.status === "denied" ? this.conn.denied : null;
     if (denied && SIGN_IN_AGAIN.has(denied.code) && this.session) {
@@ -260,7 +353,7 @@ export class CounterApp extends LitElement {
 
   private messageBar() {
     if (this.busy && this.conn.retrying > 0) {
-      const label = ACTIONS.find((x) => x.id === this.pendingAction)?.label ?? { zh: "操作", en: "The action" };
+      const label = this.pendingAction === "callTicket" ? { zh: "指定叫号", en: "Call now" } : (ACTIONS.find((x) => x.id === this.pendingAction)?.label ?? { zh: "操作", en: "The action" });
       return html`<div class="msg pending" role="status" data-testid="pending">${tr({ zh: `正在连接，请稍候…「${label.zh}」仍在进行，无需重按`, en: `Connecting, please wait… “${label.en}” is still on its way; no need to press again` })}</div>`;
     }
     const m = this.message;
@@ -280,12 +373,14 @@ export class CounterApp extends LitElement {
       <hc-connection-badge .status=${this.conn.status} .reason=${this.conn.offline} .message=${this.conn.denied ? errorText(this.conn.denied) : ""}></hc-connection-badge>
       <main>
         <section class="left">
-          <hc-current-ticket .ticket=${t} .window=${w} .services=${s?.services ?? []} .priorityClasses=${s?.priorityClasses ?? []} .now=${this.now}></hc-current-ticket>
+          <hc-current-ticket .ticket=${t} .window=${w} .holder=${this.holder} .services=${s?.services ?? []} .priorityClasses=${s?.priorityClasses ?? []} .now=${this.now}></hc-current-ticket>
           <hc-action-bar .window=${w} .ticket=${t} ?busy=${this.busy || offline} @counter-action=${(e: CustomEvent<{ action: CounterAction }>) => void this.act(e.detail.action)}></hc-action-bar>
           ${this.messageBar()}
         </section>
         <aside class="right">
           <hc-queue-panel .window=${w} .services=${s?.services ?? []} .queue=${this.conn.queue}></hc-queue-panel>
+          <hc-waiting-list .window=${w} .services=${s?.services ?? []} .rows=${w ? waitingRows(w, this.conn.queue, this.known) : []} ?canCall=${!this.busy && !offline && canCallTicket(w, t)}
+            @call-ticket=${(e: CustomEvent<{ ticketId: string }>) => this.openCallTicket(e.detail.ticketId)}></hc-waiting-list>
           <hc-my-figures .stats=${s?.stats.byStaff[this.session.staff.id]} .last=${this.lastRating}></hc-my-figures>
           <hc-my-days .hallId=${this.hallId} .token=${this.session.token} .businessDate=${s?.businessDate ?? ""}></hc-my-days>
           <hc-parked-list .tickets=${s?.tickets ?? []} .windows=${s?.windows ?? []} .windowId=${this.windowId} ?busy=${this.busy || offline} @resume-ticket=${(e: CustomEvent<{ ticketId: string }>) => this.resumeTicket(e.detail.ticketId)}></hc-parked-list>
@@ -297,7 +392,17 @@ export class CounterApp extends LitElement {
         ? html`<hc-transfer-dialog .ticketNumber=${t?.number ?? ""} .currentServiceId=${t?.serviceId ?? ""} .windowId=${this.windowId} .services=${s?.services ?? []} .windows=${s?.windows ?? []}
             @transfer-submit=${(e: CustomEvent<TransferDetail>) => void this.transfer(e.detail)} @dialog-cancel=${() => (this.dialog = null)}></hc-transfer-dialog>`
         : ""}
+      ${this.dialog === "callTicket" && this.chosen
+        ? html`<hc-call-ticket-dialog .ticketNumber=${this.chosen.number} .detail=${this.chosenDetail(this.chosen)}
+            @call-ticket-submit=${(e: CustomEvent<CallTicketDetail>) => void this.callTicket(e.detail)} @dialog-cancel=${() => ((this.dialog = null), (this.chosen = null))}></hc-call-ticket-dialog>`
+        : ""}
       ${this.dialog ? this.messageBarOverlay() : ""}`;
+  }
+
+  private chosenDetail(t: Ticket): string {
+    const svc = this.conn.snapshot?.services.find((x) => x.id === t.serviceId);
+    const tag = bookingTag(t);
+    return [svc ? tr(svc.name) : t.serviceId, tag ? tr(tag) : ""].filter(Boolean).join(" · ");
   }
 
   /** Errors stay visible above an open dialog. */

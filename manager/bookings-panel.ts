@@ -22,6 +22,9 @@ export const BOOKING_STATE: Record<BookingState, Bilingual> = {
 type Slot = DayBookings["services"][number]["slots"][number];
 /** Seats a slot's bookings hold: every one but the cancelled (a missed one held its seat until it was missed). */
 const held = (x: Slot) => x.booked + x.checkedIn + x.served + x.missed;
+/** Zeros recede, so that a slot's bookings stand out. */
+const zero = (n: number) => (n === 0 ? "zero" : "");
+const clockTime = (ms: number, timezone: string) => new Date(ms).toLocaleTimeString(tr({ zh: "zh-CN", en: "en-GB" }), { timeZone: timezone || undefined, hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
 /**
  * 今日预约: per bookable service and slot, the capacity and how many are booked, checked in,
@@ -47,9 +50,11 @@ export class BookingsPanel extends LitElement {
       tr.slot.open td:first-child::before { content: "▾ "; }
       tr.total td { border-top: 1px solid #ffffff40; font-weight: 700; }
       td.list { padding: 0.2rem 0.4rem 0.6rem 1.4rem; }
-      .people { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 0.2rem 1rem; font-size: 0.95rem; }
+      .people { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 0.2rem 1rem; font-size: 0.95rem; }
+      .people > div { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
       .people span.st { color: var(--hc-muted); margin-left: 0.3rem; }
       .full { color: #fbbf24; }
+      td.zero { color: #ffffff40; }
       .error { color: #fca5a5; }
       .empty { color: var(--hc-muted); padding: 0.4rem 0; }
     `,
@@ -58,6 +63,8 @@ export class BookingsPanel extends LitElement {
   @property() token = "";
   /** The hall's business date (its snapshot): the day shown until another is picked. */
   @property() businessDate = "";
+  /** The hall's time zone (its snapshot): times are the hall's. */
+  @property() timezone = "";
   /** Increases with each hall event of a booked ticket; a change reads the day again. */
   @property({ type: Number }) changes = 0;
   @state() private date = "";
@@ -122,7 +129,7 @@ export class BookingsPanel extends LitElement {
         ${this.date !== this.businessDate ? html`<button data-testid="bookings-today" @click=${() => (this.date = this.businessDate)}>${tr({ zh: "回到今天", en: "Today" })}</button>` : ""}
         <button data-testid="bookings-refresh" @click=${() => void this.load()}>${tr({ zh: "刷新", en: "Refresh" })}</button>
         ${this.error ? html`<span class="error" role="alert" data-testid="bookings-error">${this.error}</span>` : ""}
-        <span class="at">${this.readAt ? tr({ zh: `更新于 ${new Date(this.readAt).toLocaleTimeString()}`, en: `Updated ${new Date(this.readAt).toLocaleTimeString()}` }) : ""}</span>
+        <span class="at">${this.readAt ? tr({ zh: `更新于 ${clockTime(this.readAt, this.timezone)}`, en: `Updated ${clockTime(this.readAt, this.timezone)}` }) : ""}</span>
       </div>
       ${!d
         ? html`<div class="empty">${this.error ? "" : tr({ zh: "正在读取…", en: "Loading…" })}</div>`
@@ -157,9 +164,9 @@ export class BookingsPanel extends LitElement {
     const id = `${serviceId}-${x.slot.replace(":", "")}`;
     return html`<tr class="slot ${open ? "open" : ""}" data-testid="slot-${id}" @click=${() => this.toggle(key)} aria-expanded=${open}>
         <td>${x.slot}</td><td class="n">${x.capacity}</td><td class="n ${held(x) >= x.capacity ? "full" : "muted"}" data-testid="slot-${id}-left">${held(x) >= x.capacity ? tr({ zh: "满", en: "full" }) : x.capacity - held(x)}</td>
-        <td class="n" data-testid="slot-${id}-booked">${x.booked}</td>
-        <td class="n" data-testid="slot-${id}-checkedIn">${x.checkedIn}</td><td class="n" data-testid="slot-${id}-served">${x.served}</td>
-        <td class="n ${x.missed ? "red" : ""}" data-testid="slot-${id}-missed">${x.missed}</td><td class="n muted">${x.cancelled}</td>
+        <td class="n ${zero(x.booked)}" data-testid="slot-${id}-booked">${x.booked}</td>
+        <td class="n ${zero(x.checkedIn)}" data-testid="slot-${id}-checkedIn">${x.checkedIn}</td><td class="n ${zero(x.served)}" data-testid="slot-${id}-served">${x.served}</td>
+        <td class="n ${x.missed ? "red" : "zero"}" data-testid="slot-${id}-missed">${x.missed}</td><td class="n ${zero(x.cancelled)}">${x.cancelled}</td>
       </tr>
       ${open
         ? html`<tr><td class="list" colspan="8"><div class="people" data-testid="slot-${id}-list">

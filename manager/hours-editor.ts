@@ -29,8 +29,41 @@ const inLanguage = (summary: string): string => {
   const [zh, en] = summary.split(" / ");
   return (tr({ zh: zh ?? summary, en: en ?? summary }) || summary).trim();
 };
+/** The hours schemas' messages (protocol/hours.ts) in the console's words. */
+const SCHEMA_MESSAGES: Record<string, Bilingual> = {
+  "an interval ends after it starts": { zh: "结束时间须晚于开始时间", en: "an interval ends after it starts" },
+  "intervals of a day are in order and do not overlap": { zh: "同一天的时段须按先后排列且不能重叠", en: "intervals of a day are in order and do not overlap" },
+  'a time as "HH:MM"': { zh: "时间应写成 HH:MM（如 09:00）", en: 'a time as "HH:MM" (09:00)' },
+  "no such date": { zh: "没有这一天", en: "no such date" },
+};
+
+/**
+ * One line of a VALIDATION refusal ("services.medical.schedule.sat.0: …") said with the form's
+ * own names: 医保 周六 第1段：结束时间须晚于开始时间.
+ */
+function refusalLine(line: string, services: ServiceInfo[]): string {
+  const at = line.indexOf(": ");
+  if (at < 0) return line;
+  const path = line.slice(0, at).split(".");
+  const said = SCHEMA_MESSAGES[line.slice(at + 2)];
+  const message = said ? tr(said) : line.slice(at + 2);
+  const name = (id: string) => tr(services.find((x) => x.id === id)?.name ?? { zh: id, en: id });
+  const [root, a, b, c, d] = path;
+  let where: string | null = null;
+  if (root === "services" && a) {
+    const day = (WEEKDAYS as readonly string[]).includes(c ?? "") ? tr(WEEKDAY_NAMES[c as Weekday]) : "";
+    const nth = d !== undefined && /^\d+$/.test(d) ? tr({ zh: `第${Number(d) + 1}段`, en: `interval ${Number(d) + 1}` }) : "";
+    where = [name(a), b === "schedule" ? day : "", nth].filter(Boolean).join(" ");
+  } else if (root === "calendar" && (a === "holidays" || a === "workdays")) {
+    where = a === "holidays" ? tr({ zh: "法定节假日", en: "Public holidays" }) : tr({ zh: "调休上班日", en: "Make-up workdays" });
+  } else if (root === "calendar" && a === "makeUpDayAs") {
+    where = tr({ zh: "调休日按哪天的时间办理", en: "Make-up workdays keep the hours of" });
+  }
+  return where ? `${where}${tr({ zh: "：", en: ": " })}${message}` : line;
+}
+
 const copy = <T>(v: T): T => structuredClone(v);
-const when = (ms: number) => new Date(ms).toLocaleString(tr({ zh: "zh-CN", en: "en-GB" }), { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+const when = (ms: number, timezone: string) => new Date(ms).toLocaleString(tr({ zh: "zh-CN", en: "en-GB" }), { timeZone: timezone || undefined, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
 
 /**
  * 办理时间: the hall's calendar (holidays, make-up workdays and whose hours they take) and each
@@ -43,19 +76,19 @@ export class HoursEditor extends LitElement {
   static styles = [
     cardStyles,
     css`
-      .cols { display: grid; grid-template-columns: minmax(300px, 0.8fr) minmax(0, 2fr); gap: 1rem; align-items: start; }
+      .cols { display: grid; grid-template-columns: 270px minmax(0, 1fr); gap: 1rem; align-items: start; }
       section { background: #0b1f3a; border-radius: 10px; padding: 0.6rem 0.8rem; }
       h3 { margin: 0 0 0.4rem; font-size: 1.05rem; display: flex; align-items: center; gap: 0.8rem; }
       h4 { margin: 0.6rem 0 0.3rem; font-size: 0.95rem; color: var(--hc-muted); font-weight: 500; }
       input, select { font: inherit; font-size: 0.95rem; min-height: 34px; padding: 0 0.45rem; border-radius: 7px; border: 1px solid #ffffff30; background: #071527; color: var(--hc-fg); color-scheme: dark; }
-      input.time { width: 4.6em; text-align: center; font-variant-numeric: tabular-nums; }
+      input.time { width: 4.2em; padding: 0 0.25rem; text-align: center; font-variant-numeric: tabular-nums; }
       input.bad { border-color: #f87171; background: #3b0d0d; }
       .dates { display: flex; flex-wrap: wrap; gap: 0.3rem; margin-bottom: 0.3rem; }
       .date { display: inline-flex; align-items: center; gap: 0.2rem; padding: 0 0 0 0.5rem; border-radius: 999px; background: #1e3a66; font-variant-numeric: tabular-nums; font-size: 0.92rem; }
       .date button, .span button.x { min-height: 26px; padding: 0 0.45rem; border: 0; background: transparent; color: var(--hc-muted); }
       .date button:hover, .span button.x:hover { color: #f87171; }
       .add { display: flex; gap: 0.4rem; align-items: center; }
-      .services { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 0.8rem; }
+      .services { display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr)); gap: 0.8rem; }
       .week { display: grid; grid-template-columns: 3em 1fr; gap: 0.25rem 0.5rem; align-items: center; }
       .week .day { color: var(--hc-muted); }
       .spans { display: flex; flex-wrap: wrap; gap: 0.3rem; align-items: center; min-height: 36px; }
@@ -65,7 +98,9 @@ export class HoursEditor extends LitElement {
       label.rtc { display: inline-flex; align-items: center; gap: 0.35rem; font-size: 0.92rem; font-weight: 400; margin-left: auto; }
       label.rtc input { width: 18px; min-height: 18px; }
       .rtc-note { color: var(--hc-muted); font-size: 0.92rem; }
-      .save { display: flex; gap: 0.8rem; align-items: center; margin-top: 0.8rem; flex-wrap: wrap; }
+      /* The save bar and the server's refusals stay in sight at the foot of the window while the form scrolls. */
+      .foot { position: sticky; bottom: 0; margin: 0.8rem -1rem 0; padding: 0.6rem 1rem; background: var(--hc-panel); border-top: 1px solid #ffffff20; z-index: 2; }
+      .save { display: flex; gap: 0.8rem; align-items: center; flex-wrap: wrap; }
       button.primary { background: var(--hc-accent); color: #111; font-weight: 700; border: 0; min-height: 40px; padding: 0 1.2rem; }
       .errors { margin: 0.6rem 0 0; padding: 0.5rem 0.8rem 0.5rem 1.6rem; background: #3b0d0d; border: 1px solid #f87171; border-radius: 8px; color: #fecaca; }
       .saved { color: #86efac; }
@@ -79,6 +114,8 @@ export class HoursEditor extends LitElement {
   @property() token = "";
   /** The hall's services, for their names and order. */
   @property({ attribute: false }) services: ServiceInfo[] = [];
+  /** The hall's time zone: when a change was made is said in the hall's time. */
+  @property() timezone = "";
   @state() private view: HoursView | null = null;
   @state() private draft: HoursUpdate | null = null;
   @state() private log: HoursChange[] = [];
@@ -138,7 +175,7 @@ export class HoursEditor extends LitElement {
         if (log.ok) this.log = log.data;
       } else {
         // A validation refusal lists each field's problem ("path: message; …"): one line each.
-        const detail = res.error.code === "VALIDATION" ? res.error.message.replace(/^Invalid (payload|body)[^:]*:\s*/i, "").split(/;\s+/).filter(Boolean) : [];
+        const detail = res.error.code === "VALIDATION" ? res.error.message.replace(/^Invalid (payload|body)[^:]*:\s*/i, "").split(/;\s+/).filter(Boolean).map((l) => refusalLine(l, this.services)) : [];
         this.errors = [consoleErrorText(res.error), ...detail];
       }
     } finally {
@@ -150,7 +187,7 @@ export class HoursEditor extends LitElement {
     const v = this.view;
     const d = this.draft;
     const head = html`<h2>${tr({ zh: "办理时间", en: "Hours" })}
-      ${v ? html`<span class="version" data-testid="hours-version">${v.version === null ? tr({ zh: "当前为配置文件中的时间", en: "The config file's hours are in force" }) : tr({ zh: `第 ${v.version} 版 · ${v.changedBy ?? ""} · ${v.changedAt ? when(v.changedAt) : ""}`, en: `Version ${v.version} · ${v.changedBy ?? ""} · ${v.changedAt ? when(v.changedAt) : ""}` })}</span>` : ""}</h2>`;
+      ${v ? html`<span class="version" data-testid="hours-version">${v.version === null ? tr({ zh: "当前为配置文件中的时间", en: "The config file's hours are in force" }) : tr({ zh: `第 ${v.version} 版 · ${v.changedBy ?? ""} · ${v.changedAt ? when(v.changedAt, this.timezone) : ""}`, en: `Version ${v.version} · ${v.changedBy ?? ""} · ${v.changedAt ? when(v.changedAt, this.timezone) : ""}` })}</span>` : ""}</h2>`;
     if (!v || !d) return html`${head}<div class="${this.loadError ? "errors" : "muted"}" data-testid="hours-load-error">${this.loadError || tr({ zh: "正在读取…", en: "Loading…" })}</div>`;
     const order = [...this.services.map((s) => s.id).filter((id) => id in d.services), ...Object.keys(d.services).filter((id) => !this.services.some((s) => s.id === id))];
     return html`${head}
@@ -158,12 +195,14 @@ export class HoursEditor extends LitElement {
         ${this.calendar(d)}
         <div class="services">${order.map((id) => this.service(id, d.services[id]!))}</div>
       </div>
+      <div class="foot">
       <div class="save">
         <button class="primary" data-testid="hours-save" ?disabled=${this.saving || !this.dirty} @click=${() => void this.save()}>${tr({ zh: "保存办理时间", en: "Save hours" })}</button>
         ${this.dirty ? html`<button data-testid="hours-revert" @click=${() => ((this.draft = { calendar: copy(v.calendar), services: copy(v.services) }), (this.errors = []))}>${tr({ zh: "放弃修改", en: "Discard changes" })}</button><span class="dirty">${tr({ zh: "有未保存的修改", en: "Unsaved changes" })}</span>` : ""}
         ${this.saved ? html`<span class="saved" role="status" data-testid="hours-saved">${tr({ zh: `已保存 第 ${this.saved.version} 版 · ${this.saved.changedBy ?? ""}`, en: `Saved version ${this.saved.version} by ${this.saved.changedBy ?? ""}` })}</span>` : ""}
       </div>
       ${this.errors.length ? html`<ul class="errors" role="alert" data-testid="hours-errors">${this.errors.map((e) => html`<li>${e}</li>`)}</ul>` : ""}
+      </div>
       ${this.changeLog()}`;
   }
 
@@ -243,7 +282,7 @@ export class HoursEditor extends LitElement {
         ? html`<div class="muted" data-testid="hours-log-empty">${tr({ zh: "还没有人在管理台修改过办理时间", en: "Nobody has changed the hours in the console yet" })}</div>`
         : html`<table data-testid="hours-log">
             <tr><th>${tr({ zh: "版本", en: "Version" })}</th><th>${tr({ zh: "修改人", en: "By" })}</th><th>${tr({ zh: "时间", en: "When" })}</th><th>${tr({ zh: "修改内容", en: "What changed" })}</th></tr>
-            ${this.log.map((c) => html`<tr data-testid="hours-log-${c.version}"><td class="n">${c.version}</td><td>${c.by}</td><td>${when(c.at)}</td><td class="sum">${inLanguage(c.summary)}</td></tr>`)}
+            ${this.log.map((c) => html`<tr data-testid="hours-log-${c.version}"><td class="n">${c.version}</td><td>${c.by}</td><td>${when(c.at, this.timezone)}</td><td class="sum">${inLanguage(c.summary)}</td></tr>`)}
           </table>`}
     </div>`;
   }

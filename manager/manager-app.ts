@@ -186,8 +186,8 @@ export class ManagerApp extends LitElement {
     return html`${header}
       <hc-connection-badge .status=${this.conn.status} .reason=${this.conn.offline} .message=${this.conn.denied ? errorText(this.conn.denied) : ""}></hc-connection-badge>
       ${s ? nav : ""}
-      ${s && this.tab === "bookings" ? html`<div class="page"><hc-bookings-panel .hallId=${this.hallId} .token=${token} .businessDate=${s.businessDate} .changes=${this.bookingEvents}></hc-bookings-panel></div>` : ""}
-      ${s && this.tab === "hours" ? html`<div class="page"><hc-hours-editor .hallId=${this.hallId} .token=${token} .services=${s.services}></hc-hours-editor></div>` : ""}
+      ${s && this.tab === "bookings" ? html`<div class="page"><hc-bookings-panel .hallId=${this.hallId} .token=${token} .businessDate=${s.businessDate} .timezone=${s.timezone} .changes=${this.bookingEvents}></hc-bookings-panel></div>` : ""}
+      ${s && this.tab === "hours" ? html`<div class="page"><hc-hours-editor .hallId=${this.hallId} .token=${token} .services=${s.services} .timezone=${s.timezone}></hc-hours-editor></div>` : ""}
       ${s && this.tab === "live"
         ? html`<main>
             <hc-alerts-bar class="full" .rows=${rows}></hc-alerts-bar>
