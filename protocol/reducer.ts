@@ -116,7 +116,7 @@ function reduceInto(s: HallSnapshot, e: HallEvent): void {
   if (t) upsertTicket(s, t);
   const w = eventWindow(e);
   if (w) upsertWindow(s, w);
-  if (e.type === "ticket:called") s.recentCalls = [{ ticketId: e.ticket.id, number: e.ticket.number, windowId: e.window.id, at: e.at }, ...s.recentCalls.filter((c) => c.ticketId !== e.ticket.id)].slice(0, RECENT_CALLS);
+  if (e.type === "ticket:called") s.recentCalls = [{ ticketId: e.ticket.id, number: e.ticket.number, windowId: e.window.id, at: e.at, booked: e.ticket.channel === "appointment" }, ...s.recentCalls.filter((c) => c.ticketId !== e.ticket.id)].slice(0, RECENT_CALLS);
   if (e.type === "balancer:modeChanged") s.balancer = { ...s.balancer, mode: e.mode };
   if (e.type === "balancer:suggested") s.balancer = { ...s.balancer, suggestions: [...s.balancer.suggestions.filter((x) => x.windowId !== e.suggestion.windowId), e.suggestion] };
   if (e.type === "balancer:suggestionClosed") s.balancer = { ...s.balancer, suggestions: s.balancer.suggestions.filter((x) => x.id !== e.suggestionId) };

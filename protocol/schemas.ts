@@ -192,7 +192,7 @@ export const HallSnapshot = z.object({
   /** Every ticket that is not ended: waiting, called, serving, parked. */
   tickets: z.array(Ticket),
   /** Recent calls, newest first (for the board's "last calls"). */
-  recentCalls: z.array(z.object({ ticketId: z.string(), number: z.string(), windowId: z.string(), at: z.number() })),
+  recentCalls: z.array(z.object({ ticketId: z.string(), number: z.string(), windowId: z.string(), at: z.number(), /** A checked-in booking (the board's 预约 tag, after its ticket left the snapshot). */ booked: z.boolean().default(false) })),
   stats: HallStats,
   balancer: z.object({ mode: BalancerMode, suggestions: z.array(BalancerSuggestion) }),
 });

@@ -484,7 +484,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Hal
         expect(ev).toMatchObject({ type: "ticket:called", recall: false, waitSec: 420, window: { id: "w1", ticketId: t.id } });
         expect(ev).toMatchObject({ ticket: { state: "called", calledAt: clock.now(), windowId: "w1", staffId: "alice" } });
         const s = await snap();
-        expect(s.recentCalls).toEqual([{ ticketId: t.id, number: "A001", windowId: "w1", at: clock.now() }]);
+        expect(s.recentCalls).toEqual([{ ticketId: t.id, number: "A001", windowId: "w1", at: clock.now(), booked: false }]);
         expect(s.stats.waitHistogram).toEqual([0, 1, 0, 0, 0, 0]);
         expect(s.stats.waitSecSum).toBe(420);
         expect(s.stats.waitCount).toBe(1);
@@ -774,6 +774,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Hal
         await open("w1");
         expect((await callNext("w1")).id).toBe(booked.id);
         expect(walkIn.arrivedAt).toBeGreaterThan(booked.arrivedAt);
+        expect((await snap()).recentCalls[0]).toMatchObject({ ticketId: booked.id, booked: true });
       });
 
       it("a late check-in becomes a walk-in arriving when it checks in", async () => {

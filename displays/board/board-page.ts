@@ -2,7 +2,7 @@ import { LitElement, css, html } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { HallConnection } from "../../web/shared/hall-connection.js";
 import { LangController, currentLang, tr } from "../../web/shared/i18n.js";
-import { closedNotice, serviceFigures, ticketOf, windowOf } from "../../web/shared/hall-figures.js";
+import { closedNotice, serviceFigures, windowOf } from "../../web/shared/hall-figures.js";
 import { param } from "../../web/shared/params.js";
 import "../../web/shared/connection-badge.js";
 import { Announcer, callKey } from "./announcer.js";
@@ -12,10 +12,9 @@ import "./recent-calls.js";
 import "./service-queues.js";
 import type { ServiceQueueView } from "./service-queues.js";
 import type { CallView } from "./types.js";
-import type { HallSnapshot, Ticket } from "../../protocol/index.js";
+import type { HallSnapshot } from "../../protocol/index.js";
 
 /** How many checked-in bookings the board remembers after their tickets left the snapshot. */
-const KEEP_BOOKED = 500;
 
 /**
  * The hall board (大厅主屏), `?hall=ID&token=DEVICE_TOKEN[&lang=en]`: the numbers being called
@@ -50,30 +49,12 @@ export class BoardPage extends LitElement {
   private conn = new HallConnection(this, {
     auth: () => (this.hallId && this.token ? { role: "display", hallId: this.hallId, deviceToken: this.token } : null),
     onEvent: (e) => {
-      if ("ticket" in e) this.noteBooked(e.ticket);
       if (e.type === "ticket:called") this.announcer.call({ ticketId: e.ticket.id, number: e.ticket.number, window: e.window, at: e.at });
     },
     onSnapshot: (s) => {
-      s.tickets.forEach((t) => this.noteBooked(t));
       this.announcer.sync(s);
     },
   });
-  /**
-   * Tickets that are checked-in bookings, as the events said: a recent call's ticket may have
-   * ended and left the snapshot, and its 预约 tag stays.
-   */
-  private booked = new Set<string>();
-
-  private noteBooked(t: Ticket): void {
-    if (t.channel !== "appointment" || this.booked.has(t.id)) return;
-    this.booked.add(t.id);
-    if (this.booked.size > KEEP_BOOKED) this.booked.delete(this.booked.values().next().value!);
-  }
-
-  private isBooked(s: HallSnapshot, ticketId: string): boolean {
-    return this.booked.has(ticketId) || ticketOf(s, ticketId)?.channel === "appointment";
-  }
-
   /** Tickets still called, newest call first (recentCalls order: two calls can share a millisecond). */
   private nowCalling(s: HallSnapshot): CallView[] {
     const rank = new Map(s.recentCalls.map((c, i) => [c.ticketId, i]));
@@ -101,7 +82,7 @@ export class BoardPage extends LitElement {
     const now = s ? this.nowCalling(s) : [];
     const nowKeys = new Set(now.map((c) => c.key));
     const recent: CallView[] = s
-      ? s.recentCalls.map((c) => ({ key: callKey(c.ticketId, c.at), number: c.number, windowLabel: this.windowLabel(s, c.windowId), at: c.at, booked: this.isBooked(s, c.ticketId) })).filter((c) => !nowKeys.has(c.key))
+      ? s.recentCalls.map((c) => ({ key: callKey(c.ticketId, c.at), number: c.number, windowLabel: this.windowLabel(s, c.windowId), at: c.at, booked: c.booked })).filter((c) => !nowKeys.has(c.key))
       : [];
     const services: ServiceQueueView[] = s ? s.services.map((svc) => ({ id: svc.id, name: svc.name, ...serviceFigures(s.hallId, this.conn.queue, svc.id), notice: closedNotice(s.hallId, this.conn.queue, svc.id) })) : [];
     return html`
