@@ -77,7 +77,7 @@ export class WaitingList extends LitElement {
               const head = r.serviceId !== last ? html`<tr class="svc"><td colspan="4">${name(r.serviceId)}</td></tr>` : "";
               last = r.serviceId;
               const tag = r.ticket ? bookingTag(r.ticket) : null;
-              return html`${head}<tr data-testid="waiting-${r.number}">
+              return html`${head}<tr data-testid="waiting-ticket-${r.number}">
                 <td class="num">${r.number}</td>
                 <td>${tag ? html`<span class="tag ${r.ticket?.appointment?.onTime ? "" : "late"}" data-testid="waiting-tag-${r.number}">${tr(tag)}</span>` : ""}</td>
                 <td class="eta">${r.etaSec === null ? "—" : minutes(r.etaSec)}</td>

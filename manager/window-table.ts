@@ -2,6 +2,7 @@ import { LitElement, css, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { WINDOW_RULES, windowRefusal, type Bilingual, type ServiceInfo, type Ticket, type Window, type WindowCommand } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
+import { bookingTag } from "../counter-client/booking-tag.js";
 import { cardStyles } from "./card-styles.js";
 import "./serving-editor.js";
 
@@ -35,6 +36,7 @@ export class WindowTable extends LitElement {
       .acts { display: flex; gap: 0.3rem; flex-wrap: wrap; }
       td.edit { padding: 0.3rem 0.4rem 0.6rem; }
       .why { color: #fcd34d; font-size: 0.85rem; }
+      .tag { display: inline-block; padding: 0 0.4rem; border-radius: 6px; background: #6d28d9; font-size: 0.8rem; white-space: nowrap; }
     `,
   ];
   @property({ attribute: false }) windows: Window[] = [];
@@ -68,7 +70,7 @@ export class WindowTable extends LitElement {
           return html`<tr data-testid="window-${w.id}">
               <td>${tr(w.label)}${w.escalation ? html` <span class="muted">${tr({ zh: "（办不成事）", en: " (escalation)" })}</span>` : ""}</td>
               <td><span class="state ${w.state}" data-testid="window-state-${w.id}">${tr(stateText[w.state])}</span>${w.pauseReason ? html`<div class="why">${w.pauseReason}</div>` : ""}</td>
-              <td>${t ? html`<span class="ticket">${t.number}</span> <span class="muted">${t.state === "serving" ? tr({ zh: "办理中", en: "serving" }) : tr({ zh: "已叫", en: "called" })}</span>` : html`<span class="muted">—</span>`}</td>
+              <td>${t ? html`<span class="ticket">${t.number}</span> <span class="muted">${t.state === "serving" ? tr({ zh: "办理中", en: "serving" }) : tr({ zh: "已叫", en: "called" })}</span>${bookingTag(t) ? html` <span class="tag">${tr(bookingTag(t)!)}</span>` : ""}` : html`<span class="muted">—</span>`}</td>
               <td class="n" data-testid="window-served-${w.id}">${w.servedToday}</td>
               <td>${w.staffId ?? html`<span class="muted">—</span>`}</td>
               <td class="serving" data-testid="window-serving-${w.id}">${w.serving.map((id, i) => (i === 0 ? html`<b>${svc(id) ? tr(svc(id)!.name) : id}</b>` : html`、${svc(id) ? tr(svc(id)!.name) : id}`))}</td>
