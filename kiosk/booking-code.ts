@@ -16,5 +16,6 @@ export function codeFrom(text: string): string | null {
       return null;
     }
   }
-  return BookingCode.safeParse(code).success ? code : null;
+  const parsed = BookingCode.safeParse(code);
+  return parsed.success ? parsed.data : null;
 }

@@ -65,8 +65,17 @@ export const CommandSchemas = {
   "window:callTicket": z.object({ ...AtWindow, ticketId: z.string().min(1).max(64), reason: Reason }),
 } as const;
 
-/** A booking's code as the citizen holds it (printed, in the QR's link): the credential to its booking. */
-export const BookingCode = z.string().regex(/^[A-Za-z0-9]{8,32}$/, "a booking code: 8 to 32 letters and digits");
+/** The letters and digits of booking codes: none that a citizen mistakes for another (0/O, 1/I/L). */
+export const BOOKING_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+/**
+ * A booking's code as the citizen holds it (printed, in the QR's link): the credential to its
+ * booking. Typed in lower case it is the same code.
+ */
+export const BookingCode = z
+  .string()
+  .regex(/^[A-Za-z0-9]{8,32}$/, "a booking code: 8 to 32 letters and digits")
+  .transform((code) => code.toUpperCase());
 
 /**
  * Check in a booking at the kiosk (the code typed or scanned). Not a store command: the server

@@ -23,6 +23,7 @@ import type { Booking, BookingStore, DecideBooking, NewBooking, SlotChoice } fro
 import { query, serialize, type Plan, type RecordsParts } from "./records-store.js";
 import type { BookingsTable, RecordsDatabase } from "./schema.js";
 import { settleBooking } from "./ticket-row.js";
+import { BOOKING_CODE_ALPHABET } from "../../protocol/index.js";
 
 export interface KyselyBookingsOptions extends RecordsParts {
   /** The phone hash's key (PHONE_KEY); without it, the database's own. */
@@ -33,14 +34,17 @@ const refuse = (code: ErrorCode, message?: string): never => {
   throw new HallCallError(code, message);
 };
 
-const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-/** 20 characters of [0-9A-Za-z], about 119 random bits: the citizen's credential (protocol BookingCode). */
-export function newBookingCode(length = 20): string {
+/**
+ * 16 characters of the protocol's BOOKING_CODE_ALPHABET (31 letters and digits without 0/O, 1/I/L,
+ * which a citizen mistypes at a kiosk), about 79 random bits: the citizen's credential.
+ */
+export function newBookingCode(length = 16): string {
+  const n = BOOKING_CODE_ALPHABET.length;
+  const below = 256 - (256 % n);
   let code = "";
   while (code.length < length) {
-    // 248 = 4 × 62: bytes above it are dropped, so every character is equally likely.
-    for (const b of randomBytes(length)) if (b < 248 && code.length < length) code += ALPHABET[b % 62];
+    // Bytes at or above the last whole multiple of the alphabet are dropped, so every character is equally likely.
+    for (const b of randomBytes(length)) if (b < below && code.length < length) code += BOOKING_CODE_ALPHABET[b % n];
   }
   return code;
 }
