@@ -2,7 +2,7 @@ import { LitElement, css, html } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import type { PriorityClassInfo, ServiceInfo, Ticket, TicketHolder, Window } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
-import { bookingTag } from "./booking-tag.js";
+import { bookingTag } from "../web/shared/booking-tag.js";
 
 export const clock = (sec: number): string => {
   const s = Math.max(0, Math.floor(sec));

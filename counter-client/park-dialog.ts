@@ -1,7 +1,7 @@
 import { LitElement, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { LangController, tr } from "../web/shared/i18n.js";
-import { dialogStyles } from "./dialog-styles.js";
+import { dialogStyles } from "../web/shared/dialog-styles.js";
 
 /** Documents most often missing in this kind of hall, offered as one-tap chips. */
 const COMMON_DOCS = ["身份证原件", "户口簿", "结婚证", "房产证", "营业执照", "委托书", "社保卡", "银行卡"];

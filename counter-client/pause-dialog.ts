@@ -1,7 +1,7 @@
 import { LitElement, html } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { LangController, tr } from "../web/shared/i18n.js";
-import { dialogStyles } from "./dialog-styles.js";
+import { dialogStyles } from "../web/shared/dialog-styles.js";
 
 const REASONS = [
   { zh: "临时离开", en: "Away for a moment" },

@@ -2,7 +2,7 @@ import { LitElement, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { ServiceInfo, Window } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
-import { dialogStyles } from "./dialog-styles.js";
+import { dialogStyles } from "../web/shared/dialog-styles.js";
 
 export interface TransferDetail {
   toServiceId?: string;

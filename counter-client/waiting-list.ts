@@ -2,7 +2,7 @@ import { LitElement, css, html } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import type { QueueSummary, ServiceInfo, Ticket, Window } from "../protocol/index.js";
 import { LangController, minutes, tr } from "../web/shared/i18n.js";
-import { bookingTag } from "./booking-tag.js";
+import { bookingTag } from "../web/shared/booking-tag.js";
 import { panelStyles } from "./panel-styles.js";
 
 export interface WaitingRow {

@@ -2,7 +2,7 @@ import { LitElement, css, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { QueueSummary, Ticket, Window } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
-import { bookingTag } from "../counter-client/booking-tag.js";
+import { bookingTag } from "../web/shared/booking-tag.js";
 import { cardStyles, light, mins } from "./card-styles.js";
 import { callableWindows } from "./queues.js";
 import type { QueueRow } from "./queues.js";

@@ -3,13 +3,11 @@
  * Every answer is the data or the server's error ({code, message}), NETWORK when it could not be
  * reached, so a panel shows the refusal in plain words instead of throwing.
  */
-import type { z } from "zod";
-import type { Bilingual, DayBookings, HallError, HoursChange as HoursChangeSchema, HoursUpdate, HoursView } from "../protocol/index.js";
+import type { Bilingual, DayBookings, HallError, HoursChange, HoursUpdate, HoursView } from "../protocol/index.js";
 import { errorText } from "../web/shared/plain-errors.js";
 import { tr } from "../web/shared/i18n.js";
 
-/** One entry of the hours' change log (protocol/hours.ts HoursChange). */
-export type HoursChange = z.infer<typeof HoursChangeSchema>;
+export type { HoursChange };
 
 export type ApiError = HallError | { code: "NETWORK" | "NOT_FOUND"; message: string };
 export type ApiAnswer<T> = { ok: true; data: T } | { ok: false; status: number; error: ApiError };

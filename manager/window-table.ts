@@ -2,7 +2,7 @@ import { LitElement, css, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { WINDOW_RULES, windowRefusal, type Bilingual, type ServiceInfo, type Ticket, type Window, type WindowCommand } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
-import { bookingTag } from "../counter-client/booking-tag.js";
+import { bookingTag } from "../web/shared/booking-tag.js";
 import { cardStyles } from "./card-styles.js";
 import "./serving-editor.js";
 

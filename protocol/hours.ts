@@ -60,3 +60,4 @@ export type HoursView = z.infer<typeof HoursView>;
 
 /** GET /api/halls/:hallId/hours/log: each change, newest first. */
 export const HoursChange = z.object({ version: z.number().int(), by: z.string(), at: z.number(), hours: HoursUpdate, summary: z.string() });
+export type HoursChange = z.infer<typeof HoursChange>;

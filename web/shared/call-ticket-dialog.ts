@@ -1,7 +1,7 @@
 import { LitElement, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import type { Bilingual } from "../protocol/index.js";
-import { LangController, tr } from "../web/shared/i18n.js";
+import type { Bilingual } from "../../protocol/index.js";
+import { LangController, tr } from "./i18n.js";
 import { dialogStyles } from "./dialog-styles.js";
 
 /** Reasons staff give most often for calling one citizen out of turn, as one-tap chips. */
