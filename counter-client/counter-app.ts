@@ -10,7 +10,7 @@ import "../web/shared/connection-badge.js";
 import "../web/shared/lang-switch.js";
 import "../web/shared/sign-in.js";
 import "./action-bar.js";
-import "./call-ticket-dialog.js";
+import "../web/shared/call-ticket-dialog.js";
 import "./current-ticket.js";
 import "./my-days.js";
 import "./my-figures.js";

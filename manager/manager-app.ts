@@ -9,7 +9,7 @@ import { endSession, loadSession, saveSession, SIGN_IN_AGAIN, type StaffSession 
 import "../web/shared/connection-badge.js";
 import "../web/shared/lang-switch.js";
 import "../web/shared/sign-in.js";
-import "../counter-client/call-ticket-dialog.js";
+import "../web/shared/call-ticket-dialog.js";
 import type { CallTicketDetail } from "../web/shared/call-ticket-dialog.js";
 import { bookingTag } from "../web/shared/booking-tag.js";
 import "./alerts-bar.js";
