@@ -145,17 +145,17 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
     }),
   );
   const guard = new RestGuard(opts.limiters ?? memoryLimiters, { ...DEFAULT_LIMITS, ...opts.limits }, log);
+  const bookings = opts.bookings ?? opts.records?.bookings ?? null;
   // One balancer per hall on every node: all measure rates (for expected waits), the lock holder acts.
   const lock = opts.lock ?? new LocalHallLock(() => clock.now());
   const runners = new Map(
-    opts.halls.map((h) => [h.id, new BalancerRunner({ store, config: h, configNow: () => halls.get(h.id) ?? h, lock, clock, intervalMs: opts.balancerIntervalMs, execute: (hallId, cmd) => ctx.run(hallId, cmd, "balancer", null), onError: (err) => log.warn(`balancer round for ${h.id} failed`, err) })]),
+    opts.halls.map((h) => [h.id, new BalancerRunner({ store, config: h, configNow: () => halls.get(h.id) ?? h, lock, clock, intervalMs: opts.balancerIntervalMs, bookingsOn: bookings ? (hallId, date) => bookings.day(hallId, date) : undefined, execute: (hallId, cmd) => ctx.run(hallId, cmd, "balancer", null), onError: (err) => log.warn(`balancer round for ${h.id} failed`, err) })]),
   );
   const runnerOf = (hallId: string) => runners.get(hallId)!;
   const staffing = (hallId: string) => runnerOf(hallId).staffing(clock.now());
   const ready = opts.ready ?? (async () => {});
   // A health check answers within a second whatever the store does: a load balancer waiting on it is itself stalled.
   const readyWithin = () => withinDeadline(ready(), HEALTH_DEADLINE_MS, "a health check");
-  const bookings = opts.bookings ?? opts.records?.bookings ?? null;
   const hoursStore = opts.hours ?? opts.records?.hours ?? null;
   const desk = bookings ? new BookingDesk(ctx, bookings) : null;
   // The queue summary is pushed again once new hours are in force: availability and notices changed without an event.

@@ -17,7 +17,9 @@ import type { StoreCommand } from "../domain/hall-commands.js";
 import type { HallConfig } from "../domain/config.js";
 import { queueSummary } from "../domain/eta.js";
 import { serviceInfos } from "../domain/hall.js";
-import type { RateOptions } from "../domain/rates.js";
+import { bookedArrivals, type DayBooking, type RateOptions } from "../domain/rates.js";
+import type { BookedArrival } from "../domain/eta.js";
+import { businessDate } from "../domain/clock.js";
 import { staffingAdvice, type StaffingAdvice } from "../domain/staffing.js";
 import { HallFollower } from "../store/hall-follower.js";
 import type { HallStore } from "../store/types.js";
@@ -25,6 +27,8 @@ import { HallBalancer, type Round } from "../domain/hall-balancer.js";
 import type { HallLock } from "./lock.js";
 
 const SUMMARY_REUSE_MS = 1_000;
+/** Today's bookings are read again at most this often: made or cancelled online, they are no hall events. */
+const BOOKINGS_REREAD_MS = 30_000;
 
 export interface BalancerRunnerOptions {
   store: HallStore;
@@ -50,6 +54,11 @@ export interface BalancerRunnerOptions {
    * resulting events are published like any other; by default the store runs it directly.
    */
   execute?: (hallId: string, cmd: StoreCommand, now: number) => Promise<HallEvent>;
+  /**
+   * The hall's bookings of a business day (the records'), so that the forecast, the staffing
+   * advice and the balancer count the booked citizens still to come. Without it they count none.
+   */
+  bookingsOn?: (hallId: string, date: string) => Promise<readonly DayBooking[]>;
   /** Told about failures of a round (the runner itself keeps going). */
   onError?: (err: unknown) => void;
   /** Told about every round this node ran while holding the lock (for logs and metrics). */
@@ -139,19 +148,45 @@ export class BalancerRunner {
     const config = this.opts.configNow?.() ?? this.opts.config;
     const last = this.lastSummary;
     if (last && last.config === config && last.summary.seq === snapshot.seq && now >= last.at && now - last.at < SUMMARY_REUSE_MS) return last.summary;
-    const summary = queueSummary(config, snapshot, this.brain.rates.at(now), now, { primaryPreference: config.dispatch.primaryPreference });
+    const summary = queueSummary(config, snapshot, this.brain.rates.at(now), now, { primaryPreference: config.dispatch.primaryPreference, booked: this.booked(config, snapshot, now) });
     this.lastSummary = { summary, at: now, config };
     return summary;
   };
 
   /** Staffing advice for the manager console, now. */
   async staffing(now: number): Promise<StaffingAdvice[]> {
-    return staffingAdvice(await this.current(), this.brain.rates.at(now));
+    const snapshot = await this.current();
+    return staffingAdvice(snapshot, this.brain.rates.at(now), this.booked(this.opts.configNow?.() ?? this.opts.config, snapshot, now), now);
   }
 
   /** What the balancer would change now and why, whatever the mode (for the console). */
   plan(snapshot: HallSnapshot, now: number): BalancerPlan {
-    return this.brain.plan(snapshot, now);
+    return this.brain.plan(snapshot, now, this.booked(this.opts.configNow?.() ?? this.opts.config, snapshot, now));
+  }
+
+  private bookings: { date: string; at: number; list: readonly DayBooking[] } | null = null;
+  private reading = false;
+
+  /**
+   * The booked citizens still to come today, as the forecast takes them. The day's bookings are
+   * read in the background, at most every BOOKINGS_REREAD_MS: a forecast never waits for the
+   * records (away, it uses what it last read). A booking checked in since is counted once, as
+   * the ticket it became (eta.ts).
+   */
+  private booked(config: HallConfig, snapshot: HallSnapshot, now: number): BookedArrival[] {
+    const read = this.opts.bookingsOn;
+    if (!read) return [];
+    const date = businessDate(now, config.timezone);
+    const cur = this.bookings;
+    if (!this.reading && (!cur || cur.date !== date || now - cur.at >= BOOKINGS_REREAD_MS)) {
+      this.reading = true;
+      read(this.hallId, date)
+        .then((list) => void (this.bookings = { date, at: now, list }))
+        .catch((err: unknown) => this.opts.onError?.(err))
+        .finally(() => void (this.reading = false));
+    }
+    const list = cur && cur.date === date ? cur.list : [];
+    return list.length ? bookedArrivals(config.booking, list, now, this.brain.rates.checkInOffsets()) : [];
   }
 
   private async round(): Promise<Round | null> {
@@ -159,7 +194,7 @@ export class BalancerRunner {
     this.lastRoundAt = now;
     const snapshot = await this.current();
     if (!(await this.lock.tryAcquire(this.hallId, this.lockTtlMs))) return null;
-    const round = this.brain.round(snapshot, now);
+    const round = this.brain.round(snapshot, now, this.booked(this.opts.configNow?.() ?? this.opts.config, snapshot, now));
     const events: HallEvent[] = [];
     for (const cmd of round.commands) {
       try {
