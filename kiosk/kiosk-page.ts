@@ -3,8 +3,7 @@ import { customElement, query, state } from "lit/decorators.js";
 import QRCode from "qrcode";
 import { HallConnection } from "../web/shared/hall-connection.js";
 import { LangController, tr } from "../web/shared/i18n.js";
-import { booking } from "../web/shared/booking-api.js";
-import { bookingRefusal, tooEarly } from "../web/shared/booking-errors.js";
+import { tooEarly } from "../web/shared/booking-errors.js";
 import { closedNotice, hallTime, serviceFigures, serviceOf } from "../web/shared/hall-figures.js";
 import { param } from "../web/shared/params.js";
 import "../web/shared/connection-badge.js";
@@ -132,16 +131,16 @@ export class KioskPage extends LitElement {
     }
     this.busy = "checkIn";
     const res = await this.conn.send<HallEvent>("appointment:checkIn", { code, priority: this.priority });
-    if (!(await this.issued(res, (e) => this.checkInRefusal(code, e)))) this.checkInField?.clear();
+    if (!(await this.issued(res, (e) => this.checkInRefusal(e)))) this.checkInField?.clear();
     else this.checkInField?.clear(0);
   }
 
-  /** Too early: the booking says from when (its check-in opens), in the hall's time. */
-  private async checkInRefusal(code: string, error: HallError): Promise<Bilingual> {
+  /** Too early: the refusal says from when (its check-in opens) and the slot, shown in the hall's time. */
+  private checkInRefusal(error: HallError): Bilingual {
     const s = this.conn.snapshot;
-    if (error.code !== "CHECK_IN_TOO_EARLY" || !s) return plainError(error);
-    const b = await booking(s.hallId, code);
-    return b.ok ? tooEarly(hallTime(b.data.checkInFrom, s.timezone), b.data.slot) : bookingRefusal(error);
+    const d = error.details;
+    if (error.code !== "CHECK_IN_TOO_EARLY" || !s || d?.checkInFrom === undefined || d.slotStart === undefined) return plainError(error);
+    return tooEarly(hallTime(d.checkInFrom, s.timezone), hallTime(d.slotStart, s.timezone));
   }
 
   /** Shows and prints the ticket of an issue or a check-in; or the refusal. Whether a ticket came. */

@@ -53,6 +53,11 @@ export interface ErrorDetails {
   opensAt?: number | null;
   /** SERVICE_CLOSED: what a screen shows, e.g. 暂停取号，周六 09:00 开始办理. */
   notice?: { zh: string; en: string };
+  /** BOOKING_BLOCKED: the last day the phone may not book ("YYYY-MM-DD", the hall's zone). */
+  until?: string;
+  /** CHECK_IN_TOO_EARLY: when check-in opens and when the slot starts, ms. */
+  checkInFrom?: number;
+  slotStart?: number;
 }
 
 /** A refusal the domain or a store raises on purpose; anything else is an internal failure. */

@@ -199,7 +199,7 @@ describe("checking a booking in", async () => {
     clock.set(at(WED, "09:29"));
     const res = await checkIn(b.code);
     expect(res.status).toBe(409);
-    expect(res.body).toMatchObject({ error: { code: "CHECK_IN_TOO_EARLY" } });
+    expect(res.body).toMatchObject({ error: { code: "CHECK_IN_TOO_EARLY", details: { checkInFrom: at(WED, "09:30"), slotStart: at(WED, "10:00") } } });
     expect((await t.server.ctx.store.snapshot(t.hall.id)).tickets).toHaveLength(0);
   });
 
@@ -279,7 +279,7 @@ describe("missed bookings (失约)", async () => {
     expect(await t.server.sweeper!.sweep()).toBe(2);
     const res = await book({ date: FRI, slot: "10:00", phone });
     expect(res.status).toBe(403);
-    expect(res.body).toMatchObject({ ok: false, error: { code: "BOOKING_BLOCKED" } });
+    expect(res.body).toMatchObject({ ok: false, error: { code: "BOOKING_BLOCKED", details: { until: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) } } });
     expect((await book({ date: FRI, slot: "10:00" })).status).toBe(201);
   });
 

@@ -26,8 +26,8 @@ describe("a refusal in plain words", () => {
     expect(bookingRefusal({ code: "SLOT_FULL", message: "2026-12-07 10:00 is fully booked." })).toEqual({ zh: "该时段已约满，请选择其他时段。", en: "This slot is fully booked. Please choose another one." });
   });
 
-  it("a blocked phone is told until which date, from the server's message", () => {
-    const words = bookingRefusal({ code: "BOOKING_BLOCKED", message: "Booking is blocked until 2026-12-20 after 2 missed bookings within 30 days." });
+  it("a blocked phone is told until which date, from the refusal's details", () => {
+    const words = bookingRefusal({ code: "BOOKING_BLOCKED", message: "Booking is blocked until 2026-12-20 after 2 missed bookings within 30 days.", details: { until: "2026-12-20" } });
     expect(words.zh).toBe("您的手机号因多次预约未到（失约），2026-12-20 前暂停预约。");
     expect(words.en).toContain("until 2026-12-20");
   });

@@ -6,7 +6,6 @@
  * Env: HALL_CONFIG, PORT, LT_STORE (memory | redis), REDIS_URL, REDIS_PREFIX, and the server's own
  * QUEUE_SUMMARY_MS and TRACKER_SUMMARY_MS (see server/settings.ts), to load-test other cadences.
  */
-import { readFileSync } from "node:fs";
 import { readHallsFile } from "../../server/hall-file.js";
 import { createHallCallServer } from "../../server/app.js";
 import { loadServerConfig } from "../../server/settings.js";

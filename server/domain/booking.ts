@@ -82,7 +82,7 @@ export function decideBooking(hall: HallConfig, req: BookingRequest, load: Booki
   const s = bookableService(hall, req.serviceId);
   const today = businessDate(now, hall.timezone);
   const until = blockedUntil(load.misses, today, hall.booking);
-  if (until) refuse("BOOKING_BLOCKED", `Booking is blocked until ${until} after ${hall.booking.noShowLimit} missed bookings within ${hall.booking.noShowWindowDays} days.`);
+  if (until) throw new HallCallError("BOOKING_BLOCKED", `Booking is blocked until ${until} after ${hall.booking.noShowLimit} missed bookings within ${hall.booking.noShowWindowDays} days.`, { until });
   if (load.phoneHasOne) refuse("DUPLICATE_BOOKING", `This phone already holds a booking for ${s.name.en} on ${req.date}.`);
   if (load.inSlot >= s.appointments!.capacity) refuse("SLOT_FULL", `${req.date} ${req.slot} is fully booked.`);
   if (load.onDate >= quotaSplit(s).booking) refuse("SLOT_FULL", `The bookings of ${req.date} for ${s.name.en} are all taken.`);
@@ -118,7 +118,8 @@ export type CheckIn = { onTime: true; arrivedAt: number } | { onTime: false; arr
  * it is a walk-in arriving now, or refused (`late: "refuse"`); earlier is refused.
  */
 export function decideCheckIn(rule: Pick<BookingConfig, "earlyMin" | "lateMin" | "late">, start: number, now: number): CheckIn {
-  if (now < start - rule.earlyMin * 60_000) refuse("CHECK_IN_TOO_EARLY", `Check-in opens ${rule.earlyMin} minutes before the slot.`);
+  const from = start - rule.earlyMin * 60_000;
+  if (now < from) throw new HallCallError("CHECK_IN_TOO_EARLY", `Check-in opens ${rule.earlyMin} minutes before the slot.`, { checkInFrom: from, slotStart: start });
   if (now <= start + rule.lateMin * 60_000) return { onTime: true, arrivedAt: start };
   if (rule.late === "refuse") refuse("CHECK_IN_TOO_LATE", `Check-in closed ${rule.lateMin} minutes after the slot started; take a ticket at the kiosk.`);
   return { onTime: false, arrivedAt: now };

@@ -1,14 +1,16 @@
 /**
  * The refusals of a booking (预约) and of its check-in in plain words, for the phone page and the
  * kiosk: one table, so a citizen reads the same sentence for the same refusal wherever it happens.
- * The server's message is in English and carries the specifics (until when a phone is blocked);
- * where it does, they are taken from it rather than guessed.
+ * The server's message is in English; the specifics a citizen needs come in the refusal's details
+ * (until when a phone is blocked, when check-in opens, when a service opens) and are shown from
+ * there, never guessed on the page.
  */
 import type { Bilingual, HallError } from "../../protocol/index.js";
 
 const PLAIN: Partial<Record<HallError["code"], Bilingual>> = {
   SLOT_FULL: { zh: "该时段已约满，请选择其他时段。", en: "This slot is fully booked. Please choose another one." },
   BOOKING_CLOSED: { zh: "该时段现在不能预约（尚未开放或即将开始），请选择其他时段。", en: "This slot cannot be booked now (not open yet or about to start). Please choose another one." },
+  BOOKING_BLOCKED: { zh: "您的手机号因多次预约未到（失约），暂停预约。", en: "After missed bookings, this phone cannot book for a while." },
   DUPLICATE_BOOKING: { zh: "您当天已预约该事项，如需调整请改约或取消原预约。", en: "You already have a booking for this service that day. Move or cancel it instead." },
   UNKNOWN_BOOKING: { zh: "没有找到这个预约，请核对预约码。", en: "No booking with this code. Please check the code." },
   BOOKING_ENDED: { zh: "该预约已取消、已签到或已结束。", en: "This booking is no longer active (cancelled, checked in or over)." },
@@ -28,12 +30,9 @@ const FALLBACK: Bilingual = { zh: "操作没有成功，请稍后再试或咨询
 
 /** A refusal of booking, moving, cancelling or checking in, in both languages. */
 export function bookingRefusal(error: HallError): Bilingual {
-  if (error.code === "BOOKING_BLOCKED") {
-    // "Booking is blocked until 2026-12-20 after …": the date is the server's.
-    const until = /\d{4}-\d{2}-\d{2}/.exec(error.message)?.[0];
-    return until
-      ? { zh: `您的手机号因多次预约未到（失约），${until} 前暂停预约。`, en: `After missed bookings, this phone cannot book until ${until}.` }
-      : { zh: `您的手机号因多次预约未到（失约），暂停预约。${error.message}`, en: error.message };
+  if (error.code === "BOOKING_BLOCKED" && error.details?.until) {
+    const until = error.details.until;
+    return { zh: `您的手机号因多次预约未到（失约），${until} 前暂停预约。`, en: `After missed bookings, this phone cannot book until ${until}.` };
   }
   if (error.code === "SERVICE_CLOSED" && error.details?.notice) {
     return { zh: `该业务${error.details.notice.zh}。`, en: `This service: ${error.details.notice.en}.` };
