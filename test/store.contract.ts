@@ -820,6 +820,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Hal
         expect((await snap()).tickets).toHaveLength(1);
       });
 
+      it("a booking checked in once cannot be checked in again under another commandId", async () => {
+        at("10:25");
+        await checkIn("10:30");
+        bookings--;
+        await refused("BOOKING_ENDED", () => checkIn("10:30"));
+      });
+
       it("walk-ins take the quota less the bookings' share, and check-ins still come in after it is used up", async () => {
         at("10:25");
         for (let i = 0; i < 6; i++) await issue("social");

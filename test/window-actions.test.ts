@@ -32,7 +32,7 @@ const COMMANDS: Record<string, StoreCommand> = {
 };
 
 function refusal(cmd: StoreCommand, w: Window, t: Ticket | undefined): string | null {
-  const view: HallView = { config, businessDate: "2026-03-02", window: (id) => (id === w.id ? w : undefined), ticket: (id) => (t && id === t.id ? t : undefined), waiting: () => [], issuedToday: () => 0, walkInsToday: () => 0, suggestion: () => undefined, suggestions: () => [] };
+  const view: HallView = { config, businessDate: "2026-03-02", window: (id) => (id === w.id ? w : undefined), ticket: (id) => (t && id === t.id ? t : undefined), waiting: () => [], live: () => [], issuedToday: () => 0, walkInsToday: () => 0, suggestion: () => undefined, suggestions: () => [] };
   try {
     decide(view, cmd, { now: T0, by: "staff", staffId: "alice" });
     return null;

@@ -21,6 +21,8 @@ export interface HallView {
   ticket(id: string): Ticket | undefined;
   /** Every waiting ticket, in no particular order. */
   waiting(): Iterable<Ticket>;
+  /** Every ticket not ended (waiting, called, serving, parked), in no particular order. */
+  live(): Iterable<Ticket>;
   issuedToday(serviceId: string): number;
   /** Walk-in tickets of the service issued today (not checked-in bookings). */
   walkInsToday(serviceId: string): number;
@@ -225,6 +227,8 @@ function decideOne(view: HallView, cmd: StoreCommand, ctx: CommandContext): Even
     case "ticket:checkIn": {
       const b = cmd.payload.booking;
       const svc = serviceOf(view.config, b.serviceId);
+      // One ticket per booking, even if the idempotency record of its first check-in were lost.
+      for (const t of view.live()) if (t.appointment?.bookingId === b.id) fail("BOOKING_ENDED", `This booking is already checked in as ticket ${t.number}.`);
       if (!view.config.priorityClasses.some((x) => x.id === cmd.payload.priority)) fail("UNKNOWN_PRIORITY", `No priority class "${cmd.payload.priority}" in this hall.`);
       if (b.date !== businessDate(now, view.config.timezone)) fail("BOOKING_CLOSED", `This booking is for ${b.date}; check in on that day.`);
       const start = slotStart(b.date, b.slot, view.config.timezone);

@@ -111,6 +111,7 @@ export class HallReplica {
       window: (id) => s.windows.find((w) => w.id === id),
       ticket: (id) => this.ticket(id),
       waiting: () => s.tickets.filter((t) => t.state === "waiting"),
+      live: () => s.tickets,
       issuedToday: (serviceId) => s.stats.issued[serviceId] ?? 0,
       walkInsToday: (serviceId) => walkInsIssued(s.stats, serviceId),
       suggestion: (id) => s.balancer.suggestions.find((x) => x.id === id),
