@@ -1,5 +1,5 @@
 /** How the booking page writes dates, slots and a booking's state: formatting only, in the hall's zone. */
-import type { Bilingual, BookingState } from "../protocol/index.js";
+import { WEEKDAY_NAMES, type Bilingual, type BookingState, type Weekday } from "../protocol/index.js";
 
 export const STATE_NAMES: Record<BookingState, Bilingual> = {
   booked: { zh: "待签到", en: "Booked" },
@@ -10,15 +10,8 @@ export const STATE_NAMES: Record<BookingState, Bilingual> = {
   missed: { zh: "已失约", en: "Missed" },
 };
 
-const WEEKDAYS: Bilingual[] = [
-  { zh: "周日", en: "Sun" },
-  { zh: "周一", en: "Mon" },
-  { zh: "周二", en: "Tue" },
-  { zh: "周三", en: "Wed" },
-  { zh: "周四", en: "Thu" },
-  { zh: "周五", en: "Fri" },
-  { zh: "周六", en: "Sat" },
-];
+/** By getUTCDay(): Sunday first. */
+const WEEKDAYS: Bilingual[] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"].map((d) => WEEKDAY_NAMES[d as Weekday]);
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /** Today's date "YYYY-MM-DD" in the hall's zone. */

@@ -1,19 +1,9 @@
 import { LitElement, css, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { Interval, WEEKDAYS, type Bilingual, type HoursUpdate, type HoursView, type ServiceInfo, type Weekday } from "../protocol/index.js";
+import { Interval, WEEKDAY_NAMES, WEEKDAYS, type Bilingual, type HoursUpdate, type HoursView, type ServiceInfo, type Weekday } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
 import { cardStyles } from "./card-styles.js";
 import { consoleErrorText, fetchHours, fetchHoursLog, saveHours, type HoursChange } from "./staff-api.js";
-
-export const WEEKDAY_NAMES: Record<Weekday, Bilingual> = {
-  mon: { zh: "周一", en: "Mon" },
-  tue: { zh: "周二", en: "Tue" },
-  wed: { zh: "周三", en: "Wed" },
-  thu: { zh: "周四", en: "Thu" },
-  fri: { zh: "周五", en: "Fri" },
-  sat: { zh: "周六", en: "Sat" },
-  sun: { zh: "周日", en: "Sun" },
-};
 
 type ServiceEdit = HoursUpdate["services"][string];
 type Span = [string, string];

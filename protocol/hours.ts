@@ -10,6 +10,17 @@ export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as con
 export const Weekday = z.enum(WEEKDAYS);
 export type Weekday = z.infer<typeof Weekday>;
 
+/** The weekdays' names, as every screen and notice writes them. */
+export const WEEKDAY_NAMES: Readonly<Record<Weekday, { zh: string; en: string }>> = {
+  mon: { zh: "周一", en: "Mon" },
+  tue: { zh: "周二", en: "Tue" },
+  wed: { zh: "周三", en: "Wed" },
+  thu: { zh: "周四", en: "Thu" },
+  fri: { zh: "周五", en: "Fri" },
+  sat: { zh: "周六", en: "Sat" },
+  sun: { zh: "周日", en: "Sun" },
+};
+
 export const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as "HH:MM"');
 /** An interval's end may be the day's end. */
 export const EndHHMM = z.union([HHMM, z.literal("24:00")]);

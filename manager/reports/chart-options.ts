@@ -2,7 +2,7 @@
  * The four charts of the reports page as ECharts options, built from what the server sent: the
  * figures are only converted (seconds to minutes) and labelled, never computed here.
  */
-import { RATING_LABELS, type ReportRow, type ReportSummary } from "../../protocol/index.js";
+import { RATING_LABELS, WEEKDAY_NAMES, type ReportRow, type ReportSummary } from "../../protocol/index.js";
 import { tr } from "../../web/shared/i18n.js";
 import type { ChartOption } from "./echarts.js";
 import { groupName } from "./format.js";
@@ -75,15 +75,7 @@ export function ratingDistribution(total: ReportRow): ChartOption {
   };
 }
 
-const WEEKDAYS = [
-  { zh: "周一", en: "Mon" },
-  { zh: "周二", en: "Tue" },
-  { zh: "周三", en: "Wed" },
-  { zh: "周四", en: "Thu" },
-  { zh: "周五", en: "Fri" },
-  { zh: "周六", en: "Sat" },
-  { zh: "周日", en: "Sun" },
-];
+const WEEKDAYS = Object.values(WEEKDAY_NAMES);
 
 /** Tickets issued by weekday (rows, Monday on top) and hour of the day (columns), for staffing. */
 export function arrivalsHeatmap(arrivals: ReportSummary["arrivals"]): ChartOption {

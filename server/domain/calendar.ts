@@ -9,7 +9,7 @@
  *   nextOpening(service, now, calendar, "Asia/Shanghai")   // { date, time, at } or null
  *   addWorkingDays("2026-09-30", 3, calendar)               // "2026-10-12" (国庆 and 调休)
  */
-import { WEEKDAYS, type Bilingual, type Weekday } from "../../protocol/index.js";
+import { WEEKDAY_NAMES, WEEKDAYS, type Bilingual, type Weekday } from "../../protocol/index.js";
 import { businessDate, instantOf, localTime } from "./clock.js";
 
 export { WEEKDAYS, type Weekday };
@@ -107,16 +107,6 @@ export function nextOpening(service: ServiceHours, now: number, calendar: HallCa
   }
   return null;
 }
-
-const WEEKDAY_NAMES: Record<Weekday, Bilingual> = {
-  mon: { zh: "周一", en: "Mon" },
-  tue: { zh: "周二", en: "Tue" },
-  wed: { zh: "周三", en: "Wed" },
-  thu: { zh: "周四", en: "Thu" },
-  fri: { zh: "周五", en: "Fri" },
-  sat: { zh: "周六", en: "Sat" },
-  sun: { zh: "周日", en: "Sun" },
-};
 
 /** When an opening is, as a citizen reads it: 今天 13:30, 明天 09:00, 周六 09:00, 10月8日 09:00. */
 export function whenText(opening: Opening, today: string): Bilingual {
