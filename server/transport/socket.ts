@@ -312,12 +312,12 @@ async function checkIn(ctx: HallContext, desk: BookingDesk | undefined, data: So
   }
 }
 
-/** The full name of the booked citizen at a window: for the counter signed in there, and managers. */
+/** The full name of the booked citizen at a window: for the counter signed in there only (a manager sees names masked, like everyone else). */
 async function ticketHolder(ctx: HallContext, desk: BookingDesk | undefined, data: SocketData, raw: unknown): Promise<Ack<unknown>> {
   const parsed = TicketHolderRequest.safeParse(raw);
   if (!parsed.success) return { ok: false, error: toHallError(parsed.error, ctx.log, "ticket:holder") };
   const { windowId } = parsed.data;
-  if (!(data.role === "manager" || (data.role === "counter" && data.windowId === windowId))) return fail("FORBIDDEN", "Only the counter at this window and managers see whose ticket it holds.");
+  if (!(data.role === "counter" && data.windowId === windowId)) return fail("FORBIDDEN", "Only the counter at this window sees the full name of the citizen it serves.");
   if (!desk) return fail("BOOKING_UNAVAILABLE");
   return ok(await desk.holder(ctx.halls.get(data.hallId)!, windowId));
 }
