@@ -73,8 +73,9 @@ export class BookingDesk {
       issued = event;
     } catch (err) {
       // Another channel (or another priority) checked it in first and the booking was not yet
-      // marked: the hall holds the ticket under the same commandId. That is the answer.
-      if (!(err instanceof HallCallError && err.code === "IDEMPOTENCY_CONFLICT")) throw err;
+      // marked: the hall holds the ticket under the same commandId (IDEMPOTENCY_CONFLICT), or the
+      // domain found the booking's live ticket (BOOKING_ENDED). That ticket is the answer.
+      if (!(err instanceof HallCallError && (err.code === "IDEMPOTENCY_CONFLICT" || err.code === "BOOKING_ENDED"))) throw err;
       const found = (await this.ctx.store.snapshot(hall.id)).tickets.find((t) => t.appointment?.bookingId === booking.id);
       if (!found) throw err;
       const marked = await this.bookings.checkedIn(hall.id, code, { id: found.id, number: found.number }, this.ctx.clock.now());
