@@ -9,7 +9,6 @@
  * day watcher, the balancer runner's summaries) and in the store's replica (`loadHall`), which
  * decides SERVICE_CLOSED; `onApplied` lets the server push a fresh queue summary.
  */
-import type { z } from "zod";
 import { HallCallError, type HoursChange, type HoursUpdate, type HoursView } from "../../protocol/index.js";
 import { canonicalJson } from "../store/idempotency.js";
 import { hoursOf, withHours, type HallConfig } from "../domain/config.js";
@@ -106,7 +105,7 @@ export class LiveHours {
   }
 
   /** The hall's changes, newest first, each with what it changed from the version before it. */
-  async log(hallId: string, limit: number): Promise<z.infer<typeof HoursChange>[]> {
+  async log(hallId: string, limit: number): Promise<HoursChange[]> {
     const base = this.baseOf(hallId);
     // One more than shown: the oldest shown is told against the version before it.
     const records = await this.opts.hours.hoursLog(hallId, limit + 1);
