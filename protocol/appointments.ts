@@ -6,8 +6,10 @@
 import { z } from "zod";
 import { Bilingual, CommandId, Id, Ticket } from "./schemas.js";
 import { OneLineText } from "./text.js";
+import { CalendarDate } from "./hours.js";
 
-export const BookingDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as "YYYY-MM-DD"');
+/** A real calendar date in the hall's zone (2026-02-30 is refused). */
+export const BookingDate = CalendarDate;
 export const SlotTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a slot start as "HH:MM"');
 /** A mainland mobile number (11 digits, 1[3-9]…). */
 export const PhoneNumber = z.string().regex(/^1[3-9]\d{9}$/, "an 11-digit mobile number");

@@ -12,9 +12,7 @@ import QRCode from "qrcode";
 import { z } from "zod";
 import {
   BookingCode,
-  BookingDate,
   BookingRequest,
-  CalendarDate,
   CheckInRequest,
   DayBookingsQuery,
   HallCallError,
@@ -56,12 +54,6 @@ export interface AppointmentRoutes {
   addressOf(req: Request): string;
 }
 
-/** A real calendar date, not only its shape (2026-02-30 is refused). */
-const OnCalendar = BookingDate.pipe(CalendarDate);
-const Slots = SlotsQuery.extend({ date: OnCalendar });
-const NewBooking = BookingRequest.extend({ date: OnCalendar });
-const Move = RescheduleRequest.extend({ date: OnCalendar });
-const Day = DayBookingsQuery.extend({ date: OnCalendar });
 const LogQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 
 /** Bookings that hold a seat: all but the cancelled (a missed one held its seat until it was missed). */
@@ -96,7 +88,7 @@ export function mountAppointments(r: Router, deps: AppointmentRoutes): void {
   r.get(`${base}/slots`, async (req, res) => {
     const hall = deps.hallOf(req);
     const bookings = bookingsOf();
-    const q = Slots.parse(req.query);
+    const q = SlotsQuery.parse(req.query);
     const s = serviceOf(hall, q.serviceId);
     const now = ctx.clock.now();
     const seats = (await bookings.day(hall.id, q.date)).filter((b) => b.serviceId === s.id && holdsSeat(b));
@@ -113,7 +105,7 @@ export function mountAppointments(r: Router, deps: AppointmentRoutes): void {
   r.post(base, async (req, res) => {
     const hall = deps.hallOf(req);
     const bookings = bookingsOf();
-    const body = NewBooking.parse(req.body);
+    const body = BookingRequest.parse(req.body);
     await deps.guard.bookingRequest(deps.addressOf(req), hall.id, body.phone);
     const now = ctx.clock.now();
     const start = checkSlotOpen(hall, body, now);
@@ -124,7 +116,7 @@ export function mountAppointments(r: Router, deps: AppointmentRoutes): void {
   r.get(base, async (req, res) => {
     const { hall } = await manager(req);
     const bookings = bookingsOf();
-    const q = Day.parse(req.query);
+    const q = DayBookingsQuery.parse(req.query);
     res.json(dayBookings(hall, q.date, await bookings.day(hall.id, q.date)));
   });
 
@@ -144,7 +136,7 @@ export function mountAppointments(r: Router, deps: AppointmentRoutes): void {
   r.post(`${base}/:code/reschedule`, async (req, res) => {
     const hall = deps.hallOf(req);
     const code = codeOf(req);
-    const to = Move.parse(req.body);
+    const to = RescheduleRequest.parse(req.body);
     await deps.guard.bookingRequest(deps.addressOf(req), hall.id, null);
     const current = await known(hall, code);
     if (current.state !== "booked") throw new HallCallError("BOOKING_ENDED", `This booking is ${current.state}; it can no longer be moved.`);
