@@ -112,15 +112,20 @@ export const creditHorizon = (today: string, rule: Pick<BookingConfig, "noShowWi
 
 export type CheckIn = { onTime: true; arrivedAt: number } | { onTime: false; arrivedAt: number };
 
+/** When a booking's check-in opens and until when it keeps the slot's place, ms. */
+export function checkInWindow(rule: Pick<BookingConfig, "earlyMin" | "lateMin">, start: number): { from: number; onTimeUntil: number } {
+  return { from: start - rule.earlyMin * 60_000, onTimeUntil: start + rule.lateMin * 60_000 };
+}
+
 /**
  * A check-in at `now` for a slot starting at `start` (Qmatic's early/late minutes): from
  * `earlyMin` before to `lateMin` after, it takes the slot start as its place in the queue; later,
  * it is a walk-in arriving now, or refused (`late: "refuse"`); earlier is refused.
  */
 export function decideCheckIn(rule: Pick<BookingConfig, "earlyMin" | "lateMin" | "late">, start: number, now: number): CheckIn {
-  const from = start - rule.earlyMin * 60_000;
+  const { from, onTimeUntil } = checkInWindow(rule, start);
   if (now < from) throw new HallCallError("CHECK_IN_TOO_EARLY", `Check-in opens ${rule.earlyMin} minutes before the slot.`, { checkInFrom: from, slotStart: start });
-  if (now <= start + rule.lateMin * 60_000) return { onTime: true, arrivedAt: start };
+  if (now <= onTimeUntil) return { onTime: true, arrivedAt: start };
   if (rule.late === "refuse") refuse("CHECK_IN_TOO_LATE", `Check-in closed ${rule.lateMin} minutes after the slot started; take a ticket at the kiosk.`);
   return { onTime: false, arrivedAt: now };
 }

@@ -69,11 +69,14 @@ export function addWorkingDays(date: string, n: number, calendar: HallCalendar):
   return d;
 }
 
+/** Whether the hall is closed for a holiday on a date (a make-up workday never is). */
+export const holidayOn = (date: string, calendar: HallCalendar): boolean => !calendar.workdays.includes(date) && calendar.holidays.includes(date);
+
 /** The intervals a service is open on a date, in order. */
 export function intervalsOn(service: ServiceHours, date: string, calendar: HallCalendar): readonly Interval[] {
   if (service.roundTheClock) return [["00:00", "24:00"]];
   if (calendar.workdays.includes(date)) return service.schedule[calendar.makeUpDayAs];
-  if (calendar.holidays.includes(date)) return [];
+  if (holidayOn(date, calendar)) return [];
   return service.schedule[weekdayOf(date)];
 }
 

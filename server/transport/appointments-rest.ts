@@ -27,8 +27,8 @@ import {
   type HoursView,
   type SlotsResponse,
 } from "../../protocol/index.js";
-import { checkSlotOpen, creditHorizon, decideBooking, quotaSplit, slotsOn, slotStart, type BookingRequest as SlotRequest } from "../domain/booking.js";
-import { addDays } from "../domain/calendar.js";
+import { bookableService, checkInWindow, checkSlotOpen, creditHorizon, decideBooking, quotaSplit, slotsOn, slotStart, type BookingRequest as SlotRequest } from "../domain/booking.js";
+import { addDays, holidayOn } from "../domain/calendar.js";
 import { businessDate } from "../domain/clock.js";
 import { hoursOf, type HallConfig, type ServiceConfig } from "../domain/config.js";
 import { maskName, maskPhone } from "../domain/masking.js";
@@ -89,7 +89,7 @@ export function mountAppointments(r: Router, deps: AppointmentRoutes): void {
     const hall = deps.hallOf(req);
     const bookings = bookingsOf();
     const q = SlotsQuery.parse(req.query);
-    const s = serviceOf(hall, q.serviceId);
+    const s = bookableService(hall, q.serviceId);
     const now = ctx.clock.now();
     const seats = (await bookings.day(hall.id, q.date)).filter((b) => b.serviceId === s.id && holdsSeat(b));
     const dayLeft = quotaSplit(s).booking - seats.length;
@@ -186,14 +186,6 @@ function unknownBooking(): never {
   throw new HallCallError("UNKNOWN_BOOKING", "No booking with this code in this hall.");
 }
 
-/** A service that takes bookings (UNKNOWN_SERVICE, or BOOKING_CLOSED for one that takes none). */
-function serviceOf(hall: HallConfig, serviceId: string): ServiceConfig {
-  const s = hall.services.find((x) => x.id === serviceId);
-  if (!s) throw new HallCallError("UNKNOWN_SERVICE", `No service "${serviceId}" in this hall.`);
-  if (!s.appointments) throw new HallCallError("BOOKING_CLOSED", `${s.name.zh} / ${s.name.en} takes no bookings.`);
-  return s;
-}
-
 /** The dates whose misses still count for the credit rule today. */
 const missesSince = (hall: HallConfig, now: number): string => creditHorizon(businessDate(now, hall.timezone), hall.booking);
 
@@ -222,7 +214,7 @@ function bookableDates(hall: HallConfig, s: ServiceConfig, now: number): string[
 /** Why a date has no slots, for the page to show. */
 function noSlotsNotice(hall: HallConfig, s: ServiceConfig, date: string): Bilingual {
   const [, m, d] = date.split("-").map(Number);
-  if (!s.roundTheClock && hall.calendar.holidays.includes(date) && !hall.calendar.workdays.includes(date)) {
+  if (!s.roundTheClock && holidayOn(date, hall.calendar)) {
     return { zh: `${m}月${d}日为节假日，不办理预约`, en: `${date} is a public holiday: no bookings` };
   }
   return { zh: `${m}月${d}日 ${s.name.zh} 不办理预约`, en: `${s.name.en} takes no bookings on ${date}` };
@@ -232,6 +224,7 @@ function noSlotsNotice(hall: HallConfig, s: ServiceConfig, date: string): Biling
 export async function bookingView(hall: HallConfig, b: Booking, origin: string): Promise<BookingView> {
   const s = hall.services.find((x) => x.id === b.serviceId);
   const url = `${origin}/book/?${new URLSearchParams({ hall: hall.id, code: b.code })}`;
+  const window = checkInWindow(hall.booking, b.slotStart);
   return {
     code: b.code,
     serviceId: b.serviceId,
@@ -244,8 +237,8 @@ export async function bookingView(hall: HallConfig, b: Booking, origin: string):
     state: b.state,
     ticketId: b.ticketId,
     ticketNumber: b.ticketNumber,
-    checkInFrom: b.slotStart - hall.booking.earlyMin * 60_000,
-    onTimeUntil: b.slotStart + hall.booking.lateMin * 60_000,
+    checkInFrom: window.from,
+    onTimeUntil: window.onTimeUntil,
     url,
     qrSvg: await QRCode.toString(url, { type: "svg", margin: 1, errorCorrectionLevel: "M" }),
   };
