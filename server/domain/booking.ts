@@ -4,7 +4,7 @@
  * when a check-in is on time, and the credit rule that blocks a phone after missed bookings. The
  * bookings store (records/bookings.ts) commits what these decide, inside its own transaction.
  */
-import { HallCallError, type ErrorCode } from "../../protocol/index.js";
+import { HallCallError, type BookingState, type ErrorCode } from "../../protocol/index.js";
 import { addDays, daysBetween, intervalsOn, type HallCalendar } from "./calendar.js";
 import { businessDate, instantOf } from "./clock.js";
 import { serviceHours, type BookingConfig, type HallConfig, type ServiceConfig } from "./config.js";
@@ -35,6 +35,13 @@ export function quotaSplit(service: Pick<ServiceConfig, "dailyQuota" | "appointm
 
 /** A slot's start instant. */
 export const slotStart = (date: string, slot: string, timezone: string): number => instantOf(date, slot, timezone);
+
+/** Bookings a phone holds for DUPLICATE_BOOKING: made and not yet over. */
+export const LIVE_BOOKING_STATES: readonly BookingState[] = ["booked", "checkedIn"];
+/** Bookings the credit rule counts against a phone (失约): never checked in, or called and not there. */
+export const MISSED_BOOKING_STATES: readonly BookingState[] = ["missed", "noShow"];
+/** Whether a booking takes one of its slot's seats: every one but a cancelled one (a missed one held its seat). */
+export const holdsSeat = (state: BookingState): boolean => state !== "cancelled";
 
 /** What a booking decision needs to know of the bookings already made (read in the store's transaction). */
 export interface BookingLoad {

@@ -17,8 +17,8 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
-import { HallCallError, type BookingState, type ErrorCode } from "../../protocol/index.js";
-import type { BookingLoad } from "../domain/booking.js";
+import { HallCallError, type ErrorCode } from "../../protocol/index.js";
+import { holdsSeat, LIVE_BOOKING_STATES, MISSED_BOOKING_STATES, type BookingLoad } from "../domain/booking.js";
 import type { Booking, BookingStore, DecideBooking, NewBooking, SlotChoice } from "./bookings.js";
 import { query, serialize, type Plan, type RecordsParts } from "./records-store.js";
 import type { BookingsTable, RecordsDatabase } from "./schema.js";
@@ -229,10 +229,7 @@ export class KyselyBookings implements BookingStore {
 /** The name the changes of a service's day take turns on (records-store.ts serialize). */
 const dayKey = (hallId: string, serviceId: string, date: string) => `bookings\n${hallId}\n${serviceId}\n${date}`;
 
-const LIVE: readonly BookingState[] = ["booked", "checkedIn"];
-const MISSED: readonly BookingState[] = ["missed", "noShow"];
-
-/** What the decision needs to know of a slot: every booking not cancelled takes a seat, `except` the one being moved. */
+/** What the decision needs to know of a slot: the bookings that take a seat (domain `holdsSeat`), `except` the one being moved. */
 function* loadOf(
   q: Kysely<RecordsDatabase>,
   hallId: string,
@@ -242,23 +239,23 @@ function* loadOf(
   missesSince: string,
   except: string | null,
 ): Plan<BookingLoad> {
-  const taken = yield* query(
+  const rows = yield* query(
     q
       .selectFrom("records_bookings")
       .select(["slot", "state", "phone_key"])
       .where("hall_id", "=", hallId)
       .where("service_id", "=", serviceId)
       .where("date", "=", at.date)
-      .where("state", "!=", "cancelled")
       .$if(except !== null, (qb) => qb.where("id", "!=", except!)),
   );
+  const taken = rows.filter((b) => holdsSeat(b.state));
   const missed = yield* query(
-    q.selectFrom("records_bookings").select("date").where("hall_id", "=", hallId).where("phone_key", "=", phoneKey).where("state", "in", MISSED).where("date", ">=", missesSince),
+    q.selectFrom("records_bookings").select("date").where("hall_id", "=", hallId).where("phone_key", "=", phoneKey).where("state", "in", MISSED_BOOKING_STATES).where("date", ">=", missesSince),
   );
   return {
     inSlot: taken.filter((b) => b.slot === at.slot).length,
     onDate: taken.length,
-    phoneHasOne: taken.some((b) => b.phone_key === phoneKey && LIVE.includes(b.state)),
+    phoneHasOne: taken.some((b) => b.phone_key === phoneKey && LIVE_BOOKING_STATES.includes(b.state)),
     misses: missed.map((b) => b.date),
   };
 }

@@ -27,7 +27,7 @@ import {
   type HoursView,
   type SlotsResponse,
 } from "../../protocol/index.js";
-import { bookableService, checkInWindow, checkSlotOpen, creditHorizon, decideBooking, quotaSplit, slotsOn, slotStart, type BookingRequest as SlotRequest } from "../domain/booking.js";
+import { bookableService, checkInWindow, holdsSeat, MISSED_BOOKING_STATES, checkSlotOpen, creditHorizon, decideBooking, quotaSplit, slotsOn, slotStart, type BookingRequest as SlotRequest } from "../domain/booking.js";
 import { addDays, holidayOn } from "../domain/calendar.js";
 import { businessDate } from "../domain/clock.js";
 import { hoursOf, type HallConfig, type ServiceConfig } from "../domain/config.js";
@@ -56,8 +56,6 @@ export interface AppointmentRoutes {
 
 const LogQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 
-/** Bookings that hold a seat: all but the cancelled (a missed one held its seat until it was missed). */
-const holdsSeat = (b: Booking) => b.state !== "cancelled";
 
 export function mountAppointments(r: Router, deps: AppointmentRoutes): void {
   const { ctx } = deps;
@@ -91,7 +89,7 @@ export function mountAppointments(r: Router, deps: AppointmentRoutes): void {
     const q = SlotsQuery.parse(req.query);
     const s = bookableService(hall, q.serviceId);
     const now = ctx.clock.now();
-    const seats = (await bookings.day(hall.id, q.date)).filter((b) => b.serviceId === s.id && holdsSeat(b));
+    const seats = (await bookings.day(hall.id, q.date)).filter((b) => b.serviceId === s.id && holdsSeat(b.state));
     const dayLeft = quotaSplit(s).booking - seats.length;
     const slots = slotsOn(s, q.date, hall.calendar).map((slot) => {
       const left = Math.max(0, Math.min(s.appointments!.capacity - seats.filter((b) => b.slot === slot).length, dayLeft));
@@ -270,9 +268,9 @@ export function dayBookings(hall: HallConfig, date: string, all: readonly Bookin
               booked: count("booked"),
               checkedIn: count("checkedIn"),
               served: count("served"),
-              missed: count("missed", "noShow"),
+              missed: count(...MISSED_BOOKING_STATES),
               cancelled: count("cancelled"),
-              bookings: inSlot.filter(holdsSeat).map((b) => ({ name: maskName(b.name ?? ""), phone: b.phone ? maskPhone(b.phone) : "****", state: b.state, ticketNumber: b.ticketNumber })),
+              bookings: inSlot.filter((b) => holdsSeat(b.state)).map((b) => ({ name: maskName(b.name ?? ""), phone: b.phone ? maskPhone(b.phone) : "****", state: b.state, ticketNumber: b.ticketNumber })),
             };
           }),
         };
