@@ -359,6 +359,8 @@ function validPayload(name: CallName, seat: Seat, s: HallSnapshot, d: Dice, text
       return { commandId, windowId, reason: text };
     case "ticket:resume":
       return { commandId, ticketId: ticketIn("parked") };
+    case "window:callTicket":
+      return { commandId, windowId, ticketId: ticketIn("waiting"), reason: text };
     case "ticket:cancel":
       return { commandId, ticketId: ticketIn("waiting", "parked") };
     case "ticket:transfer": {
