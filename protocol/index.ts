@@ -7,3 +7,4 @@ export * from "./window-actions.js";
 export * from "./reports.js";
 export * from "./appointments.js";
 export * from "./hours.js";
+export * from "./webhooks.js";

@@ -3,7 +3,7 @@
  * names the bad field by its path so a typo is found without reading code.
  */
 import { z } from "zod";
-import { BalancerMode, Bilingual, Calendar, EndHHMM, HHMM, Id, Schedule, type HoursUpdate } from "../../protocol/index.js";
+import { BalancerMode, Bilingual, Calendar, EndHHMM, HHMM, Id, Schedule, WebhookEventType, type HoursUpdate } from "../../protocol/index.js";
 import { invalidInput, TimeZone } from "./validation.js";
 import { everyDay, WEEKDAYS, type ServiceHours, type WeeklySchedule } from "./calendar.js";
 
@@ -97,6 +97,15 @@ export const BookingConfig = z.object({
 });
 export type BookingConfig = z.infer<typeof BookingConfig>;
 
+/** An outbound webhook (protocol/webhooks.ts): the hall's events it gets, signed with its secret. */
+export const WebhookConfig = z.object({
+  url: z.url({ protocol: /^https?$/, error: "an http(s) URL" }),
+  events: z.array(WebhookEventType).min(1),
+  /** The HMAC-SHA256 key the receiver checks signatures with; a short one could be found by trying keys. */
+  secret: z.string().min(16),
+});
+export type WebhookConfig = z.infer<typeof WebhookConfig>;
+
 export const HallConfig = z
   .object({
     id: Id,
@@ -131,6 +140,8 @@ export const HallConfig = z
      * screen. Never set this for a real hall: anyone reaching the server could act as a kiosk.
      */
     publicDevices: z.boolean().default(false),
+    /** Receivers of the hall's events (server/transport/webhook-sender.ts); one per URL. */
+    webhooks: z.array(WebhookConfig).default([]),
   })
   .superRefine((hall, ctx) => {
     const services = new Set(hall.services.map((s) => s.id));
@@ -147,6 +158,7 @@ export const HallConfig = z
     dup(hall.windows, (w) => w.id, "windows");
     dup(hall.staff, (s) => s.id, "staff");
     dup(hall.devices, (d) => d.token, "devices");
+    dup(hall.webhooks, (w) => w.url, "webhooks");
     if (!hall.priorityClasses.some((p) => p.id === "normal")) ctx.addIssue({ code: "custom", path: ["priorityClasses"], message: 'a class with id "normal" is required' });
     hall.windows.forEach((w, i) => {
       w.qualified.forEach((s, j) => {
