@@ -133,6 +133,10 @@ export const HallConfig = z
     calendarFiles: z.array(z.string()).default([]),
     calendar: Calendar.default({ holidays: [], workdays: [], makeUpDayAs: "mon" }),
     booking: BookingConfig.default(BookingConfig.parse({})),
+    /** 差评回访整改 (domain/follow-up.ts): a 不满意 or 非常不满意 rating is followed up within this many working days of its business day. */
+    followUp: z.object({ workingDays: z.number().int().min(1).max(60).default(5) }).default({ workingDays: 5 }),
+    /** A citizen who did not rate at the pad may rate from the tracker link this many days after the ticket's business day (domain/late-rating.ts). */
+    rating: z.object({ lateDays: z.number().int().min(0).max(90).default(7) }).default({ lateDays: 7 }),
     /** The hall's retention rule (domain/retention.ts): personal data of a ticket is erased this many days after its business day. */
     retention: z.object({ personalDays: z.number().int().min(1).max(3650).default(180) }).default({ personalDays: 180 }),
     /**
