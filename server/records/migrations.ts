@@ -109,6 +109,33 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0003-webhook-outbox": {
+    async up(db: Kysely<unknown>) {
+      // Each delivery to each endpoint, from its enqueueing (in the transaction that made it) to
+      // delivered or failed: server/records/webhook-outbox.ts.
+      await db.schema
+        .createTable("records_webhook_outbox")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("hall_id", "text", (c) => c.notNull())
+        .addColumn("url", "text", (c) => c.notNull())
+        .addColumn("position", "bigint", (c) => c.notNull())
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("body", "text", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("next_at", "bigint", (c) => c.notNull())
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .addColumn("delivered_at", "bigint")
+        .addColumn("last_status", "integer")
+        .addColumn("last_error", "text")
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .addUniqueConstraint("records_webhook_outbox_order", ["hall_id", "position"])
+        .execute();
+      // The sender's question: each endpoint's oldest pending delivery; the console's: a state's list.
+      await db.schema.createIndex("records_webhook_outbox_by_state").on("records_webhook_outbox").columns(["hall_id", "state", "url", "position"]).execute();
+    },
+  },
 };
 
 /** Brings the records' tables to the latest version; throws what the Migrator reports. */

@@ -13,6 +13,7 @@ export interface RecordsDatabase {
   records_bookings: BookingsTable;
   records_hours: HoursTable;
   records_secrets: SecretsTable;
+  records_webhook_outbox: WebhookOutboxTable;
 }
 
 /** Every event of every hall, once. Unique on (hall_id, epoch, seq): see migrations.ts. */
@@ -109,4 +110,25 @@ export interface HoursTable {
 export interface SecretsTable {
   name: string;
   value: string;
+}
+
+/** One delivery of one webhook to one endpoint (records/webhook-outbox.ts says what each field means). */
+export interface WebhookOutboxTable {
+  id: string;
+  hall_id: string;
+  url: string;
+  /** The order of the hall's deliveries: an endpoint gets them by it. */
+  position: number;
+  type: string;
+  /** The JSON body, exactly as it is signed and sent. */
+  body: string;
+  state: "pending" | "delivered" | "failed";
+  attempts: number;
+  created_at: number;
+  next_at: number;
+  expires_at: number;
+  delivered_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  updated_at: number;
 }
