@@ -146,4 +146,6 @@ export interface SocketData {
   windowId: string | null;
   /** Tracker: the one ticket it follows. */
   ticketId: string | null;
+  /** Display, kiosk and pad devices: the device's name, as the audit trail names it. */
+  device: string | null;
 }

@@ -198,7 +198,15 @@ export const HallSnapshot = z.object({
 });
 export type HallSnapshot = z.infer<typeof HallSnapshot>;
 
-const EventBase = { hallId: Id, seq: z.number().int().positive(), epoch: z.string(), at: z.number() };
+/**
+ * Who caused an event (the audit trail): a signed-in staff member at a counter (`staff`) or in the
+ * console (`manager`) by staff id; a kiosk, pad or display by its device name; the balancer; a
+ * citizen's phone; the server itself (`system`: a new day). Absent on events logged before actors were.
+ */
+export const EventActor = z.object({ kind: z.enum(["staff", "manager", "kiosk", "pad", "display", "balancer", "citizen", "system"]), id: z.string().nullable() });
+export type EventActor = z.infer<typeof EventActor>;
+
+const EventBase = { hallId: Id, seq: z.number().int().positive(), epoch: z.string(), at: z.number(), actor: EventActor.optional() };
 const WithTicket = { ...EventBase, ticket: Ticket };
 
 export const HallEvent = z.discriminatedUnion("type", [

@@ -956,6 +956,26 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Hal
       });
     });
 
+    describe("the audit trail", () => {
+      it("every event names who caused it: the staff member, the device, the balancer, or the server for a new day", async () => {
+        await store.execute(HALL, wire("ticket:issue", { serviceId: "social" }), { now: clock.now(), by: "kiosk", staffId: null, device: "大厅1号自助机" });
+        await store.execute(HALL, { name: "window:signIn", payload: { windowId: "w1", staffId: "alice" } }, { now: clock.now(), by: "staff", staffId: "alice" });
+        await store.execute(HALL, wire("window:setServing", { windowId: "w2", serving: ["medical", "social"] }), { now: clock.now(), by: "manager", staffId: "boss" });
+        await store.execute(HALL, { name: "balancer:apply", payload: { windowId: "w4", serving: ["medical"], reason: { zh: "x", en: "x" } } }, { now: clock.now(), by: "balancer", staffId: null });
+        clock.set(instantOf("2026-03-03", "08:00", TZ));
+        await store.execute(HALL, wire("window:callNext", { windowId: "w1" }), { now: clock.now(), by: "staff", staffId: "alice" });
+        const log = await store.eventsSince(HALL, 0);
+        expect(log.map((e) => [e.type, e.actor])).toEqual([
+          ["ticket:issued", { kind: "kiosk", id: "大厅1号自助机" }],
+          ["window:changed", { kind: "staff", id: "alice" }],
+          ["window:changed", { kind: "manager", id: "boss" }],
+          ["window:changed", { kind: "balancer", id: null }],
+          ["hall:dayStarted", { kind: "system", id: null }],
+          ["ticket:called", { kind: "staff", id: "alice" }],
+        ]);
+      });
+    });
+
     describe("event log and snapshot", () => {
       const scenario = async () => {
         await open("w1", "alice");

@@ -4,7 +4,7 @@
  */
 import type { Bilingual, CommandName, CommandPayload, HallEvent } from "../../protocol/index.js";
 
-export type Actor = "staff" | "manager" | "balancer" | "kiosk" | "citizen" | "pad" | "system";
+export type Actor = "staff" | "manager" | "balancer" | "kiosk" | "citizen" | "pad" | "display" | "system";
 
 export type WireCommand = { [N in CommandName]: { name: N; payload: CommandPayload<N> } }[CommandName];
 
@@ -36,13 +36,18 @@ export interface CommandContext {
   by: Actor;
   /** Staff member acting, when a person signed in acts. */
   staffId: string | null;
+  /** The device acting (its configured name), when a kiosk, pad or display acts. */
+  device?: string | null;
   /** Fresh unguessable id, used when the command issues a ticket. */
   newTicketId?: string;
   /** Expected wait to print on a ticket being issued, seconds (from the hall's latest forecast). */
   issueEtaSec?: number | null;
 }
 
-/** An event before the store stamps it with hall, sequence number, epoch and time. */
-export type EventBody = HallEvent extends infer E ? (E extends HallEvent ? Omit<E, "hallId" | "seq" | "epoch" | "at"> : never) : never;
+/** An event before the store stamps it with hall, sequence number, epoch, time and actor. */
+export type EventBody = HallEvent extends infer E ? (E extends HallEvent ? Omit<E, "hallId" | "seq" | "epoch" | "at" | "actor"> : never) : never;
+
+/** Who an event of this command is by: the staff member, or the device, or nobody named. */
+export const actorOf = (ctx: Pick<CommandContext, "by" | "staffId" | "device">): { kind: Actor; id: string | null } => ({ kind: ctx.by, id: ctx.staffId ?? ctx.device ?? null });
 
 export const commandIdOf = (cmd: StoreCommand): string | undefined => (cmd.payload as { commandId?: string }).commandId;

@@ -6,7 +6,7 @@
  * catches it up from the log when a commit finds that another node moved the hall on.
  */
 import { applyEvent, type HallEvent, type HallSnapshot, type Ticket } from "../../protocol/index.js";
-import type { CommandContext, EventBody, StoreCommand } from "../domain/hall-commands.js";
+import { actorOf, type CommandContext, type EventBody, type StoreCommand } from "../domain/hall-commands.js";
 import type { HallConfig } from "../domain/config.js";
 import { dayEpoch, keptOn, withConfig } from "../domain/hall.js";
 import { dayDue, decide, walkInsIssued, type HallView } from "../domain/transitions.js";
@@ -90,13 +90,14 @@ export class HallReplica {
   decide(cmd: StoreCommand, ctx: CommandContext): Decided {
     const hallId = this.current.hallId;
     // A new day's start begins the next epoch; every other event counts in the one it is decided in.
-    const stamp = (bodies: EventBody[], on: HallSnapshot): HallEvent[] =>
-      bodies.map((body, i) => ({ ...body, hallId, seq: on.seq + i + 1, epoch: body.type === "hall:dayStarted" ? dayEpoch(body.businessDate, ctx.now) : on.epoch, at: ctx.now }) as HallEvent);
+    // A new day started before a command is the server's; the command's own events are its sender's.
+    const stamp = (bodies: EventBody[], on: HallSnapshot, actor = actorOf(ctx)): HallEvent[] =>
+      bodies.map((body, i) => ({ ...body, hallId, seq: on.seq + i + 1, epoch: body.type === "hall:dayStarted" ? dayEpoch(body.businessDate, ctx.now) : on.epoch, at: ctx.now, actor }) as HallEvent);
     if (cmd.name === "hall:startDay" || !dayDue(this.view(), ctx.now)) {
       const events = stamp(decide(this.view(), cmd, ctx), this.current);
       return { events, answer: events[0]! };
     }
-    const dayStarted = stamp(decide(this.view(), { name: "hall:startDay", payload: {} }, ctx), this.current);
+    const dayStarted = stamp(decide(this.view(), { name: "hall:startDay", payload: {} }, ctx), this.current, { kind: "system", id: null });
     const next = this.fork();
     dayStarted.forEach((e) => next.apply(e));
     const own = stamp(decide(next.view(), cmd, ctx), next.current);

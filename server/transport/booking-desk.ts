@@ -34,6 +34,8 @@ export interface CheckInBy {
   priority: string;
   actor: Actor;
   staffId: string | null;
+  /** The kiosk's name, when a kiosk checks in. */
+  device?: string | null;
 }
 
 /** The commandId of a booking's check-in: the same for every attempt, from every channel. */
@@ -68,6 +70,7 @@ export class BookingDesk {
         },
         by.actor,
         by.staffId,
+        by.device ?? null,
       );
       if (event.type !== "ticket:issued") throw new HallCallError("INTERNAL");
       issued = event;

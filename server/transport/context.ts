@@ -51,9 +51,9 @@ export class HallContext {
    * caller is answered STORE_UNAVAILABLE, but a commit that lands later is still broadcast: the
    * other screens learn of it as of any other, the caller from its retry.
    */
-  run(hallId: string, cmd: StoreCommand, by: Actor, staffId: string | null): Promise<HallEvent> {
+  run(hallId: string, cmd: StoreCommand, by: Actor, staffId: string | null, device: string | null = null): Promise<HallEvent> {
     const issueEtaSec = cmd.name === "ticket:issue" ? this.issueEta(hallId, cmd.payload.serviceId) : null;
-    const executing = this.store.execute(hallId, cmd, { now: this.clock.now(), by, staffId, issueEtaSec }).then(({ event, committed }) => {
+    const executing = this.store.execute(hallId, cmd, { now: this.clock.now(), by, staffId, device, issueEtaSec }).then(({ event, committed }) => {
       this.publish(committed);
       return event;
     });

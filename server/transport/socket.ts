@@ -135,7 +135,10 @@ function authorised(name: CommandName, data: SocketData, payload: { windowId?: s
   }
 }
 
-const ACTOR: Record<Role, Actor> = { manager: "manager", counter: "staff", kiosk: "kiosk", pad: "pad", display: "system", tracker: "citizen" };
+const ACTOR: Record<Role, Actor> = { manager: "manager", counter: "staff", kiosk: "kiosk", pad: "pad", display: "display", tracker: "citizen" };
+
+/** A device as the audit trail names it: its configured name, else its role and window. */
+const deviceName = (d: { role: string; name: string; windowId?: string }): string => d.name || (d.windowId ? `${d.role}@${d.windowId}` : d.role);
 
 const parents = new WeakMap<HallServer, ReturnType<HallServer["of"]>>();
 
@@ -185,7 +188,7 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext, opts: So
     }
     if (auth.hallId !== undefined && auth.hallId !== hallId) return next(refuse("VALIDATION", `This is hall "${hallId}"'s namespace, not "${auth.hallId}"'s.`));
     const now = ctx.clock.now();
-    const data: SocketData = { hallId: hall.id, role: auth.role, staffId: null, windowId: null, ticketId: null };
+    const data: SocketData = { hallId: hall.id, role: auth.role, staffId: null, windowId: null, ticketId: null, device: null };
     switch (auth.role) {
       case "display":
       case "kiosk":
@@ -193,6 +196,7 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext, opts: So
         const device = findDevice(hall, auth.deviceToken);
         if (!device || device.role !== auth.role) return next(refuse("UNAUTHORIZED", "Unknown device token for this role."));
         data.windowId = device.windowId ?? null;
+        data.device = deviceName(device);
         break;
       }
       case "counter":
@@ -301,7 +305,7 @@ async function checkIn(ctx: HallContext, desk: BookingDesk | undefined, data: So
       return fail("BOOKING_UNAVAILABLE");
     }
     const hall = ctx.halls.get(data.hallId)!;
-    const done = await desk.checkIn(hall, parsed.data.code, { priority: parsed.data.priority, actor: ACTOR[data.role], staffId: data.staffId });
+    const done = await desk.checkIn(hall, parsed.data.code, { priority: parsed.data.priority, actor: ACTOR[data.role], staffId: data.staffId, device: data.device });
     return ok(await desk.issuedEvent(hall, done));
   } catch (err) {
     const error = toHallError(err, ctx.log, "appointment:checkIn");
@@ -383,7 +387,7 @@ async function handleCommand(ctx: HallContext, data: SocketData, name: CommandNa
       outcome = "FORBIDDEN";
       return fail("FORBIDDEN", `A ${data.role} may not send ${name}${payload.windowId ? ` for window ${payload.windowId}` : ""}.`);
     }
-    const event = await ctx.run(data.hallId, { name, payload } as WireCommand, ACTOR[data.role], data.staffId);
+    const event = await ctx.run(data.hallId, { name, payload } as WireCommand, ACTOR[data.role], data.staffId, data.device);
     return { ok: true, data: event };
   } catch (err) {
     const error = toHallError(err, ctx.log, name);
