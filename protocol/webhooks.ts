@@ -71,8 +71,8 @@ export const WebhookDelivery = z.object({
   createdAt: z.number(),
   /** The next attempt (pending). */
   nextAt: z.number(),
-  /** Retried until then, then failed. */
-  expiresAt: z.number(),
+  /** Retried until then, then failed: 24 h after the first attempt; null before it. */
+  expiresAt: z.number().nullable(),
   deliveredAt: z.number().nullable(),
   /** The last failed attempt: the receiver's HTTP status, or null when it did not answer. */
   lastStatus: z.number().int().nullable(),

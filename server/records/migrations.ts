@@ -125,7 +125,8 @@ const migrations: Record<string, Migration> = {
         .addColumn("attempts", "integer", (c) => c.notNull())
         .addColumn("created_at", "bigint", (c) => c.notNull())
         .addColumn("next_at", "bigint", (c) => c.notNull())
-        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        // Null until the first attempt fails: the 24 hours of retries count from the first attempt.
+        .addColumn("expires_at", "bigint")
         .addColumn("delivered_at", "bigint")
         .addColumn("last_status", "integer")
         .addColumn("last_error", "text")
@@ -134,6 +135,52 @@ const migrations: Record<string, Migration> = {
         .execute();
       // The sender's question: each endpoint's oldest pending delivery; the console's: a state's list.
       await db.schema.createIndex("records_webhook_outbox_by_state").on("records_webhook_outbox").columns(["hall_id", "state", "url", "position"]).execute();
+    },
+  },
+  "0004-follow-ups": {
+    async up(db: Kysely<unknown>) {
+      // 差评回访整改: one row per follow-up a 不满意 or 非常不满意 rating opened (server/records/follow-ups.ts).
+      await db.schema
+        .createTable("records_follow_ups")
+        .addColumn("hall_id", "text", (c) => c.notNull())
+        .addColumn("id", "text", (c) => c.notNull())
+        .addColumn("ticket_id", "text", (c) => c.notNull())
+        .addColumn("business_date", "text", (c) => c.notNull())
+        .addColumn("number", "text", (c) => c.notNull())
+        .addColumn("service_id", "text", (c) => c.notNull())
+        .addColumn("window_id", "text")
+        .addColumn("staff_id", "text")
+        .addColumn("rating", "integer", (c) => c.notNull())
+        .addColumn("source", "text", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("reached", "integer", (c) => c.notNull())
+        .addColumn("rectified", "integer", (c) => c.notNull())
+        .addColumn("appealed", "integer", (c) => c.notNull())
+        .addColumn("opened_at", "bigint", (c) => c.notNull())
+        .addColumn("due_date", "text", (c) => c.notNull())
+        .addColumn("closed_at", "bigint")
+        .addColumn("closed_date", "text")
+        .addColumn("steps", "integer", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("records_follow_ups_pk", ["hall_id", "id"])
+        // A rating opens one follow-up however often its event is archived (a batch again, a rebase).
+        .addUniqueConstraint("records_follow_ups_per_rating", ["hall_id", "ticket_id", "rating"])
+        .execute();
+      await db.schema.createIndex("records_follow_ups_by_state").on("records_follow_ups").columns(["hall_id", "state", "due_date"]).execute();
+      await db.schema.createIndex("records_follow_ups_by_day").on("records_follow_ups").columns(["hall_id", "business_date"]).execute();
+
+      await db.schema
+        .createTable("records_follow_up_steps")
+        .addColumn("hall_id", "text", (c) => c.notNull())
+        .addColumn("follow_up_id", "text", (c) => c.notNull())
+        .addColumn("n", "integer", (c) => c.notNull())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("by", "text", (c) => c.notNull())
+        .addColumn("at", "bigint", (c) => c.notNull())
+        .addColumn("reached", "integer")
+        .addColumn("note", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("records_follow_up_steps_pk", ["hall_id", "follow_up_id", "n"])
+        .execute();
     },
   },
 };

@@ -21,6 +21,7 @@ import type { HallEvent } from "../../protocol/index.js";
 import type { RecordsDatabase, TicketsTable } from "./schema.js";
 import type { BookingStore, HoursStore } from "./bookings.js";
 import { bookingFollows, businessDateOf, foldTicket, isTicketEvent } from "./ticket-row.js";
+import { WebhookOutbox } from "./webhook-outbox.js";
 
 export interface RecordsCursor {
   epoch: string;
@@ -34,7 +35,8 @@ export interface RecordsStore {
    * transaction. An event already kept (same hall, epoch and seq) is skipped, so a repeated or
    * overlapping batch changes nothing. Moves the hall's cursor to the batch's last event. A
    * booking's ticket moves the booking on in the same transaction: its issue checks it in, its
-   * end (finished, noShow, cancelled) settles it.
+   * end (finished, noShow, cancelled) settles it. The webhooks of the events kept are enqueued in
+   * the same transaction (webhook-outbox.ts).
    */
   append(hallId: string, events: readonly HallEvent[]): Promise<void>;
   /** The last event archived for the hall, or null before the first. */
@@ -53,6 +55,8 @@ export interface RecordsStore {
   readonly bookings: BookingStore;
   /** The hall's hours as edited in the console, each version kept. */
   readonly hours: HoursStore;
+  /** The outbound webhooks' deliveries, and the plan step that enqueues one (webhook-outbox.ts). */
+  readonly webhooks: WebhookOutbox;
   /** The query layer, for the reports. */
   readonly db: Kysely<RecordsDatabase>;
   close(): Promise<void>;
@@ -114,7 +118,7 @@ function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
 }
 
 /** The queries of one append, in order; see RecordsStore.append. */
-export function* appendPlan(q: Kysely<RecordsDatabase>, hallId: string, batch: readonly HallEvent[]): Plan {
+export function* appendPlan(q: Kysely<RecordsDatabase>, hallId: string, batch: readonly HallEvent[], webhooks?: WebhookOutbox): Plan {
   const seen = new Set<string>();
   const events = batch.filter((e) => {
     if (e.hallId !== hallId) throw new Error(`event of hall ${e.hallId} appended to ${hallId}`);
@@ -161,6 +165,8 @@ export function* appendPlan(q: Kysely<RecordsDatabase>, hallId: string, batch: r
       if (change) yield change.compile();
     }
   }
+
+  if (webhooks) yield* webhooks.enqueueEvents(hallId, fresh);
 
   yield q
     .insertInto("records_cursors")
@@ -217,6 +223,7 @@ export class KyselyRecords implements RecordsStore {
   readonly db: Kysely<RecordsDatabase>;
   readonly bookings: BookingStore;
   readonly hours: HoursStore;
+  readonly webhooks: WebhookOutbox;
   private closed = false;
 
   constructor(private readonly opts: KyselyRecordsOptions) {
@@ -224,12 +231,13 @@ export class KyselyRecords implements RecordsStore {
     this.db = opts.db;
     this.bookings = opts.bookings;
     this.hours = opts.hours;
+    this.webhooks = new WebhookOutbox(opts);
   }
 
   async append(hallId: string, events: readonly HallEvent[]): Promise<void> {
     if (!events.length) return;
     await this.opts.ready();
-    await this.opts.run(appendPlan(this.db, hallId, events));
+    await this.opts.run(appendPlan(this.db, hallId, events, this.webhooks));
   }
 
   async cursor(hallId: string): Promise<RecordsCursor | null> {

@@ -4,6 +4,7 @@
  * on PostgreSQL), so both databases hold the same numbers the events carry; flags are 0/1 because
  * better-sqlite3 binds no booleans.
  */
+import type { FollowUpState, FollowUpStepKind } from "../../protocol/follow-ups.js";
 import type { BookingState, TicketState } from "../../protocol/index.js";
 
 export interface RecordsDatabase {
@@ -14,6 +15,8 @@ export interface RecordsDatabase {
   records_hours: HoursTable;
   records_secrets: SecretsTable;
   records_webhook_outbox: WebhookOutboxTable;
+  records_follow_ups: FollowUpsTable;
+  records_follow_up_steps: FollowUpStepsTable;
 }
 
 /** Every event of every hall, once. Unique on (hall_id, epoch, seq): see migrations.ts. */
@@ -126,9 +129,50 @@ export interface WebhookOutboxTable {
   attempts: number;
   created_at: number;
   next_at: number;
-  expires_at: number;
+  expires_at: number | null;
   delivered_at: number | null;
   last_status: number | null;
   last_error: string | null;
   updated_at: number;
+}
+
+/** 差评回访整改: one follow-up per 不满意 or 非常不满意 rating (records/follow-ups.ts), its state as domain/follow-up.ts decided. */
+export interface FollowUpsTable {
+  hall_id: string;
+  id: string;
+  ticket_id: string;
+  /** The ticket's business day: the deadline counts from it, and the reports group by it. */
+  business_date: string;
+  number: string;
+  service_id: string;
+  window_id: string | null;
+  staff_id: string | null;
+  rating: number;
+  /** "pad" or "tracker" (a late rating). */
+  source: string;
+  state: FollowUpState;
+  reached: number;
+  rectified: number;
+  appealed: number;
+  opened_at: number;
+  due_date: string;
+  closed_at: number | null;
+  /** The business day it was closed on, for the working days it took. */
+  closed_date: string | null;
+  /** How many steps it has (the next one's n). */
+  steps: number;
+  updated_at: number;
+}
+
+/** Every step of a follow-up, with who and when: numbered from 0 (the opening). */
+export interface FollowUpStepsTable {
+  hall_id: string;
+  follow_up_id: string;
+  n: number;
+  kind: FollowUpStepKind;
+  by: string;
+  at: number;
+  /** callback only: 1 reached, 0 not. */
+  reached: number | null;
+  note: string;
 }
