@@ -7,4 +7,5 @@ export * from "./window-actions.js";
 export * from "./reports.js";
 export * from "./appointments.js";
 export * from "./hours.js";
+export * from "./follow-ups.js";
 export * from "./webhooks.js";
