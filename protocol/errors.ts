@@ -40,6 +40,8 @@ export const ERROR_CODES = {
   FOLLOW_UP_CLOSED: "The follow-up is closed; nothing more can be recorded on it.",
   RATING_EXPIRED: "The ticket can no longer be rated: its business day is more than the hall's rating.lateDays ago.",
   NOT_RATEABLE: "Only a finished ticket can be rated.",
+  UNKNOWN_DELIVERY: "No webhook delivery with this id in the hall.",
+  DELIVERY_NOT_FAILED: "Only a failed webhook delivery can be resent; this one is pending or delivered.",
   INTERNAL: "The server failed to carry out the command; nothing was changed. Retry with the same commandId.",
 } as const;
 

@@ -31,6 +31,7 @@ import { LocalHallLock, type HallLock } from "./balancer/lock.js";
 import { DayWatcher } from "./transport/day-watcher.js";
 import { QueuePublisher } from "./transport/queue-publisher.js";
 import { restRouter } from "./transport/rest.js";
+import { WebhookSender, type WEBHOOK_SENDER_DEFAULTS } from "./transport/webhook-sender.js";
 import { attachSocketTransport, broadcastEvent, hallNamespaces, wantsQueue, type HallServer } from "./transport/socket.js";
 
 export interface HallCallOptions {
@@ -72,6 +73,8 @@ export interface HallCallOptions {
   hoursPollMs?: number;
   /** How often bookings past their check-in are marked missed (失约), ms. */
   bookingSweepMs?: number;
+  /** The webhook sender's timings (WEBHOOK_SENDER_DEFAULTS); it runs wherever there are records and a hall with webhooks. */
+  webhookSender?: Partial<typeof WEBHOOK_SENDER_DEFAULTS>;
   /** Rate limits and daily caps of the REST routes; each one left out is DEFAULT_LIMITS'. */
   limits?: Partial<RestLimits>;
   /** Where the REST limits count: this process (the default) or Redis, shared by every node. */
@@ -99,6 +102,8 @@ export interface HallCallServer {
   sweeper: BookingSweeper | null;
   /** Checks bookings in (null without bookings). */
   desk: BookingDesk | null;
+  /** Posts the halls' webhooks from the records' outbox (null without records). */
+  webhooks: WebhookSender | null;
   /** Resolves with the port actually bound (pass 0 for a free one). */
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
@@ -162,7 +167,10 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
   let republish: (hallId: string) => void = () => {};
   const hours = hoursStore ? new LiveHours({ ctx, hours: hoursStore, halls: opts.halls, pollMs: opts.hoursPollMs, onApplied: (hallId) => republish(hallId) }) : null;
   const sweeper = bookings ? new BookingSweeper(ctx, bookings, opts.bookingSweepMs) : null;
-  app.use(restRouter(ctx, { sessionHours: opts.sessionHours ?? 12, ready: readyWithin, publicUrl: opts.publicUrl, staffing, guard, records: opts.records, bookings: bookings ?? undefined, desk: desk ?? undefined, hours: hours ?? undefined }));
+  // The archive's append enqueues each hall's webhooks for the endpoints of its config.
+  for (const h of opts.halls) opts.records?.webhooks.configure(h.id, h.webhooks);
+  const webhooks = opts.records ? new WebhookSender({ ...opts.webhookSender, outbox: opts.records.webhooks, halls: opts.halls, clock, lock, onError: (hallId, err) => log.warn(`webhooks: sending ${hallId}'s deliveries failed; retrying`, err) }) : null;
+  app.use(restRouter(ctx, { sessionHours: opts.sessionHours ?? 12, ready: readyWithin, publicUrl: opts.publicUrl, staffing, guard, records: opts.records, bookings: bookings ?? undefined, desk: desk ?? undefined, hours: hours ?? undefined, webhookResent: (hallId) => webhooks?.notify(hallId) }));
   if (opts.webRoot && existsSync(opts.webRoot)) {
     app.use(express.static(opts.webRoot, { extensions: ["html"] }));
   } else if (opts.webRoot) {
@@ -202,6 +210,7 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
   const days = new DayWatcher(ctx);
   days.start();
   sweeper?.start();
+  webhooks?.start();
 
   return {
     http,
@@ -212,6 +221,7 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
     hours,
     sweeper,
     desk,
+    webhooks,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.once("error", reject);
@@ -222,6 +232,7 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
       days.stop();
       await hours?.stop();
       await sweeper?.stop();
+      await webhooks?.stop();
       await Promise.all([...runners.values()].map((r) => r.stop()));
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));

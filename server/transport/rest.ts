@@ -23,6 +23,7 @@ import type { BookingStore } from "../records/bookings.js";
 import { mountAppointments } from "./appointments-rest.js";
 import type { BookingDesk } from "./booking-desk.js";
 import type { LiveHours } from "./hours.js";
+import { mountWebhooks } from "./webhooks-rest.js";
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   VALIDATION: 400,
@@ -47,6 +48,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   INTERNAL: 500,
   STORE_UNAVAILABLE: 503,
   BOOKING_UNAVAILABLE: 503,
+  UNKNOWN_DELIVERY: 404,
+  DELIVERY_NOT_FAILED: 409,
 };
 
 const statusOf = (code: ErrorCode) => STATUS[code] ?? 409;
@@ -82,6 +85,8 @@ export interface RestOptions {
   bookings?: BookingStore;
   desk?: BookingDesk;
   hours?: LiveHours;
+  /** A failed webhook delivery was resent (the sender sends it soon). */
+  webhookResent?: (hallId: string) => void;
 }
 
 export function restRouter(ctx: HallContext, opts: RestOptions): express.Router {
@@ -256,6 +261,7 @@ export function restRouter(ctx: HallContext, opts: RestOptions): express.Router 
   });
 
   if (opts.records) mountReports(r, { records: opts.records, hallOf, staffOf });
+  if (opts.records) mountWebhooks(r, { outbox: opts.records.webhooks, clock: ctx.clock, hallOf, staffOf, resent: opts.webhookResent });
   mountAppointments(r, { ctx, bookings: opts.bookings ?? null, desk: opts.desk ?? null, hours: opts.hours ?? null, guard, publicUrl: opts.publicUrl, hallOf, staffOf, addressOf });
 
   r.use("/api", () => {
