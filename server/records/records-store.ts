@@ -22,6 +22,7 @@ import type { RecordsDatabase, TicketsTable } from "./schema.js";
 import type { BookingStore, HoursStore } from "./bookings.js";
 import { bookingFollows, businessDateOf, foldTicket, isTicketEvent } from "./ticket-row.js";
 import { WebhookOutbox } from "./webhook-outbox.js";
+import { KyselyFollowUps, type FollowUpStore } from "./follow-ups.js";
 
 export interface RecordsCursor {
   epoch: string;
@@ -36,7 +37,8 @@ export interface RecordsStore {
    * overlapping batch changes nothing. Moves the hall's cursor to the batch's last event. A
    * booking's ticket moves the booking on in the same transaction: its issue checks it in, its
    * end (finished, noShow, cancelled) settles it. The webhooks of the events kept are enqueued in
-   * the same transaction (webhook-outbox.ts).
+   * the same transaction (webhook-outbox.ts), and so is the follow-up each 差评 kept opens
+   * (follow-ups.ts), once per rating.
    */
   append(hallId: string, events: readonly HallEvent[]): Promise<void>;
   /** The last event archived for the hall, or null before the first. */
@@ -57,6 +59,8 @@ export interface RecordsStore {
   readonly hours: HoursStore;
   /** The outbound webhooks' deliveries, and the plan step that enqueues one (webhook-outbox.ts). */
   readonly webhooks: WebhookOutbox;
+  /** 差评 follow-ups and late ratings (follow-ups.ts); the archive's append opens the follow-ups of the ratings it keeps. */
+  readonly followUps: FollowUpStore;
   /** The query layer, for the reports. */
   readonly db: Kysely<RecordsDatabase>;
   close(): Promise<void>;
@@ -118,7 +122,7 @@ function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
 }
 
 /** The queries of one append, in order; see RecordsStore.append. */
-export function* appendPlan(q: Kysely<RecordsDatabase>, hallId: string, batch: readonly HallEvent[], webhooks?: WebhookOutbox): Plan {
+export function* appendPlan(q: Kysely<RecordsDatabase>, hallId: string, batch: readonly HallEvent[], webhooks?: WebhookOutbox, followUps?: FollowUpStore): Plan {
   const seen = new Set<string>();
   const events = batch.filter((e) => {
     if (e.hallId !== hallId) throw new Error(`event of hall ${e.hallId} appended to ${hallId}`);
@@ -167,6 +171,8 @@ export function* appendPlan(q: Kysely<RecordsDatabase>, hallId: string, batch: r
   }
 
   if (webhooks) yield* webhooks.enqueueEvents(hallId, fresh);
+  // A 差评 opens its follow-up in the same transaction that keeps the rating.
+  if (followUps) yield* followUps.openFromEvents(hallId, fresh);
 
   yield q
     .insertInto("records_cursors")
@@ -224,6 +230,7 @@ export class KyselyRecords implements RecordsStore {
   readonly bookings: BookingStore;
   readonly hours: HoursStore;
   readonly webhooks: WebhookOutbox;
+  readonly followUps: FollowUpStore;
   private closed = false;
 
   constructor(private readonly opts: KyselyRecordsOptions) {
@@ -232,12 +239,13 @@ export class KyselyRecords implements RecordsStore {
     this.bookings = opts.bookings;
     this.hours = opts.hours;
     this.webhooks = new WebhookOutbox(opts);
+    this.followUps = new KyselyFollowUps(opts, this.webhooks);
   }
 
   async append(hallId: string, events: readonly HallEvent[]): Promise<void> {
     if (!events.length) return;
     await this.opts.ready();
-    await this.opts.run(appendPlan(this.db, hallId, events, this.webhooks));
+    await this.opts.run(appendPlan(this.db, hallId, events, this.webhooks, this.followUps));
   }
 
   async cursor(hallId: string): Promise<RecordsCursor | null> {
