@@ -9,3 +9,4 @@ export * from "./appointments.js";
 export * from "./hours.js";
 export * from "./follow-ups.js";
 export * from "./webhooks.js";
+export * from "./audit.js";
