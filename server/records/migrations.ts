@@ -4,7 +4,7 @@
  * tables are prefixed `records_` too, so they do not meet the embedded store's in a shared file.
  * A migration, once released, is never edited: a change is a new one.
  */
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { Migrator, type Migration } from "kysely/migration";
 
 const migrations: Record<string, Migration> = {
@@ -181,6 +181,18 @@ const migrations: Record<string, Migration> = {
         .addColumn("note", "text", (c) => c.notNull())
         .addPrimaryKeyConstraint("records_follow_up_steps_pk", ["hall_id", "follow_up_id", "n"])
         .execute();
+    },
+  },
+  "0005-event-actors": {
+    async up(db: Kysely<unknown>) {
+      // Who caused each event and whether a call was 指定叫号, as columns: the audit trail
+      // (server/records/audit.ts) filters on them in SQL. Null on rows archived before; actors
+      // ship with this migration, and a call's `chosen` is read from its JSON once here.
+      await db.schema.alterTable("records_events").addColumn("actor_kind", "text").execute();
+      await db.schema.alterTable("records_events").addColumn("actor_id", "text").execute();
+      await db.schema.alterTable("records_events").addColumn("chosen", "integer").execute();
+      await sql`update records_events set chosen = case when event like ${'%"chosen":{%'} then 1 else 0 end where type = 'ticket:called'`.execute(db);
+      await db.schema.createIndex("records_events_by_actor").on("records_events").columns(["hall_id", "actor_id", "at"]).execute();
     },
   },
 };

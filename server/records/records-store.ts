@@ -18,7 +18,7 @@ import type { Database as SqliteDatabase } from "better-sqlite3";
 import { Kysely, sql, type Compilable, type CompiledQuery } from "kysely";
 import { eventWithoutPersonal, PERSONAL_JSON_PATTERNS } from "../domain/retention.js";
 import type { HallEvent } from "../../protocol/index.js";
-import type { RecordsDatabase, TicketsTable } from "./schema.js";
+import type { EventsTable, RecordsDatabase, TicketsTable } from "./schema.js";
 import type { BookingStore, HoursStore } from "./bookings.js";
 import { bookingFollows, businessDateOf, foldTicket, isTicketEvent } from "./ticket-row.js";
 import { WebhookOutbox } from "./webhook-outbox.js";
@@ -121,6 +121,13 @@ function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
+/** The columns the audit trail filters on (records/audit.ts). */
+const actorColumns = (e: HallEvent): Pick<EventsTable, "actor_kind" | "actor_id" | "chosen"> => ({
+  actor_kind: e.actor?.kind ?? null,
+  actor_id: e.actor?.id ?? null,
+  chosen: e.type === "ticket:called" ? (e.chosen ? 1 : 0) : null,
+});
+
 /** The queries of one append, in order; see RecordsStore.append. */
 export function* appendPlan(q: Kysely<RecordsDatabase>, hallId: string, batch: readonly HallEvent[], webhooks?: WebhookOutbox, followUps?: FollowUpStore): Plan {
   const seen = new Set<string>();
@@ -137,7 +144,7 @@ export function* appendPlan(q: Kysely<RecordsDatabase>, hallId: string, batch: r
   for (const chunk of chunks(events, ROWS_PER_STATEMENT)) {
     const inserted = (yield q
       .insertInto("records_events")
-      .values(chunk.map((e) => ({ hall_id: hallId, epoch: e.epoch, seq: e.seq, business_date: businessDateOf(e), type: e.type, at: e.at, event: JSON.stringify(e) })))
+      .values(chunk.map((e) => ({ hall_id: hallId, epoch: e.epoch, seq: e.seq, business_date: businessDateOf(e), type: e.type, at: e.at, event: JSON.stringify(e), ...actorColumns(e) })))
       .onConflict((oc) => oc.columns(["hall_id", "epoch", "seq"]).doNothing())
       .returning(["epoch", "seq"])
       .compile()) as { epoch: string; seq: number | string }[];

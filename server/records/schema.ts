@@ -29,6 +29,11 @@ export interface EventsTable {
   at: number;
   /** The event as the store logged it (JSON). */
   event: string;
+  /** Its actor (EventActor), null on events logged before events named one. */
+  actor_kind: string | null;
+  actor_id: string | null;
+  /** ticket:called only: 1 when 指定叫号 (`chosen`), else 0; null for other types. */
+  chosen: number | null;
 }
 
 export type Outcome = "finished" | "noShow" | "cancelled";
