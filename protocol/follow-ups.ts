@@ -5,7 +5,7 @@
  * (server/domain/follow-up.ts); a page shows what it was sent.
  */
 import { z } from "zod";
-import { IsoDate } from "./reports.js";
+import { CalendarDate as IsoDate } from "./hours.js";
 import { Bilingual, Id, Rating } from "./schemas.js";
 import { oneLine, OneLineText } from "./text.js";
 

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { Bilingual, Id } from "./schemas.js";
+import { FollowUpIndicators } from "./follow-ups.js";
 
 /** A business date in the hall's zone. */
 export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD");
@@ -59,5 +60,7 @@ export const ReportSummary = z.object({
   total: ReportRow,
   /** Tickets issued by hall-local weekday (0 = Monday … 6 = Sunday) and hour (0…23), for staffing. */
   arrivals: z.array(z.array(z.number().int()).length(24)).length(7),
+  /** 差评回访整改 of the range's ratings (by the ticket's business day): the rows' `bad` are the ratings, this is what became of them. */
+  followUps: FollowUpIndicators,
 });
 export type ReportSummary = z.infer<typeof ReportSummary>;

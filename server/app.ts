@@ -18,6 +18,7 @@ import { DEFAULT_STORE_DEADLINE_MS, storeWithDeadline, withinDeadline } from "./
 import type { HallStore } from "./store/types.js";
 import type { RecordsStore } from "./records/records-store.js";
 import type { BookingStore, HoursStore } from "./records/bookings.js";
+import { termsOf } from "./domain/follow-up.js";
 import { BookingDesk } from "./transport/booking-desk.js";
 import { BookingSweeper } from "./transport/booking-sweeper.js";
 import { LiveHours } from "./transport/hours.js";
@@ -162,6 +163,11 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
   // A health check answers within a second whatever the store does: a load balancer waiting on it is itself stalled.
   const readyWithin = () => withinDeadline(ready(), HEALTH_DEADLINE_MS, "a health check");
   const hoursStore = opts.hours ?? opts.records?.hours ?? null;
+  // A follow-up's deadline counts working days by the calendar in force (LiveHours replaces it in `halls`).
+  opts.records?.followUps.useTerms((hallId) => {
+    const hall = halls.get(hallId);
+    return hall ? termsOf(hall) : undefined;
+  });
   const desk = bookings ? new BookingDesk(ctx, bookings) : null;
   // The queue summary is pushed again once new hours are in force: availability and notices changed without an event.
   let republish: (hallId: string) => void = () => {};

@@ -15,6 +15,7 @@
 import type { Bilingual } from "../../protocol/index.js";
 import type { ReportGrouping, ReportQuery, ReportRow, ReportSummary } from "../../protocol/reports.js";
 import type { HallConfig } from "../domain/config.js";
+import { businessDate, systemClock } from "../domain/clock.js";
 import { sql, type RawBuilder } from "kysely";
 import type { RecordsStore } from "./records-store.js";
 import type { TicketsTable } from "./schema.js";
@@ -229,6 +230,8 @@ export async function summarizeAll<G extends ReportGrouping>(
   range: { from: string; to: string },
   groupings: readonly G[],
   filter: SummaryFilter = {},
+  /** When the report is made: which open follow-ups are overdue. */
+  now: number = systemClock.now(),
 ): Promise<Record<G, ReportSummary>> {
   const { db } = records;
   const targets = new Map(hall.services.map((s) => [s.id, s.targetWaitMin * 60]));
@@ -298,7 +301,7 @@ export async function summarizeAll<G extends ReportGrouping>(
     const [s, h] = await Promise.all([sums(keyOf.total), histograms(keyOf.total)]);
     return rowOf("total", null, null, s[0], h.get(hall.id));
   };
-  const [total, arrivals] = await Promise.all([totalOf(), arrivalsOf()]);
+  const [total, arrivals, followUps] = await Promise.all([totalOf(), arrivalsOf(), records.followUps.indicators(hall.id, range, businessDate(now, hall.timezone), hall.calendar, filter)]);
 
   const out = {} as Record<G, ReportSummary>;
   for (const by of groupings) {
@@ -311,14 +314,15 @@ export async function summarizeAll<G extends ReportGrouping>(
       rows: orderedKeys(hall, by, [...byKey.keys()]).map((key) => rowOf(key, labelOf(hall, by, key), by === "service" ? (targets.get(key) ?? null) : null, byKey.get(key), hist.get(key))),
       total,
       arrivals: arrivals.map((hours) => [...hours]),
+      followUps: { ...followUps },
     };
   }
   return out;
 }
 
 /** The summary of one grouping (GET …/reports/summary). */
-export async function summarize(records: RecordsStore, hall: HallConfig, query: ReportQuery, filter: SummaryFilter = {}): Promise<ReportSummary> {
-  return (await summarizeAll(records, hall, query, [query.by], filter))[query.by];
+export async function summarize(records: RecordsStore, hall: HallConfig, query: ReportQuery, filter: SummaryFilter = {}, now?: number): Promise<ReportSummary> {
+  return (await summarizeAll(records, hall, query, [query.by], filter, now))[query.by];
 }
 
 /** Days and hours in order; services, windows and staff in the hall config's order, then any it no longer lists. */

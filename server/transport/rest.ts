@@ -21,6 +21,7 @@ import type { RecordsStore } from "../records/records-store.js";
 import { mountReports } from "./reports-rest.js";
 import type { BookingStore } from "../records/bookings.js";
 import { mountAppointments } from "./appointments-rest.js";
+import { mountFollowUps } from "./follow-ups-rest.js";
 import type { BookingDesk } from "./booking-desk.js";
 import type { LiveHours } from "./hours.js";
 import { mountWebhooks } from "./webhooks-rest.js";
@@ -37,6 +38,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   UNKNOWN_WINDOW: 404,
   NOT_FOUND: 404,
   UNKNOWN_BOOKING: 404,
+  UNKNOWN_FOLLOW_UP: 404,
   BOOKING_BLOCKED: 403,
   SLOT_FULL: 409,
   BOOKING_CLOSED: 409,
@@ -262,6 +264,7 @@ export function restRouter(ctx: HallContext, opts: RestOptions): express.Router 
 
   if (opts.records) mountReports(r, { records: opts.records, hallOf, staffOf });
   if (opts.records) mountWebhooks(r, { outbox: opts.records.webhooks, clock: ctx.clock, hallOf, staffOf, resent: opts.webhookResent });
+  mountFollowUps(r, { ctx, records: opts.records ?? null, hallOf, staffOf });
   mountAppointments(r, { ctx, bookings: opts.bookings ?? null, desk: opts.desk ?? null, hours: opts.hours ?? null, guard, publicUrl: opts.publicUrl, hallOf, staffOf, addressOf });
 
   r.use("/api", () => {
