@@ -224,6 +224,11 @@ export interface KyselyRecordsOptions {
   ready: () => Promise<void>;
   bookings: BookingStore;
   hours: HoursStore;
+  /**
+   * The webhook outbox, when a part of the records (cases, follow-ups) enqueues deliveries in its
+   * own plans and so needs the same one; else the records make their own.
+   */
+  webhooks?: WebhookOutbox;
   /** Releases what the records opened (not a database they were given). */
   close: () => Promise<void>;
 }
@@ -245,7 +250,7 @@ export class KyselyRecords implements RecordsStore {
     this.db = opts.db;
     this.bookings = opts.bookings;
     this.hours = opts.hours;
-    this.webhooks = new WebhookOutbox(opts);
+    this.webhooks = opts.webhooks ?? new WebhookOutbox(opts);
     this.followUps = new KyselyFollowUps(opts, this.webhooks);
   }
 
