@@ -19,6 +19,7 @@ import { toHallError } from "./hall-error.js";
 import { addressKey, RateLimited, type RestGuard } from "./rate-limit.js";
 import type { RecordsStore } from "../records/records-store.js";
 import { mountReports } from "./reports-rest.js";
+import { mountAudit } from "./audit-rest.js";
 import type { BookingStore } from "../records/bookings.js";
 import { mountAppointments } from "./appointments-rest.js";
 import { mountFollowUps } from "./follow-ups-rest.js";
@@ -263,6 +264,7 @@ export function restRouter(ctx: HallContext, opts: RestOptions): express.Router 
   });
 
   if (opts.records) mountReports(r, { records: opts.records, hallOf, staffOf });
+  if (opts.records) mountAudit(r, { records: opts.records, hallOf, staffOf });
   if (opts.records) mountWebhooks(r, { outbox: opts.records.webhooks, clock: ctx.clock, hallOf, staffOf, resent: opts.webhookResent });
   mountFollowUps(r, { ctx, records: opts.records ?? null, hallOf, staffOf });
   mountAppointments(r, { ctx, bookings: opts.bookings ?? null, desk: opts.desk ?? null, hours: opts.hours ?? null, guard, publicUrl: opts.publicUrl, hallOf, staffOf, addressOf });
