@@ -6,5 +6,12 @@ import { describeWebhookOutboxContract } from "./webhook-outbox.contract.js";
 describeWebhookOutboxContract("SQLite in memory", async () => {
   const database = new Database(":memory:");
   const records = await openRecords({ sqlite: database });
-  return { records, run: sqliteRunner(database), close: async () => (await records.close(), database.close()) };
+  return {
+    records,
+    run: sqliteRunner(database),
+    close: async () => {
+      await records.close();
+      database.close();
+    },
+  };
 });
