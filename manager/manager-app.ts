@@ -17,6 +17,9 @@ import "./balancer-panel.js";
 import "./bookings-panel.js";
 import "./figures-panel.js";
 import "./hours-editor.js";
+import "./follow-ups-panel.js";
+import "./webhooks-panel.js";
+import "./audit-panel.js";
 import "./queue-table.js";
 import "./staffing-panel.js";
 import "./window-table.js";
@@ -25,11 +28,14 @@ import type { ManagerWindowCommand, WindowTable } from "./window-table.js";
 
 const APP = "manager";
 
-type Tab = "live" | "bookings" | "hours";
+type Tab = "live" | "bookings" | "hours" | "followUps" | "audit" | "webhooks";
 const TABS: { id: Tab; label: Bilingual }[] = [
   { id: "live", label: { zh: "现场", en: "Live" } },
   { id: "bookings", label: { zh: "今日预约", en: "Today's bookings" } },
   { id: "hours", label: { zh: "办理时间", en: "Hours" } },
+  { id: "followUps", label: { zh: "回访整改", en: "Follow-ups" } },
+  { id: "audit", label: { zh: "操作日志", en: "Audit trail" } },
+  { id: "webhooks", label: { zh: "数据推送", en: "Webhooks" } },
 ];
 
 /**
@@ -46,6 +52,8 @@ export class ManagerApp extends LitElement {
     nav { display: flex; gap: 0.3rem; padding: 0.5rem 1.2rem 0; }
     nav button { font: inherit; min-height: 40px; padding: 0 1.1rem; border: 1px solid #ffffff30; border-bottom: 0; border-radius: 10px 10px 0 0; background: #0d2647; color: var(--hc-muted); cursor: pointer; }
     nav button[aria-selected="true"] { background: var(--hc-panel); color: var(--hc-fg); border-color: var(--hc-accent); font-weight: 700; }
+    nav .alarm { margin-left: 0.4em; padding: 0 0.45em; border-radius: 999px; background: var(--hc-bad, #d9534f); color: #fff; font-size: 0.85em; font-weight: 700; }
+    [hidden] { display: none !important; }
     .page { padding: 0.7rem 1.2rem 1.2rem; }
     header .who { color: var(--hc-muted); }
     header a.link { color: var(--hc-fg); text-decoration: none; min-height: 40px; padding: 0 1rem; border-radius: 999px; border: 1px solid var(--hc-accent); display: inline-flex; align-items: center; }
@@ -70,6 +78,8 @@ export class ManagerApp extends LitElement {
   @state() private chosen: Ticket | null = null;
   /** Hall events of booked tickets so far: the bookings panel reads the day again when it changes. */
   @state() private bookingEvents = 0;
+  /** Overdue follow-ups, as the follow-ups panel last read them: the tab shows the alarm on every tab. */
+  @state() private overdueFollowUps = 0;
   @query("hc-window-table") private windowTable!: WindowTable;
   private i18n = new LangController(this);
   private timers: ReturnType<typeof setInterval>[] = [];
@@ -181,13 +191,19 @@ export class ManagerApp extends LitElement {
     const rows = s ? queueRows(s, this.conn.queue, this.now) : [];
     // Offline, the console shows what it last knew and sends nothing new.
     const locked = this.busy || this.conn.status === "offline";
-    const nav = html`<nav role="tablist">${TABS.map((t) => html`<button role="tab" data-testid="tab-${t.id}" aria-selected=${this.tab === t.id} @click=${() => (this.tab = t.id)}>${tr(t.label)}</button>`)}</nav>`;
+    const overdue = this.overdueFollowUps ? html` <span class="alarm" data-testid="tab-followUps-overdue">${tr({ zh: `${this.overdueFollowUps} 超期`, en: `${this.overdueFollowUps} overdue` })}</span>` : "";
+    const nav = html`<nav role="tablist">${TABS.map((t) => html`<button role="tab" data-testid="tab-${t.id}" aria-selected=${this.tab === t.id} @click=${() => (this.tab = t.id)}>${tr(t.label)}${t.id === "followUps" ? overdue : ""}</button>`)}</nav>`;
     const token = this.session.token;
     return html`${header}
       <hc-connection-badge .status=${this.conn.status} .reason=${this.conn.offline} .message=${this.conn.denied ? errorText(this.conn.denied) : ""}></hc-connection-badge>
       ${s ? nav : ""}
       ${s && this.tab === "bookings" ? html`<div class="page"><hc-bookings-panel .hallId=${this.hallId} .token=${token} .businessDate=${s.businessDate} .timezone=${s.timezone} .changes=${this.bookingEvents}></hc-bookings-panel></div>` : ""}
       ${s && this.tab === "hours" ? html`<div class="page"><hc-hours-editor .hallId=${this.hallId} .token=${token} .services=${s.services} .timezone=${s.timezone}></hc-hours-editor></div>` : ""}
+      ${s
+        ? html`<div class="page" ?hidden=${this.tab !== "followUps"}><hc-follow-ups-panel .hallId=${this.hallId} .token=${token} @follow-ups-overdue=${(e: CustomEvent<number>) => (this.overdueFollowUps = e.detail)}></hc-follow-ups-panel></div>`
+        : ""}
+      ${s && this.tab === "audit" ? html`<div class="page"><hc-audit-panel .hallId=${this.hallId} .token=${token} .businessDate=${s.businessDate} .timezone=${s.timezone}></hc-audit-panel></div>` : ""}
+      ${s && this.tab === "webhooks" ? html`<div class="page"><hc-webhooks-panel .hallId=${this.hallId} .token=${token} .timezone=${s.timezone}></hc-webhooks-panel></div>` : ""}
       ${s && this.tab === "live"
         ? html`<main>
             <hc-alerts-bar class="full" .rows=${rows}></hc-alerts-bar>
