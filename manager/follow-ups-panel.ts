@@ -1,5 +1,6 @@
 import { LitElement, css, html, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
+import { live } from "lit/directives/live.js";
 import type { Bilingual, FollowUp, FollowUpList, FollowUpState, FollowUpStepInput, FollowUpStepKind, HallError } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
 import { cardStyles } from "./card-styles.js";
@@ -52,7 +53,8 @@ async function call<T>(url: string, token: string, body?: unknown): Promise<Answ
 }
 
 const base = (hallId: string) => `/api/halls/${encodeURIComponent(hallId)}/follow-ups`;
-const when = (ms: number) => new Date(ms).toLocaleString(tr({ zh: "zh-CN", en: "en-GB" }), { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+/** A step's time in the hall's zone, whatever the browser's. */
+const when = (ms: number, timeZone: string) => new Date(ms).toLocaleString(tr({ zh: "zh-CN", en: "en-GB" }), { timeZone, month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
 
 /** Which forms a follow-up in this state offers: the server decides, these spare a click that would be refused. */
 const OFFERS: Record<FollowUpState, readonly FollowUpStepInput["kind"][]> = {
@@ -95,6 +97,8 @@ export class FollowUpsPanel extends LitElement {
   ];
   @property() hallId = "";
   @property() token = "";
+  /** The hall's time zone (the snapshot's). */
+  @property() timezone = "Asia/Shanghai";
   @state() private filter: "open" | "closed" | "all" = "open";
   @state() private list: FollowUpList | null = null;
   @state() private error = "";
@@ -133,7 +137,9 @@ export class FollowUpsPanel extends LitElement {
 
   private async record(f: FollowUp, e: SubmitEvent) {
     e.preventDefault();
-    const data = new FormData(e.target as HTMLFormElement);
+    // Taken now: once the submit's dispatch is over, the event no longer names a target inside a shadow root.
+    const form = e.target as HTMLFormElement;
+    const data = new FormData(form);
     const note = String(data.get("note") ?? "");
     const step: FollowUpStepInput =
       this.form === "callback" ? { kind: "callback", reached: data.get("reached") === "yes", note } : this.form === "close" ? { kind: "close", note } : { kind: this.form, note };
@@ -142,7 +148,9 @@ export class FollowUpsPanel extends LitElement {
     this.busy = false;
     if (!res.ok) return void (this.error = errorWords(res.error));
     this.error = "";
-    (e.target as HTMLFormElement).reset();
+    form.reset();
+    // The form offers what the follow-up's new state allows, starting from its first step.
+    this.form = OFFERS[res.data.state][0] ?? "callback";
     await this.load();
   }
 
@@ -191,12 +199,12 @@ export class FollowUpsPanel extends LitElement {
     const offers = OFFERS[f.state];
     return html`<ol data-testid="follow-up-${f.number}-steps">
         ${f.steps.map(
-          (s) => html`<li>${when(s.at)} · ${tr(STEP_KIND[s.kind])}${s.reached === null ? "" : s.reached ? tr({ zh: "(已联系上)", en: " (reached)" }) : tr({ zh: "(未联系上)", en: " (not reached)" })} · ${s.by}${s.note ? html` — ${s.note}` : ""}</li>`,
+          (s) => html`<li>${when(s.at, this.timezone)} · ${tr(STEP_KIND[s.kind])}${s.reached === null ? "" : s.reached ? tr({ zh: "(已联系上)", en: " (reached)" }) : tr({ zh: "(未联系上)", en: " (not reached)" })} · ${s.by}${s.note ? html` — ${s.note}` : ""}</li>`,
         )}
       </ol>
       ${offers.length
         ? html`<form data-testid="follow-up-${f.number}-form" @submit=${(e: SubmitEvent) => void this.record(f, e)}>
-            <select data-testid="follow-up-step" .value=${this.form} @change=${(e: Event) => (this.form = (e.target as HTMLSelectElement).value as FollowUpStepInput["kind"])}>
+            <select data-testid="follow-up-step" .value=${live(this.form)} @change=${(e: Event) => (this.form = (e.target as HTMLSelectElement).value as FollowUpStepInput["kind"])}>
               ${offers.map((k) => html`<option value=${k}>${tr(STEP_KIND[k])}</option>`)}
             </select>
             ${this.form === "callback"
