@@ -10,3 +10,4 @@ export * from "./hours.js";
 export * from "./follow-ups.js";
 export * from "./webhooks.js";
 export * from "./audit.js";
+export * from "./cases.js";
