@@ -1,7 +1,7 @@
 import { LitElement, css, html, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { ACTOR_KINDS, AuditKind, type AuditEntry, type AuditPage, type Bilingual, type EventActor, type HallError } from "../protocol/index.js";
-import { LangController, setLang, tr } from "../web/shared/i18n.js";
+import { LangController, tr } from "../web/shared/i18n.js";
 import { cardStyles } from "./card-styles.js";
 import { consoleErrorText, type ApiAnswer } from "./staff-api.js";
 
@@ -74,7 +74,6 @@ export class AuditPanel extends LitElement {
       input.actor { width: 11rem; }
       td.at { white-space: nowrap; font-variant-numeric: tabular-nums; color: var(--hc-muted); }
       td.kind, td.who { white-space: nowrap; }
-      .lang { margin-left: auto; }
       .error { color: #fca5a5; }
       .empty { color: var(--hc-muted); padding: 0.4rem 0; }
       .more { margin-top: 0.6rem; }
@@ -176,7 +175,6 @@ export class AuditPanel extends LitElement {
         >
         <button data-testid="audit-refresh" @click=${() => void this.load(false)}>${tr({ zh: "刷新", en: "Refresh" })}</button>
         ${this.error ? html`<span class="error" role="alert" data-testid="audit-error">${this.error}</span>` : ""}
-        <button class="lang" data-testid="audit-lang" @click=${() => setLang(this.i18n.lang === "zh" ? "en" : "zh")}>${this.i18n.lang === "zh" ? "English" : "中文"}</button>
       </div>
       ${this.entries.length === 0
         ? html`<div class="empty" data-testid="audit-none">${this.loading ? tr({ zh: "正在读取…", en: "Loading…" }) : this.error ? "" : tr({ zh: "这段时间没有符合条件的记录", en: "Nothing matches in this range" })}</div>`
