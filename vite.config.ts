@@ -3,7 +3,7 @@ import path from "node:path";
 import { defineConfig } from "vite";
 
 /** Every .html page under these folders is an entry: the hall's screens and apps. */
-const PAGE_DIRS = [".", "displays", "counter-client", "kiosk", "manager", "track", "pad", "book"];
+const PAGE_DIRS = [".", "displays", "counter-client", "kiosk", "manager", "track", "pad", "book", "case"];
 
 function pages(): Record<string, string> {
   const out: Record<string, string> = {};
