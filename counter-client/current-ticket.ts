@@ -3,6 +3,7 @@ import { customElement, property } from "lit/decorators.js";
 import type { PriorityClassInfo, ServiceInfo, Ticket, TicketHolder, Window } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
 import { bookingTag } from "../web/shared/booking-tag.js";
+import { bundleSteps } from "../web/shared/bundle-steps.js";
 
 export const clock = (sec: number): string => {
   const s = Math.max(0, Math.floor(sec));
@@ -12,7 +13,8 @@ export const clock = (sec: number): string => {
 /**
  * The ticket at this window, big: number, service, priority, how long the citizen waited, and
  * how long the service has taken; a booking's 预约 slot and its holder's full name, which the
- * server gives only to the window handling it. Shows the window's state when there is no ticket.
+ * server gives only to the window handling it; a 一件事 bundle's steps, as the citizen's tracker
+ * shows them. Shows the window's state when there is no ticket.
  */
 @customElement("hc-current-ticket")
 export class CurrentTicket extends LitElement {
@@ -33,6 +35,10 @@ export class CurrentTicket extends LitElement {
     .holder b { font-size: 1.6rem; color: var(--hc-fg); }
     .holder .phone { color: var(--hc-muted); margin-left: 0.8rem; font-variant-numeric: tabular-nums; }
     .docs { margin-top: 0.5rem; color: #fcd34d; font-size: 1.05rem; }
+    .steps { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem; margin-top: 0.5rem; font-size: 1.1rem; }
+    .step { padding: 0.1rem 0.6rem; border-radius: 6px; background: #1e293b; color: var(--hc-muted); }
+    .step.done { background: #14532d; color: #bbf7d0; }
+    .step.now { background: #1e3a66; color: var(--hc-fg); font-weight: 700; outline: 2px solid var(--hc-accent); }
     .idle { font-size: 2rem; color: var(--hc-muted); padding: 2.5rem 0 1rem; }
     .paused { color: #fcd34d; }
   `;
@@ -45,6 +51,20 @@ export class CurrentTicket extends LitElement {
   /** Current time (ms), ticking from the page. */
   @property({ type: Number }) now = Date.now();
   private i18n = new LangController(this);
+
+  /** The bundle's services in order: those done, the one at this window, those to come. */
+  private renderSteps(t: Ticket) {
+    const steps = bundleSteps(t);
+    if (!steps.length) return "";
+    const name = (id: string) => {
+      const svc = this.services.find((s) => s.id === id);
+      return svc ? tr(svc.name) : id;
+    };
+    return html`<div class="steps" data-testid="bundle-steps">
+      ${tr({ zh: "一件事：", en: "Bundle: " })}
+      ${steps.map((s, i) => html`${i ? "→" : ""}<span class="step ${s.state === "done" ? "done" : s.index === t.bundleStep ? "now" : ""}" data-testid="bundle-step" data-state=${s.state}>${s.state === "done" ? "✓ " : ""}${name(s.serviceId)}</span>`)}
+    </div>`;
+  }
 
   render() {
     const t = this.ticket;
@@ -78,6 +98,7 @@ export class CurrentTicket extends LitElement {
         ${t.servingAt ? html`<span>${tr({ zh: "办理用时", en: "In service for" })} <b>${clock((this.now - t.servingAt) / 1000)}</b></span>` : ""}
         ${t.bundle.length > 1 ? html`<span>${tr({ zh: "一件事", en: "Bundle" })} <b>${t.bundleStep + 1}/${t.bundle.length}</b></span>` : ""}
       </div>
+      ${this.renderSteps(t)}
       ${t.missingDocs.length ? html`<div class="docs">${tr({ zh: "曾告知缺少：", en: "Was missing: " })}${t.missingDocs.join("、")}</div>` : ""}
     `;
   }

@@ -6,6 +6,8 @@ import { param } from "../web/shared/params.js";
 import "../web/shared/connection-badge.js";
 import "../web/shared/lang-switch.js";
 import { alertCalled, askForNotifications, canAskForNotifications } from "./alert.js";
+import "./bundle-progress.js";
+import "./late-rating.js";
 import "./ticket-status.js";
 import type { Bilingual, HallEvent, HallSnapshot, Ticket, Window } from "../protocol/index.js";
 
@@ -24,7 +26,8 @@ interface HallNames {
  * The citizen's phone page (手机查号), `?hall=ID&ticket=TICKET_ID` from the QR code on the ticket:
  * number, service (预约 10:00 for a checked-in booking), place in line and expected wait, and a
  * big "请到 X号窗口" with vibration and a notification when called. Without a ticket it explains
- * how to get here.
+ * how to get here. A 一件事 bundle shows its steps (done, in hand, to come); a finished ticket
+ * nobody rated offers the five 好差评 levels (for a bundle, the whole matter's).
  */
 @customElement("hc-track-page")
 export class TrackPage extends LitElement {
@@ -154,6 +157,8 @@ export class TrackPage extends LitElement {
               .transferredTo=${this.transferred && service ? service.name : null}
               ?earlier=${this.endedEarlier(t)}
             ></hc-ticket-status>
+            <hc-bundle-progress .ticket=${t} .services=${this.names?.services ?? []}></hc-bundle-progress>
+            ${t.state === "finished" ? html`<hc-late-rating .hallId=${this.hallId} .ticket=${t}></hc-late-rating>` : ""}
             ${this.askNotify && (t.state === "waiting" || t.state === "parked")
               ? html`<button class="notify" @click=${async () => {
                   await askForNotifications();
