@@ -41,7 +41,7 @@ export interface HallConnectionOptions {
 }
 
 /** Commands that only read: one attempt, no commandId. */
-const READS = new Set<string>(["hall:snapshot", "ticket:get", "ticket:holder"]);
+const READS = new Set<string>(["hall:snapshot", "ticket:get", "ticket:holder", "case:get", "case:list"]);
 /** Connection refusals that no retry will change. */
 const DENIED = new Set<string>(["UNAUTHORIZED", "FORBIDDEN", "UNKNOWN_HALL", "VALIDATION", "SESSION_ENDED", "SESSION_REPLACED"]);
 /** Wait before asking again for a snapshot the server could not give; doubles up to the maximum. */
