@@ -1,6 +1,6 @@
 import { LitElement, css, html } from "lit";
 import { customElement, state } from "lit/decorators.js";
-import type { HallError, HallEvent, HallSnapshot, QueueSummary, Ticket, TicketHolder } from "../protocol/index.js";
+import type { CaseCategory, CaseView, HallError, HallEvent, HallSnapshot, QueueSummary, Ticket, TicketHolder } from "../protocol/index.js";
 import { HallConnection } from "../web/shared/hall-connection.js";
 import { errorText } from "../web/shared/plain-errors.js";
 import { LangController, tr } from "../web/shared/i18n.js";
@@ -10,6 +10,8 @@ import "../web/shared/connection-badge.js";
 import "../web/shared/lang-switch.js";
 import "../web/shared/sign-in.js";
 import "./action-bar.js";
+import "./case-dialog.js";
+import "./cases-panel.js";
 import "../web/shared/call-ticket-dialog.js";
 import "./current-ticket.js";
 import "./my-days.js";
@@ -28,12 +30,16 @@ import { waitingRows } from "./waiting-list.js";
 import type { LastRating } from "./my-figures.js";
 import type { ParkDetail } from "./park-dialog.js";
 import type { TransferDetail } from "./transfer-dialog.js";
+import type { CaseOpenDetail } from "./case-dialog.js";
+import type { CaseCloseDetail, CaseStepDetail } from "./cases-panel.js";
 
 const APP = "counter";
 /** At most one read of the hall's tickets this often, to learn tickets the queue summary names that this page has not seen. */
 const LEARN_EVERY_MS = 3_000;
+/** An escalation window reads its open cases again this often (a manager may have moved one on). */
+const CASES_EVERY_MS = 30_000;
 /** What the page sends besides its buttons' actions (for the "still on its way" line). */
-type PageAction = CounterAction | "resumeTicket" | "callTicket";
+type PageAction = CounterAction | "resumeTicket" | "callTicket" | "case";
 /** Connection refusals after which the staff member signs in again. */
 const WINDOW_KEY = (hall: string) => `hallcall.counter.window.${hall}`;
 
@@ -42,7 +48,9 @@ const WINDOW_KEY = (hall: string) => `hallcall.counter.window.${hall}`;
  * and pause with buttons or function keys. The server sends a counter its window's events, the
  * hall's parked tickets and the queue summaries; everything shown comes from those (a WindowFeed
  * kept by HallConnection) and from the snapshot of each (re)connect. The waiting list is the queue
- * summary's order, each number matched with its ticket as last read.
+ * summary's order, each number matched with its ticket as last read. At an escalation window
+ * (办不成事) the counter opens a case (工单) from the ticket at it and follows the window's open
+ * cases to their close (case:list on each snapshot, every 30 s and after each case command).
  */
 @customElement("hc-counter-app")
 export class CounterApp extends LitElement {
@@ -61,12 +69,14 @@ export class CounterApp extends LitElement {
     .msg.ok { background: #14532d; color: #dcfce7; }
     .msg.pending { background: #78350f; color: #fef3c7; }
     .msg.none { background: transparent; }
+    button.case { align-self: flex-start; font: inherit; font-size: 1.15rem; font-weight: 700; min-height: 52px; padding: 0 1.4rem; border-radius: 10px; border: 2px solid #f59e0b; background: #3b2f0a; color: #fde68a; cursor: pointer; }
+    button.case:disabled { opacity: 0.5; cursor: not-allowed; }
   `;
 
   private hallId = param("hall", "demo");
   @state() private session: StaffSession | null = loadSession(this.hallId, APP);
   @state() private windowId: string | null = this.session ? sessionStorage.getItem(WINDOW_KEY(this.hallId)) : null;
-  @state() private dialog: "park" | "transfer" | "pause" | "callTicket" | null = null;
+  @state() private dialog: "park" | "transfer" | "pause" | "callTicket" | "case" | null = null;
   /** The waiting ticket the 指定叫号 dialog is for. */
   @state() private chosen: Ticket | null = null;
   @state() private busy = false;
@@ -95,6 +105,11 @@ export class CounterApp extends LitElement {
    */
   @state() private holder: TicketHolder | null = null;
   private holderFor: string | null = null;
+  /** At an escalation window (办不成事): its open cases, the hall's case categories, the case just opened. */
+  @state() private cases: CaseView[] = [];
+  @state() private caseCategories: CaseCategory[] = [];
+  @state() private openedCase: string | null = null;
+  private casesTimer: ReturnType<typeof setInterval> | null = null;
 
   readonly conn = new HallConnection(this, {
     auth: () => (this.session && this.windowId ? { role: "counter", hallId: this.hallId, token: this.session.token, windowId: this.windowId } : null),
@@ -102,6 +117,7 @@ export class CounterApp extends LitElement {
     onEvent: (e) => this.onHallEvent(e),
     onSnapshot: (s) => {
       this.learn(s);
+      void this.loadCases();
       // A holder asked for before a reconnect may never have been answered: ask again.
       if (this.holderFor && !this.holder) void this.askHolder(this.holderFor);
       // After a reload: the last finished ticket has ended, so it is not in the snapshot; ask for it.
@@ -117,12 +133,15 @@ export class CounterApp extends LitElement {
     super.connectedCallback();
     window.addEventListener("keydown", this.onKey);
     this.tickTimer = setInterval(() => (this.now = Date.now()), 1_000);
+    this.casesTimer = setInterval(() => void this.loadCases(), CASES_EVERY_MS);
+    void this.loadCaseCategories();
   }
 
   disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener("keydown", this.onKey);
     if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.casesTimer) clearInterval(this.casesTimer);
   }
 
   private get win() {
@@ -295,6 +314,56 @@ export class CounterApp extends LitElement {
     void this.send("resumeTicket", "ticket:resume", { ticketId }, (e) => tr({ zh: `${"ticket" in e ? e.ticket.number : ""} 已恢复排队，保留原位置`, en: `${"ticket" in e ? e.ticket.number : ""} back in the queue, place kept` }));
   }
 
+  /** The hall's case categories, from its public info (the same list at every window). */
+  private async loadCaseCategories() {
+    const res = await fetch(`/api/halls/${encodeURIComponent(this.hallId)}/info`).catch(() => null);
+    const body = (await res?.json().catch(() => null)) as { caseCategories?: CaseCategory[] } | null;
+    if (Array.isArray(body?.caseCategories)) this.caseCategories = body.caseCategories;
+  }
+
+  /** The open cases, at an escalation window only. */
+  private async loadCases() {
+    if (!this.win?.escalation || this.conn.status === "offline") return;
+    const res = await this.conn.send<CaseView[]>("case:list", { state: "open" });
+    if (res.ok) this.cases = res.data;
+  }
+
+  /** A case command with its outcome in the message bar; the list takes the answer's view of the case. */
+  private async caseCommand(name: "case:open" | "case:update" | "case:close", payload: Record<string, unknown>, done: (c: CaseView) => string): Promise<CaseView | null> {
+    if (this.busy) return null;
+    this.busy = true;
+    this.pendingAction = "case";
+    try {
+      const res = await this.conn.send<CaseView>(name, payload);
+      if (!res.ok) {
+        this.showError(res.error);
+        return null;
+      }
+      const c = res.data;
+      this.cases = c.state === "closed" ? this.cases.filter((x) => x.id !== c.id) : [c, ...this.cases.filter((x) => x.id !== c.id)];
+      this.flash("ok", done(c));
+      return c;
+    } finally {
+      this.busy = false;
+      this.pendingAction = null;
+    }
+  }
+
+  private async openCase(d: CaseOpenDetail) {
+    const c = await this.caseCommand("case:open", { windowId: this.windowId, ...d }, (x) => tr({ zh: `已开工单 ${x.number}，请群众扫码查看进度`, en: `Case ${x.number} opened; the citizen can scan its QR code` }));
+    if (!c) return;
+    this.dialog = null;
+    this.openedCase = c.id;
+  }
+
+  private caseStep(d: CaseStepDetail) {
+    void this.caseCommand("case:update", { ...d }, (x) => tr({ zh: `工单 ${x.number} 已记录`, en: `Case ${x.number} updated` }));
+  }
+
+  private caseClose(d: CaseCloseDetail) {
+    void this.caseCommand("case:close", d, (x) => tr({ zh: `工单 ${x.number} 已办结归档`, en: `Case ${x.number} closed` }));
+  }
+
   private signedIn(s: StaffSession) {
     saveSession(this.hallId, APP, s);
     this.session = s;
@@ -375,9 +444,16 @@ export class CounterApp extends LitElement {
         <section class="left">
           <hc-current-ticket .ticket=${t} .window=${w} .holder=${this.holder} .services=${s?.services ?? []} .priorityClasses=${s?.priorityClasses ?? []} .now=${this.now}></hc-current-ticket>
           <hc-action-bar .window=${w} .ticket=${t} ?busy=${this.busy || offline} @counter-action=${(e: CustomEvent<{ action: CounterAction }>) => void this.act(e.detail.action)}></hc-action-bar>
+          ${w?.escalation && t
+            ? html`<button class="case" data-testid="case-open" ?disabled=${this.busy || offline} @click=${() => (this.dialog = "case")}>${tr({ zh: "开工单（办不成事）", en: "Open case" })}</button>`
+            : ""}
           ${this.messageBar()}
         </section>
         <aside class="right">
+          ${w?.escalation
+            ? html`<hc-counter-cases .cases=${this.cases} .timezone=${s?.timezone ?? "Asia/Shanghai"} .opened=${this.openedCase} ?busy=${this.busy || offline}
+                @case-step=${(e: CustomEvent<CaseStepDetail>) => this.caseStep(e.detail)} @case-close=${(e: CustomEvent<CaseCloseDetail>) => this.caseClose(e.detail)} @cases-refresh=${() => void this.loadCases()}></hc-counter-cases>`
+            : ""}
           <hc-queue-panel .window=${w} .services=${s?.services ?? []} .queue=${this.conn.queue}></hc-queue-panel>
           <hc-waiting-list .window=${w} .services=${s?.services ?? []} .rows=${w ? waitingRows(w, this.conn.queue, this.known) : []} ?canCall=${!this.busy && !offline && canCallTicket(w, t)}
             @call-ticket=${(e: CustomEvent<{ ticketId: string }>) => this.openCallTicket(e.detail.ticketId)}></hc-waiting-list>
@@ -391,6 +467,10 @@ export class CounterApp extends LitElement {
       ${this.dialog === "transfer"
         ? html`<hc-transfer-dialog .ticketNumber=${t?.number ?? ""} .currentServiceId=${t?.serviceId ?? ""} .windowId=${this.windowId} .services=${s?.services ?? []} .windows=${s?.windows ?? []}
             @transfer-submit=${(e: CustomEvent<TransferDetail>) => void this.transfer(e.detail)} @dialog-cancel=${() => (this.dialog = null)}></hc-transfer-dialog>`
+        : ""}
+      ${this.dialog === "case"
+        ? html`<hc-case-dialog .ticketNumber=${t?.number ?? ""} .categories=${this.caseCategories} ?busy=${this.busy}
+            @case-open-submit=${(e: CustomEvent<CaseOpenDetail>) => void this.openCase(e.detail)} @dialog-cancel=${() => (this.dialog = null)}></hc-case-dialog>`
         : ""}
       ${this.dialog === "callTicket" && this.chosen
         ? html`<hc-call-ticket-dialog .ticketNumber=${this.chosen.number} .detail=${this.chosenDetail(this.chosen)}
