@@ -44,7 +44,6 @@ export class BundleProgress extends LitElement {
     .now .word { color: var(--hc-accent); font-weight: 700; }
     .parked .word { color: #fcd34d; }
     .needs { grid-column: 2; margin-top: 6px; font-size: 17px; line-height: 1.5; color: #fde68a; }
-    .needs ul { margin: 4px 0 0; padding-left: 1.2em; list-style: disc; }
   `;
   @property({ attribute: false }) ticket!: Ticket;
   /** The hall's services, for their names; the id is shown until they are read. */
@@ -69,7 +68,7 @@ export class BundleProgress extends LitElement {
             ${s.state === "parked"
               ? html`<div class="needs" data-testid="bundle-step-needs">
                   ${s.parkReason ? html`<div>${tr({ zh: "原因：", en: "Reason: " })}${s.parkReason}</div>` : ""}
-                  ${s.missingDocs.length ? html`${tr({ zh: "还需补齐：", en: "Still needed: " })}<ul>${s.missingDocs.map((d) => html`<li>${d}</li>`)}</ul>` : ""}
+                  ${s.missingDocs.length ? html`<div>${tr({ zh: "还需补齐：", en: "Still needed: " })}${s.missingDocs.map((d, i) => html`${i ? tr({ zh: "、", en: ", " }) : ""}<span class="doc" data-testid="bundle-step-doc">${d}</span>`)}</div>` : ""}
                 </div>`
               : ""}
           </li>`;

@@ -6,7 +6,7 @@ import type { Bilingual, Ticket } from "../protocol/index.js";
 /**
  * The state of one ticket in words a citizen understands: place in line and expected wait while
  * waiting, the window in big letters when called, the reason and missing documents when parked
- * (一次告知), thanks when finished.
+ * (一次告知), thanks when finished (the rating is hc-late-rating's, below it).
  * @csspart card - the status card
  */
 @customElement("hc-ticket-status")
@@ -34,8 +34,6 @@ export class TicketStatus extends LitElement {
   @property({ attribute: false }) etaSec: number | null = null;
   /** Label of the window the ticket is called to / served at. */
   @property({ attribute: false }) windowLabel: Bilingual | null = null;
-  /** The ticket ended on an earlier business day: no invitation to rate it now. */
-  @property({ type: Boolean }) earlier = false;
   /** Service name after a transfer (shown as a notice). */
   @property({ attribute: false }) transferredTo: Bilingual | null = null;
   private i18n = new LangController(this);
@@ -81,7 +79,7 @@ export class TicketStatus extends LitElement {
       case "finished":
         return html`<div part="card" class="card done" data-testid="status" data-state="finished">
           <div class="big">${tr({ zh: "办理完成", en: "All done" })}</div>
-          <p>${this.earlier ? tr({ zh: "感谢您的耐心等候！", en: "Thank you for your patience!" }) : tr({ zh: "感谢您的耐心等候！欢迎在窗口评价器上为本次服务评价。", en: "Thank you for your patience! Please rate our service on the pad at the window." })}</p>
+          <p>${tr({ zh: "感谢您的耐心等候！", en: "Thank you for your patience!" })}</p>
         </div>`;
       case "noShow":
         return html`<div part="card" class="card bad" data-testid="status" data-state="noShow">

@@ -155,7 +155,6 @@ export class TrackPage extends LitElement {
               .etaSec=${place.etaSec}
               .windowLabel=${this.windowLabel(t.windowId ?? t.targetWindowId)}
               .transferredTo=${this.transferred && service ? service.name : null}
-              ?earlier=${this.endedEarlier(t)}
             ></hc-ticket-status>
             <hc-bundle-progress .ticket=${t} .services=${this.names?.services ?? []}></hc-bundle-progress>
             ${t.state === "finished" ? html`<hc-late-rating .hallId=${this.hallId} .ticket=${t}></hc-late-rating>` : ""}
