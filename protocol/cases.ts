@@ -20,7 +20,7 @@ export type CaseCategory = z.infer<typeof CaseCategory>;
 const Text = OneLineText(500);
 const Department = OneLineText(100);
 
-/** Socket `case:open` (a counter at an escalation window, for the ticket at it; or a manager naming the ticket). */
+/** Socket `case:open` (a counter at its own escalation window, for the ticket at it; or a manager naming the escalation window). */
 export const CaseOpen = z.strictObject({
   commandId: CommandId,
   windowId: Id,
@@ -71,6 +71,8 @@ export const CaseStep = z.object({
 /** A case as staff see it (counter, console): the phone masked. */
 export const CaseView = z.object({
   id: z.string(),
+  /** The public page's credential (in `url` too); staff screens use it to follow the case's room. */
+  key: z.string(),
   /** Readable: BB-20261202-007. */
   number: z.string(),
   hallId: Id,
@@ -142,3 +144,17 @@ export type CaseReport = z.infer<typeof CaseReport>;
 /** Pushed to the case's public page and to staff screens (socket event `case:updated`). */
 export const CaseUpdated = z.object({ hallId: Id, key: z.string(), number: z.string(), state: CaseState, at: z.number() });
 export type CaseUpdated = z.infer<typeof CaseUpdated>;
+
+/** Socket `case:get` (staff). */
+export const CaseGet = z.strictObject({ caseId: z.string().min(1).max(64) });
+export type CaseGet = z.input<typeof CaseGet>;
+
+/** Socket `case:list` (a counter at an escalation window, or a manager): "open" is every case not closed. */
+export const CaseList = z.strictObject({ state: z.enum(["open", "all"]).default("open") });
+export type CaseList = z.input<typeof CaseList>;
+
+/** GET /api/halls/:hallId/cases?state= */
+export const CasesQuery = z.object({ state: z.enum(["open", "all"]).default("open") });
+
+/** GET /api/halls/:hallId/cases/report?month= */
+export const CaseReportQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "YYYY-MM") });

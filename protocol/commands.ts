@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { HallError } from "./errors.js";
 import type { TicketHolder } from "./appointments.js";
+import type { CaseClose, CaseGet, CaseList, CaseOpen, CaseUpdate, CaseUpdated, CaseView, PublicCase } from "./cases.js";
 import {
   BalancerMode,
   Channel,
@@ -120,6 +121,14 @@ export interface ClientToServerEvents {
   "appointment:checkIn": (payload: AppointmentCheckIn, ack: (res: Ack<CommandResult>) => void) => void;
   /** The counter at a window: the full name of the booking whose ticket is at it (protocol/appointments.ts). */
   "ticket:holder": (payload: { windowId: string }, ack: (res: Ack<TicketHolder>) => void) => void;
+  /** Cases (工单) of the 办不成事 window (protocol/cases.ts). */
+  "case:open": (payload: CaseOpen, ack: (res: Ack<CaseView>) => void) => void;
+  "case:update": (payload: CaseUpdate, ack: (res: Ack<CaseView>) => void) => void;
+  "case:close": (payload: CaseClose, ack: (res: Ack<CaseView>) => void) => void;
+  "case:get": (payload: CaseGet, ack: (res: Ack<CaseView>) => void) => void;
+  "case:list": (payload: CaseList, ack: (res: Ack<CaseView[]>) => void) => void;
+  /** The `case` role's one request: its case as the public page shows it. */
+  "case:public": (payload: Record<string, never>, ack: (res: Ack<PublicCase>) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -133,10 +142,12 @@ export interface ServerToClientEvents {
    * member signed in at another window). The page signs in again instead of reconnecting.
    */
   "session:ended": (error: HallError) => void;
+  /** A case changed: to its public page (role `case`), the hall's managers and the counter where it was opened. */
+  "case:updated": (update: CaseUpdated) => void;
 }
 
 /** The role a connection authenticated as; decides what it may send and which rooms it joins. */
-export type Role = "display" | "kiosk" | "pad" | "counter" | "manager" | "tracker";
+export type Role = "display" | "kiosk" | "pad" | "counter" | "manager" | "tracker" | "case";
 
 export interface SocketData {
   hallId: string;
@@ -146,6 +157,8 @@ export interface SocketData {
   windowId: string | null;
   /** Tracker: the one ticket it follows. */
   ticketId: string | null;
+  /** Case: the key of the one case (工单) it follows. */
+  caseKey?: string | null;
   /** Display, kiosk and pad devices: the device's name, as the audit trail names it. */
   device: string | null;
 }

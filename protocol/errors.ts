@@ -42,6 +42,9 @@ export const ERROR_CODES = {
   NOT_RATEABLE: "Only a finished ticket can be rated.",
   UNKNOWN_DELIVERY: "No webhook delivery with this id in the hall.",
   DELIVERY_NOT_FAILED: "Only a failed webhook delivery can be resent; this one is pending or delivered.",
+  UNKNOWN_CASE: "No case (工单) with this id or key in the hall.",
+  CASE_CLOSED: "The case is closed; nothing more can be recorded on it.",
+  NOT_ESCALATION: "A case is opened at an escalation window (办不成事) for the ticket at it; this window is not one, or holds no ticket.",
   INTERNAL: "The server failed to carry out the command; nothing was changed. Retry with the same commandId.",
 } as const;
 

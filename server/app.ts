@@ -20,6 +20,7 @@ import type { RecordsStore } from "./records/records-store.js";
 import type { BookingStore, HoursStore } from "./records/bookings.js";
 import { termsOf } from "./domain/follow-up.js";
 import { BookingDesk } from "./transport/booking-desk.js";
+import { CaseDesk } from "./transport/case-desk.js";
 import { BookingSweeper } from "./transport/booking-sweeper.js";
 import { LiveHours } from "./transport/hours.js";
 import { SessionSigner } from "./transport/auth.js";
@@ -169,6 +170,7 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
     return hall ? termsOf(hall) : undefined;
   });
   const desk = bookings ? new BookingDesk(ctx, bookings) : null;
+  const cases = opts.records ? new CaseDesk(ctx, opts.records.cases) : null;
   // The queue summary is pushed again once new hours are in force: availability and notices changed without an event.
   let republish: (hallId: string) => void = () => {};
   const hours = hoursStore ? new LiveHours({ ctx, hours: hoursStore, halls: opts.halls, pollMs: opts.hoursPollMs, onApplied: (hallId) => republish(hallId) }) : null;
@@ -176,7 +178,7 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
   // The archive's append enqueues each hall's webhooks for the endpoints of its config.
   for (const h of opts.halls) opts.records?.webhooks.configure(h.id, h.webhooks);
   const webhooks = opts.records ? new WebhookSender({ ...opts.webhookSender, outbox: opts.records.webhooks, halls: opts.halls, clock, lock, onError: (hallId, err) => log.warn(`webhooks: sending ${hallId}'s deliveries failed; retrying`, err) }) : null;
-  app.use(restRouter(ctx, { sessionHours: opts.sessionHours ?? 12, ready: readyWithin, publicUrl: opts.publicUrl, staffing, guard, records: opts.records, bookings: bookings ?? undefined, desk: desk ?? undefined, hours: hours ?? undefined, webhookResent: (hallId) => webhooks?.notify(hallId) }));
+  app.use(restRouter(ctx, { sessionHours: opts.sessionHours ?? 12, ready: readyWithin, publicUrl: opts.publicUrl, staffing, guard, records: opts.records, bookings: bookings ?? undefined, desk: desk ?? undefined, hours: hours ?? undefined, webhookResent: (hallId) => webhooks?.notify(hallId), cases: cases ?? undefined }));
   if (opts.webRoot && existsSync(opts.webRoot)) {
     app.use(express.static(opts.webRoot, { extensions: ["html"] }));
   } else if (opts.webRoot) {
@@ -195,7 +197,7 @@ export async function createHallCallServer(opts: HallCallOptions): Promise<HallC
   await opts.configureIo?.(io);
   // The same client address as REST sees it (TRUST_PROXY decides whose X-Forwarded-For counts).
   const clientAddress = (req: IncomingMessage) => addressKey(proxyaddr(req, app.get("trust proxy fn") as Parameters<typeof proxyaddr>[1]));
-  attachSocketTransport(io, ctx, { admit: (req, hallId) => guard.connection(clientAddress(req), hallId), desk: desk ?? undefined });
+  attachSocketTransport(io, ctx, { admit: (req, hallId) => guard.connection(clientAddress(req), hallId), desk: desk ?? undefined, cases: cases ?? undefined, publicUrl: opts.publicUrl });
   ctx.onEvent((event: HallEvent) => broadcastEvent(io, halls.get(event.hallId)!, event));
   const publisher = new QueuePublisher(io, ctx, (hallId, now) => runnerOf(hallId).summarize(now), {
     queueMs: opts.queueSummaryMs ?? 1_000,

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     archiver.start();
   }
   const erasers = [
-    ...(records ? [(hallId: string, before: string) => records.erasePersonal(hallId, before), (hallId: string, before: string) => records.bookings.erasePersonal(hallId, before)] : []),
+    ...(records ? [(hallId: string, before: string) => records.erasePersonal(hallId, before), (hallId: string, before: string) => records.bookings.erasePersonal(hallId, before), (hallId: string, before: string) => records.cases.erasePersonal(hallId, before)] : []),
     ...(store instanceof SqliteStore ? [(hallId: string, before: string) => store.erasePersonal(hallId, before)] : []),
   ];
   const retention = new RetentionJob(halls, erasers, systemClock, log);

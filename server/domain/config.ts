@@ -3,7 +3,7 @@
  * names the bad field by its path so a typo is found without reading code.
  */
 import { z } from "zod";
-import { BalancerMode, Bilingual, Calendar, EndHHMM, HHMM, Id, Schedule, WebhookEventType, type HoursUpdate } from "../../protocol/index.js";
+import { BalancerMode, Bilingual, CaseCategory, Calendar, EndHHMM, HHMM, Id, Schedule, WebhookEventType, type HoursUpdate } from "../../protocol/index.js";
 import { invalidInput, TimeZone } from "./validation.js";
 import { everyDay, WEEKDAYS, type ServiceHours, type WeeklySchedule } from "./calendar.js";
 
@@ -106,6 +106,28 @@ export const WebhookConfig = z.object({
 });
 export type WebhookConfig = z.infer<typeof WebhookConfig>;
 
+/** The categories a hall starts with: each with the working days its cases are due in. */
+export const DEFAULT_CASE_CATEGORIES: CaseCategory[] = [
+  { id: "policy", name: { zh: "政策咨询", en: "Policy question" }, workingDays: 3 },
+  { id: "documents", name: { zh: "材料问题", en: "Documents" }, workingDays: 5 },
+  { id: "coordination", name: { zh: "跨部门协调", en: "Cross-department" }, workingDays: 10 },
+  { id: "system", name: { zh: "系统故障", en: "System fault" }, workingDays: 2 },
+  { id: "other", name: { zh: "其他", en: "Other" }, workingDays: 5 },
+];
+
+/** 办不成事 cases (domain/case.ts): their readable numbers, categories and how a citizen appeals. */
+export const CasesConfig = z.object({
+  /** The readable number's prefix: BB-20261202-007. */
+  prefix: z.string().regex(/^[A-Z]{1,6}$/, "1 to 6 capital letters").default("BB"),
+  categories: z.array(CaseCategory).min(1).default(DEFAULT_CASE_CATEGORIES),
+  /** What the public progress page says about appealing (申诉). */
+  appeal: Bilingual.default({
+    zh: "对办理结果有异议的，可拨打12345政务服务便民热线或向大厅管理办公室申诉。",
+    en: "If you disagree with the outcome, call the 12345 hotline or appeal to the hall's management office.",
+  }),
+});
+export type CasesConfig = z.infer<typeof CasesConfig>;
+
 export const HallConfig = z
   .object({
     id: Id,
@@ -146,6 +168,7 @@ export const HallConfig = z
     publicDevices: z.boolean().default(false),
     /** Receivers of the hall's events (server/transport/webhook-sender.ts); one per URL. */
     webhooks: z.array(WebhookConfig).default([]),
+    cases: CasesConfig.default(CasesConfig.parse({})),
   })
   .superRefine((hall, ctx) => {
     const services = new Set(hall.services.map((s) => s.id));
@@ -163,6 +186,7 @@ export const HallConfig = z
     dup(hall.staff, (s) => s.id, "staff");
     dup(hall.devices, (d) => d.token, "devices");
     dup(hall.webhooks, (w) => w.url, "webhooks");
+    dup(hall.cases.categories, (c) => c.id, "cases");
     if (!hall.priorityClasses.some((p) => p.id === "normal")) ctx.addIssue({ code: "custom", path: ["priorityClasses"], message: 'a class with id "normal" is required' });
     hall.windows.forEach((w, i) => {
       w.qualified.forEach((s, j) => {

@@ -195,6 +195,61 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex("records_events_by_actor").on("records_events").columns(["hall_id", "actor_id", "at"]).execute();
     },
   },
+  "0006-cases": {
+    async up(db: Kysely<unknown>) {
+      // Cases (工单) of the 办不成事 window (server/records/cases.ts), and every step of each.
+      await db.schema
+        .createTable("records_cases")
+        .addColumn("hall_id", "text", (c) => c.notNull())
+        .addColumn("id", "text", (c) => c.notNull())
+        .addColumn("key", "text", (c) => c.notNull())
+        .addColumn("number", "text", (c) => c.notNull())
+        .addColumn("business_date", "text", (c) => c.notNull())
+        .addColumn("day_seq", "integer", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("category", "text", (c) => c.notNull())
+        .addColumn("summary", "text", (c) => c.notNull())
+        .addColumn("departments", "text", (c) => c.notNull())
+        .addColumn("phone", "text")
+        .addColumn("ticket_id", "text", (c) => c.notNull())
+        .addColumn("ticket_number", "text", (c) => c.notNull())
+        .addColumn("window_id", "text", (c) => c.notNull())
+        .addColumn("opened_at", "bigint", (c) => c.notNull())
+        .addColumn("opened_by", "text", (c) => c.notNull())
+        .addColumn("due_date", "text", (c) => c.notNull())
+        .addColumn("resolution", "text")
+        .addColumn("resolved_at", "bigint")
+        .addColumn("resolved_date", "text")
+        .addColumn("closed_at", "bigint")
+        .addColumn("closed_date", "text")
+        .addColumn("rating", "integer")
+        .addColumn("steps", "integer", (c) => c.notNull())
+        .addColumn("command_id", "text", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("records_cases_pk", ["hall_id", "id"])
+        .addUniqueConstraint("records_cases_by_key", ["hall_id", "key"])
+        // Two openings never share a number, nor a repeated case:open a second case.
+        .addUniqueConstraint("records_cases_by_number", ["hall_id", "business_date", "day_seq"])
+        .addUniqueConstraint("records_cases_by_command", ["hall_id", "command_id"])
+        .execute();
+      await db.schema.createIndex("records_cases_by_state").on("records_cases").columns(["hall_id", "state", "due_date"]).execute();
+
+      await db.schema
+        .createTable("records_case_steps")
+        .addColumn("hall_id", "text", (c) => c.notNull())
+        .addColumn("case_id", "text", (c) => c.notNull())
+        .addColumn("n", "integer", (c) => c.notNull())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("by", "text", (c) => c.notNull())
+        .addColumn("at", "bigint", (c) => c.notNull())
+        .addColumn("text", "text", (c) => c.notNull())
+        .addColumn("command_id", "text")
+        .addPrimaryKeyConstraint("records_case_steps_pk", ["hall_id", "case_id", "n"])
+        // A repeated case:update or case:close records nothing twice (NULLs, the openings, are distinct).
+        .addUniqueConstraint("records_case_steps_by_command", ["hall_id", "command_id"])
+        .execute();
+    },
+  },
 };
 
 /** Brings the records' tables to the latest version; throws what the Migrator reports. */

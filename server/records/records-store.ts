@@ -23,6 +23,7 @@ import type { BookingStore, HoursStore } from "./bookings.js";
 import { bookingFollows, businessDateOf, foldTicket, isTicketEvent } from "./ticket-row.js";
 import { WebhookOutbox } from "./webhook-outbox.js";
 import { KyselyFollowUps, type FollowUpStore } from "./follow-ups.js";
+import { KyselyCases, type CaseStore } from "./cases.js";
 
 export interface RecordsCursor {
   epoch: string;
@@ -61,6 +62,8 @@ export interface RecordsStore {
   readonly webhooks: WebhookOutbox;
   /** 差评 follow-ups and late ratings (follow-ups.ts); the archive's append opens the follow-ups of the ratings it keeps. */
   readonly followUps: FollowUpStore;
+  /** Cases (工单) of the 办不成事 window (cases.ts). */
+  readonly cases: CaseStore;
   /** The query layer, for the reports. */
   readonly db: Kysely<RecordsDatabase>;
   close(): Promise<void>;
@@ -243,6 +246,7 @@ export class KyselyRecords implements RecordsStore {
   readonly hours: HoursStore;
   readonly webhooks: WebhookOutbox;
   readonly followUps: FollowUpStore;
+  readonly cases: CaseStore;
   private closed = false;
 
   constructor(private readonly opts: KyselyRecordsOptions) {
@@ -252,6 +256,7 @@ export class KyselyRecords implements RecordsStore {
     this.hours = opts.hours;
     this.webhooks = opts.webhooks ?? new WebhookOutbox(opts);
     this.followUps = new KyselyFollowUps(opts, this.webhooks);
+    this.cases = new KyselyCases(opts, this.webhooks);
   }
 
   async append(hallId: string, events: readonly HallEvent[]): Promise<void> {

@@ -5,7 +5,8 @@
  * better-sqlite3 binds no booleans.
  */
 import type { FollowUpState, FollowUpStepKind } from "../../protocol/follow-ups.js";
-import type { BookingState, TicketState } from "../../protocol/index.js";
+import type { BookingState, CaseState, TicketState } from "../../protocol/index.js";
+import type { CaseStepKind } from "../domain/case.js";
 
 export interface RecordsDatabase {
   records_events: EventsTable;
@@ -17,6 +18,8 @@ export interface RecordsDatabase {
   records_webhook_outbox: WebhookOutboxTable;
   records_follow_ups: FollowUpsTable;
   records_follow_up_steps: FollowUpStepsTable;
+  records_cases: CasesTable;
+  records_case_steps: CaseStepsTable;
 }
 
 /** Every event of every hall, once. Unique on (hall_id, epoch, seq): see migrations.ts. */
@@ -180,4 +183,54 @@ export interface FollowUpStepsTable {
   /** callback only: 1 reached, 0 not. */
   reached: number | null;
   note: string;
+}
+
+/** Cases (工单) of the 办不成事 window (records/cases.ts), their state as domain/case.ts decided. */
+export interface CasesTable {
+  hall_id: string;
+  id: string;
+  /** The public page's credential: 22 characters from 16 random bytes. */
+  key: string;
+  number: string;
+  /** The opening's business date: the number and the deadline count from it. */
+  business_date: string;
+  /** The day's count in the hall (NNN of the number). */
+  day_seq: number;
+  state: CaseState;
+  category: string;
+  summary: string;
+  /** JSON array of the departments involved. */
+  departments: string;
+  /** Null once the retention rule erased it. */
+  phone: string | null;
+  ticket_id: string;
+  ticket_number: string;
+  window_id: string;
+  opened_at: number;
+  opened_by: string;
+  due_date: string;
+  resolution: string | null;
+  resolved_at: number | null;
+  resolved_date: string | null;
+  closed_at: number | null;
+  closed_date: string | null;
+  rating: number | null;
+  /** How many steps it has (the next one's n). */
+  steps: number;
+  /** The `case:open` command's id: a repeat answers this case. */
+  command_id: string;
+  updated_at: number;
+}
+
+/** Every step of a case, with who and when: numbered from 0 (the opening). */
+export interface CaseStepsTable {
+  hall_id: string;
+  case_id: string;
+  n: number;
+  kind: CaseStepKind;
+  by: string;
+  at: number;
+  text: string;
+  /** The command that recorded it (null for the opening, whose command the case row keeps). */
+  command_id: string | null;
 }

@@ -26,6 +26,8 @@ import { mountFollowUps } from "./follow-ups-rest.js";
 import type { BookingDesk } from "./booking-desk.js";
 import type { LiveHours } from "./hours.js";
 import { mountWebhooks } from "./webhooks-rest.js";
+import { mountCases } from "./cases-rest.js";
+import type { CaseDesk } from "./case-desk.js";
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   VALIDATION: 400,
@@ -53,6 +55,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   BOOKING_UNAVAILABLE: 503,
   UNKNOWN_DELIVERY: 404,
   DELIVERY_NOT_FAILED: 409,
+  UNKNOWN_CASE: 404,
+  CASE_CLOSED: 409,
+  NOT_ESCALATION: 409,
 };
 
 const statusOf = (code: ErrorCode) => STATUS[code] ?? 409;
@@ -90,6 +95,8 @@ export interface RestOptions {
   hours?: LiveHours;
   /** A failed webhook delivery was resent (the sender sends it soon). */
   webhookResent?: (hallId: string) => void;
+  /** Cases (工单), with the records. */
+  cases?: CaseDesk;
 }
 
 export function restRouter(ctx: HallContext, opts: RestOptions): express.Router {
@@ -267,6 +274,7 @@ export function restRouter(ctx: HallContext, opts: RestOptions): express.Router 
   if (opts.records) mountAudit(r, { records: opts.records, hallOf, staffOf });
   if (opts.records) mountWebhooks(r, { outbox: opts.records.webhooks, clock: ctx.clock, hallOf, staffOf, resent: opts.webhookResent });
   mountFollowUps(r, { ctx, records: opts.records ?? null, hallOf, staffOf });
+  if (opts.cases) mountCases(r, { desk: opts.cases, publicUrl: opts.publicUrl, hallOf, staffOf });
   mountAppointments(r, { ctx, bookings: opts.bookings ?? null, desk: opts.desk ?? null, hours: opts.hours ?? null, guard, publicUrl: opts.publicUrl, hallOf, staffOf, addressOf });
 
   r.use("/api", () => {

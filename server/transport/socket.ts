@@ -9,6 +9,11 @@ import type { Namespace, Server, Socket } from "socket.io";
 import { z } from "zod";
 import {
   AppointmentCheckIn,
+  CaseClose,
+  CaseGet,
+  CaseList,
+  CaseOpen,
+  CaseUpdate,
   CommandSchemas,
   COMMAND_NAMES,
   HALL_NAMESPACE,
@@ -26,6 +31,8 @@ import {
   TicketHolderRequest,
 } from "../../protocol/index.js";
 import type { BookingDesk } from "./booking-desk.js";
+import type { CaseDesk } from "./case-desk.js";
+import type { CaseChange } from "../records/cases.js";
 import type { Actor, WireCommand } from "../domain/hall-commands.js";
 import type { HallConfig } from "../domain/config.js";
 import { toHallError } from "./hall-error.js";
@@ -59,6 +66,10 @@ export const rooms = {
   counterAt: (hallId: string, windowId: string) => `counter:${hallId}/${windowId}`,
   /** A staff member's counter connection (one window at a time). */
   staff: (hallId: string, staffId: string) => `staff:${hallId}/${staffId}`,
+  /** The hall's managers' consoles (case updates). */
+  managers: (hallId: string) => `managers:${hallId}`,
+  /** One case's (工单) public page, by its key. */
+  case: (hallId: string, key: string) => `case:${hallId}/${key}`,
 };
 
 const PARKED_LIST_EVENTS: ReadonlySet<HallEvent["type"]> = new Set(["ticket:parked", "ticket:resumed", "ticket:transferred", "ticket:cancelled"]);
@@ -87,8 +98,10 @@ export function eventRooms(event: HallEvent, hall: HallConfig): string[] {
 export function roomsOf(data: SocketData): string[] {
   const h = data.hallId;
   if (data.role === "tracker") return [rooms.ticket(h, data.ticketId!), rooms.phones(h)];
+  if (data.role === "case") return [rooms.case(h, data.caseKey!)];
   if ((data.role === "display" || data.role === "pad") && data.windowId !== null) return [rooms.window(h, data.windowId)];
   if (data.role === "counter") return [rooms.window(h, data.windowId!), rooms.queue(h), rooms.parked(h), rooms.counterAt(h, data.windowId!), rooms.staff(h, data.staffId!)];
+  if (data.role === "manager") return [rooms.hall(h), rooms.queue(h), rooms.managers(h)];
   return [rooms.hall(h), rooms.queue(h)];
 }
 
@@ -108,6 +121,7 @@ const Handshake = z.discriminatedUnion("role", [
   z.object({ role: z.literal("counter"), hallId: Id.optional(), token: z.string().max(4096), windowId: Id }),
   z.object({ role: z.literal("manager"), hallId: Id.optional(), token: z.string().max(4096) }),
   z.object({ role: z.literal("tracker"), hallId: Id.optional(), ticketId: z.string().min(1).max(64) }),
+  z.object({ role: z.literal("case"), hallId: Id.optional(), key: z.string().min(1).max(64) }),
 ]);
 
 /** Socket.IO connect_error carries `data.code` so a client can tell a bad token from a network fault. */
@@ -135,7 +149,7 @@ function authorised(name: CommandName, data: SocketData, payload: { windowId?: s
   }
 }
 
-const ACTOR: Record<Role, Actor> = { manager: "manager", counter: "staff", kiosk: "kiosk", pad: "pad", display: "display", tracker: "citizen" };
+const ACTOR: Record<Role, Actor> = { manager: "manager", counter: "staff", kiosk: "kiosk", pad: "pad", display: "display", tracker: "citizen", case: "citizen" };
 
 /** A device as the audit trail names it: its configured name, else its role and window. */
 const deviceName = (d: { role: string; name: string; windowId?: string }): string => d.name || (d.windowId ? `${d.role}@${d.windowId}` : d.role);
@@ -156,6 +170,10 @@ export function hallNamespaces(io: HallServer): ReturnType<HallServer["of"]> {
 export interface SocketTransportOptions {
   /** Bookings' check-in and holders (none when the deployment keeps no records). */
   desk?: BookingDesk;
+  /** Cases (工单) of the escalation windows (none without records). */
+  cases?: CaseDesk;
+  /** Where phones reach this server (a case's public link); else the handshake's own host. */
+  publicUrl?: string;
   /**
    * Admits a handshake to a hall that exists, before its credentials are looked at: rejects with
    * RATE_LIMITED when the client's address or the hall opens too many connections.
@@ -227,6 +245,14 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext, opts: So
         data.ticketId = ticket.id;
         break;
       }
+      case "case": {
+        // The key is the credential: the page joins that case's room and nothing else.
+        const found = opts.cases ? await opts.cases.cases.getByKey(hall.id, auth.key).catch(() => undefined) : null;
+        if (found === undefined) return next(refuse("STORE_UNAVAILABLE", "The records are not answering; retrying."));
+        if (!found) return next(refuse("UNAUTHORIZED", "No such case."));
+        data.caseKey = found.key;
+        break;
+      }
     }
     socket.data = data;
     next();
@@ -255,6 +281,7 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext, opts: So
     answer(socket, ctx, "hall:snapshot", async (payload) => {
       if (payload !== undefined && !isPlainObject(payload)) return fail("VALIDATION", "hall:snapshot takes no payload, or an object (its fields are ignored).");
       if (data.role === "tracker") return fail("FORBIDDEN", "A tracker follows one ticket; use ticket:get.");
+      if (data.role === "case") return fail("FORBIDDEN", "A case page follows one case; use case:public.");
       return ok(await ctx.store.snapshot(data.hallId));
     });
 
@@ -262,6 +289,7 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext, opts: So
       const id = z.object({ ticketId: z.string().min(1).max(64) }).safeParse(payload);
       if (!id.success) return fail("VALIDATION", "ticketId is required.");
       if (data.role === "tracker" && id.data.ticketId !== data.ticketId) return fail("FORBIDDEN", "A tracker reads only its own ticket.");
+      if (data.role === "case") return fail("FORBIDDEN", "A case page reads only its case; use case:public.");
       const t = await ctx.store.ticket(data.hallId, id.data.ticketId);
       return t ? ok(t) : fail("UNKNOWN_TICKET");
     });
@@ -280,6 +308,85 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext, opts: So
     for (const name of COMMAND_NAMES) answer(socket, ctx, name, whileSignedIn((payload) => handleCommand(ctx, data, name, payload)));
     answer(socket, ctx, "appointment:checkIn", whileSignedIn((payload) => checkIn(ctx, opts.desk, data, payload)));
     answer(socket, ctx, "ticket:holder", whileSignedIn((payload) => ticketHolder(ctx, opts.desk, data, payload)));
+    attachCaseHandlers(io, socket, ctx, opts, whileSignedIn);
+  });
+}
+
+/**
+ * Cases (工单): `case:open` by the counter at its escalation window (or a manager naming one),
+ * `case:update` and `case:close` by counters and managers, `case:get` by staff, `case:list` by a
+ * counter at an escalation window or a manager; a `case` page's `case:public`. Each change is
+ * pushed as `case:updated` to the case's page, the hall's managers and the counter where it opened.
+ */
+function attachCaseHandlers(
+  io: HallServer,
+  socket: HallSocket,
+  ctx: HallContext,
+  opts: SocketTransportOptions,
+  whileSignedIn: (handle: (payload: unknown) => Promise<Ack<unknown>>) => (payload: unknown) => Promise<Ack<unknown>>,
+): void {
+  const data = socket.data;
+  const hall = () => ctx.halls.get(data.hallId)!;
+  const origin = (opts.publicUrl ?? `${socket.handshake.secure ? "https" : "http"}://${socket.handshake.headers.host ?? "localhost"}`).replace(/\/+$/, "");
+  const staff = data.role === "counter" || data.role === "manager";
+  const atEscalation = data.role === "counter" && hall().windows.some((w) => w.id === data.windowId && w.escalation);
+
+  /** Validates, authorises and answers one case request; internal failures are logged and answered INTERNAL. */
+  const handle = <S extends z.ZodType>(name: string, schema: S, allowed: boolean, run: (desk: CaseDesk, input: z.output<S>) => Promise<unknown>) =>
+    answer(
+      socket,
+      ctx,
+      name,
+      whileSignedIn(async (raw) => {
+        const started = performance.now();
+        let outcome = "ok";
+        try {
+          const parsed = schema.safeParse(raw ?? {});
+          if (!parsed.success) {
+            outcome = "VALIDATION";
+            return { ok: false, error: toHallError(parsed.error, ctx.log, name) };
+          }
+          if (!allowed) {
+            outcome = "FORBIDDEN";
+            return fail("FORBIDDEN", `A ${data.role}${data.windowId ? ` at window ${data.windowId}` : ""} may not send ${name}.`);
+          }
+          if (!opts.cases) {
+            outcome = "BOOKING_UNAVAILABLE";
+            return fail("BOOKING_UNAVAILABLE", "This deployment keeps no records database, so it keeps no cases.");
+          }
+          return ok(await run(opts.cases, parsed.data));
+        } catch (err) {
+          const error = toHallError(err, ctx.log, name);
+          outcome = error.code;
+          return { ok: false, error };
+        } finally {
+          ctx.metrics.commandLatency.observe({ command: name, outcome }, (performance.now() - started) / 1000);
+        }
+      }),
+    );
+
+  const actor = () => ({ staffId: data.staffId!, windowId: data.role === "counter" ? data.windowId : null });
+  /** The change's view, after telling the case's rooms (not for a repeated commandId: nothing changed). */
+  const changed = (desk: CaseDesk, change: CaseChange) => {
+    const c = change.case;
+    if (change.changed) {
+      const h = data.hallId;
+      hallSockets(io, h)
+        .to([rooms.case(h, c.key), rooms.managers(h), rooms.counterAt(h, c.windowId)])
+        .emit("case:updated", { hallId: h, key: c.key, number: c.number, state: c.state, at: ctx.clock.now() });
+    }
+    return desk.view(hall(), c, origin);
+  };
+
+  handle("case:open", CaseOpen, staff, async (desk, input) => changed(desk, await desk.open(hall(), input, actor())));
+  handle("case:update", CaseUpdate, staff, async (desk, input) => changed(desk, await desk.update(hall(), input, actor())));
+  handle("case:close", CaseClose, staff, async (desk, input) => changed(desk, await desk.close(hall(), input, actor())));
+  handle("case:get", CaseGet, staff, async (desk, input) => desk.view(hall(), await desk.get(hall(), input.caseId), origin));
+  handle("case:list", CaseList, data.role === "manager" || atEscalation, async (desk, input) => (await desk.cases.list(data.hallId, input.state)).map((c) => desk.view(hall(), c, origin)));
+  handle("case:public", z.strictObject({}), data.role === "case", async (desk) => {
+    const found = await desk.cases.getByKey(data.hallId, data.caseKey!);
+    if (!found) throw new HallCallError("UNKNOWN_CASE");
+    return desk.publicView(hall(), found);
   });
 }
 
