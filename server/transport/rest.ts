@@ -241,6 +241,8 @@ export function restRouter(ctx: HallContext, opts: RestOptions): express.Router 
       services: serviceInfos(hall),
       priorityClasses: hall.priorityClasses,
       windows: hall.windows.map((w) => ({ id: w.id, label: w.label })),
+      /** The counter's 开工单 dialog offers these (names and deadlines only, nothing private). */
+      caseCategories: hall.cases.categories,
     });
   });
 
