@@ -152,7 +152,7 @@ export class CounterCasesPanel extends LitElement {
   private detail(c: CaseView) {
     const offers = OFFERS[c.state];
     const input = (e: Event) => (this.text = (e.target as HTMLInputElement).value);
-    return html`<div class="detail" data-testid="case-detail">
+    return html`<div class="detail" data-testid="case-detail" data-number=${c.number}>
       <div class="qr">
         ${this.qr?.url === c.url && this.qr.data ? html`<img data-testid="case-qr" alt=${tr({ zh: "进度查询二维码", en: "QR code of the progress page" })} src=${this.qr.data} />` : html`<span></span>`}
         <div>${tr({ zh: "请群众扫码查看办理进度", en: "The citizen scans this to follow the case" })}<br /><a data-testid="case-link" href=${c.url} target="_blank" rel="noopener">${c.url}</a></div>
