@@ -18,6 +18,7 @@ import "./bookings-panel.js";
 import "./figures-panel.js";
 import "./hours-editor.js";
 import "./follow-ups-panel.js";
+import "./cases-panel.js";
 import "./webhooks-panel.js";
 import "./audit-panel.js";
 import "./queue-table.js";
@@ -28,11 +29,12 @@ import type { ManagerWindowCommand, WindowTable } from "./window-table.js";
 
 const APP = "manager";
 
-type Tab = "live" | "bookings" | "hours" | "followUps" | "audit" | "webhooks";
+type Tab = "live" | "bookings" | "hours" | "cases" | "followUps" | "audit" | "webhooks";
 const TABS: { id: Tab; label: Bilingual }[] = [
   { id: "live", label: { zh: "现场", en: "Live" } },
   { id: "bookings", label: { zh: "今日预约", en: "Today's bookings" } },
   { id: "hours", label: { zh: "办理时间", en: "Hours" } },
+  { id: "cases", label: { zh: "工单", en: "Cases" } },
   { id: "followUps", label: { zh: "回访整改", en: "Follow-ups" } },
   { id: "audit", label: { zh: "操作日志", en: "Audit trail" } },
   { id: "webhooks", label: { zh: "数据推送", en: "Webhooks" } },
@@ -80,6 +82,8 @@ export class ManagerApp extends LitElement {
   @state() private bookingEvents = 0;
   /** Overdue follow-ups, as the follow-ups panel last read them: the tab shows the alarm on every tab. */
   @state() private overdueFollowUps = 0;
+  /** Overdue cases, as the case board last read them (the same alarm on its tab). */
+  @state() private overdueCases = 0;
   @query("hc-window-table") private windowTable!: WindowTable;
   private i18n = new LangController(this);
   private timers: ReturnType<typeof setInterval>[] = [];
@@ -191,14 +195,18 @@ export class ManagerApp extends LitElement {
     const rows = s ? queueRows(s, this.conn.queue, this.now) : [];
     // Offline, the console shows what it last knew and sends nothing new.
     const locked = this.busy || this.conn.status === "offline";
-    const overdue = this.overdueFollowUps ? html` <span class="alarm" data-testid="tab-followUps-overdue">${tr({ zh: `${this.overdueFollowUps} 超期`, en: `${this.overdueFollowUps} overdue` })}</span>` : "";
-    const nav = html`<nav role="tablist">${TABS.map((t) => html`<button role="tab" data-testid="tab-${t.id}" aria-selected=${this.tab === t.id} @click=${() => (this.tab = t.id)}>${tr(t.label)}${t.id === "followUps" ? overdue : ""}</button>`)}</nav>`;
+    const alarm = (tab: Tab, n: number) => (n ? html` <span class="alarm" data-testid="tab-${tab}-overdue">${tr({ zh: `${n} 超期`, en: `${n} overdue` })}</span>` : "");
+    const alarms: Partial<Record<Tab, unknown>> = { followUps: alarm("followUps", this.overdueFollowUps), cases: alarm("cases", this.overdueCases) };
+    const nav = html`<nav role="tablist">${TABS.map((t) => html`<button role="tab" data-testid="tab-${t.id}" aria-selected=${this.tab === t.id} @click=${() => (this.tab = t.id)}>${tr(t.label)}${alarms[t.id] ?? ""}</button>`)}</nav>`;
     const token = this.session.token;
     return html`${header}
       <hc-connection-badge .status=${this.conn.status} .reason=${this.conn.offline} .message=${this.conn.denied ? errorText(this.conn.denied) : ""}></hc-connection-badge>
       ${s ? nav : ""}
       ${s && this.tab === "bookings" ? html`<div class="page"><hc-bookings-panel .hallId=${this.hallId} .token=${token} .businessDate=${s.businessDate} .timezone=${s.timezone} .changes=${this.bookingEvents}></hc-bookings-panel></div>` : ""}
       ${s && this.tab === "hours" ? html`<div class="page"><hc-hours-editor .hallId=${this.hallId} .token=${token} .services=${s.services} .timezone=${s.timezone}></hc-hours-editor></div>` : ""}
+      ${s
+        ? html`<div class="page" ?hidden=${this.tab !== "cases"}><hc-cases-panel .hallId=${this.hallId} .token=${token} .timezone=${s.timezone} @cases-overdue=${(e: CustomEvent<number>) => (this.overdueCases = e.detail)}></hc-cases-panel></div>`
+        : ""}
       ${s
         ? html`<div class="page" ?hidden=${this.tab !== "followUps"}><hc-follow-ups-panel .hallId=${this.hallId} .token=${token} .timezone=${s.timezone} @follow-ups-overdue=${(e: CustomEvent<number>) => (this.overdueFollowUps = e.detail)}></hc-follow-ups-panel></div>`
         : ""}

@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { build } from "vite";
 import type { Page } from "playwright-core";
 import { openRecords } from "../server/records/open.js";
 import { createSqliteStore } from "../server/store/sqlite/sqlite-store.js";
@@ -19,17 +18,6 @@ import { PASSWORD, testHall } from "./helpers/hall.js";
 import { issue, startWebServer, text } from "./helpers/web.js";
 
 const WAIT = { timeout: 10_000 };
-
-/** The console panel on its own, until the console has its tab: bundled from its source, put on a page of the server's origin. */
-async function panelScript(): Promise<string> {
-  const out = await build({
-    configFile: false,
-    logLevel: "warn",
-    build: { write: false, minify: false, lib: { entry: path.resolve("manager/cases-panel.ts"), formats: ["es"], fileName: "cases-panel" } },
-  });
-  const chunk = (Array.isArray(out) ? out[0]! : out) as { output: { type: string; code?: string }[] };
-  return chunk.output.find((o) => o.type === "chunk")!.code!;
-}
 
 describe("a case from the escalation window to its close, followed on the citizen's phone", async () => {
   const dir = mkdtempSync(path.join(tmpdir(), "hc-case-"));
@@ -127,22 +115,14 @@ describe("a case from the escalation window to its close, followed on the citize
   });
 
   it("the console's case board lists it among all cases, with its steps", async () => {
-    const token = await t.login("boss");
-    // The page's CSP allows only the server's scripts; this one stands in for the console's tab.
-    const board = await (await browser.newContext({ ...DEVICES.manager, bypassCSP: true })).newPage();
+    const board = await (await browser.newContext(DEVICES.manager)).newPage();
     board.on("pageerror", (err) => console.error("[manager] page error:", err.message));
-    await board.goto(`${t.url}/case/`);
-    const code = await panelScript();
-    await board.evaluate(
-      ({ hallId, token }) => {
-        document.body.innerHTML = "";
-        const panel = document.createElement("hc-cases-panel") as HTMLElement & { hallId: string; token: string; timezone: string };
-        Object.assign(panel, { hallId, token, timezone: "Asia/Shanghai" });
-        document.body.append(panel);
-      },
-      { hallId: hall.id, token },
-    );
-    await board.addScriptTag({ content: code, type: "module" });
+    await board.goto(`${t.url}/manager/?hall=${hall.id}`);
+    await board.getByTestId("staff-id").fill("boss");
+    await board.getByTestId("password").fill(PASSWORD);
+    await board.getByTestId("sign-in-submit").click();
+    await board.getByTestId("window-1").waitFor(WAIT);
+    await board.getByTestId("tab-cases").click();
     await board.getByTestId("cases-open").waitFor(WAIT);
     expect(await board.getByTestId(`board-case-${number}`).count()).toBe(0);
     await board.getByTestId("cases-filter").selectOption("all");
