@@ -42,7 +42,7 @@ describe("records on SQLite files", () => {
     await records.close();
     expect(db.open).toBe(true);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(["records_bookings", "records_cursors", "records_events", "records_follow_up_steps", "records_follow_ups", "records_hours", "records_migration", "records_migration_lock", "records_secrets", "records_tickets", "records_webhook_outbox", "store_owned"]);
+    expect(tables).toEqual(["records_bookings", "records_case_steps", "records_cases", "records_cursors", "records_events", "records_follow_up_steps", "records_follow_ups", "records_hours", "records_migration", "records_migration_lock", "records_secrets", "records_tickets", "records_webhook_outbox", "store_owned"]);
     db.close();
   });
 });
