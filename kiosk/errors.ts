@@ -11,7 +11,7 @@ const PLAIN: Partial<Record<HallError["code"], Bilingual>> = {
 };
 
 /** A check-in's refusals are the booking's: the same sentence as on the phone (web/shared/booking-errors.ts). */
-const BOOKING: ReadonlySet<HallError["code"]> = new Set(["UNKNOWN_BOOKING", "BOOKING_ENDED", "CHECK_IN_TOO_EARLY", "CHECK_IN_TOO_LATE", "BOOKING_UNAVAILABLE", "VALIDATION"]);
+const BOOKING: ReadonlySet<HallError["code"]> = new Set(["UNKNOWN_BOOKING", "BOOKING_ENDED", "CHECK_IN_TOO_EARLY", "CHECK_IN_TOO_LATE", "RECORDS_UNAVAILABLE", "VALIDATION"]);
 
 export function plainError(error: HallError): Bilingual {
   // Closed: the server's notice says when it opens ("暂停取号，周六 09:00 开始办理").

@@ -36,7 +36,7 @@ export const fetchHoursLog = (hallId: string, token: string) => call<HoursChange
 
 /** What the console's booking and hours panels may hear beyond the staff pages' shared table (web/shared/plain-errors.ts). */
 const CONSOLE_ERRORS: Record<string, Bilingual> = {
-  BOOKING_UNAVAILABLE: { zh: "本服务器没有接记录数据库：不接受预约，办理时间以配置文件为准，不能在此修改", en: "This server keeps no records database: no bookings, and the config file's hours cannot be changed here" },
+  RECORDS_UNAVAILABLE: { zh: "本服务器没有接记录数据库：不接受预约，办理时间以配置文件为准，不能在此修改", en: "This server keeps no records database: no bookings, and the config file's hours cannot be changed here" },
   NETWORK: { zh: "连不上服务器，请检查网络后重试", en: "The server could not be reached; check the network and retry" },
   NOT_FOUND: { zh: "服务器没有这项功能（版本较旧？）", en: "The server has no such route (an older version?)" },
 };

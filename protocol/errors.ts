@@ -35,7 +35,7 @@ export const ERROR_CODES = {
   BOOKING_ENDED: "The booking is no longer live (cancelled, checked in, served or missed).",
   CHECK_IN_TOO_EARLY: "Check-in for this booking has not opened yet; the message says when it does.",
   CHECK_IN_TOO_LATE: "The booking's check-in time is over; take a ticket as a walk-in.",
-  BOOKING_UNAVAILABLE: "This deployment keeps no records database, so it takes no bookings.",
+  RECORDS_UNAVAILABLE: "This deployment keeps no records database, so it takes no bookings, keeps no cases and its hours are its config file's.",
   UNKNOWN_FOLLOW_UP: "No 差评 follow-up with this id in the hall.",
   FOLLOW_UP_CLOSED: "The follow-up is closed; nothing more can be recorded on it.",
   RATING_EXPIRED: "The ticket can no longer be rated: its business day is more than the hall's rating.lateDays ago.",

@@ -67,7 +67,7 @@ export interface HallCallOptions {
   storeDeadlineMs?: number;
   /** The hall's records (server/records): with them, the reports routes, bookings and live hours. */
   records?: RecordsStore;
-  /** The bookings (预约); the records' own by default. Without them the booking routes answer BOOKING_UNAVAILABLE. */
+  /** The bookings (预约); the records' own by default. Without them the booking routes answer RECORDS_UNAVAILABLE. */
   bookings?: BookingStore;
   /** The hours managers edit in the console; the records' own by default. Without them each hall keeps its file's hours. */
   hours?: HoursStore;

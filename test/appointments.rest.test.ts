@@ -388,7 +388,7 @@ describe("booking limits", async () => {
 describe("a deployment without records", async () => {
   const t = await startTestServer({ halls: [bookingHall()] });
 
-  it("answers every booking route 503 BOOKING_UNAVAILABLE", async () => {
+  it("answers every booking route 503 RECORDS_UNAVAILABLE", async () => {
     const boss = await t.login("boss");
     for (const [method, path, body] of [
       ["GET", "/appointments/services", undefined],
@@ -399,7 +399,7 @@ describe("a deployment without records", async () => {
     ] as const) {
       const res = await fetch(`${t.url}/api/halls/t1${path}`, { method, headers: { "content-type": "application/json", authorization: `Bearer ${boss}` }, body: body === undefined ? undefined : JSON.stringify(body) });
       expect(res.status, `${method} ${path}`).toBe(503);
-      expect(await res.json()).toMatchObject({ ok: false, error: { code: "BOOKING_UNAVAILABLE" } });
+      expect(await res.json()).toMatchObject({ ok: false, error: { code: "RECORDS_UNAVAILABLE" } });
     }
   });
 });

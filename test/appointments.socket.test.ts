@@ -121,10 +121,10 @@ describe("bookings over Socket.IO", async () => {
 describe("a deployment without records", async () => {
   const t = await startTestServer({ halls: [bookingHall()] });
 
-  it("answers appointment:checkIn and ticket:holder BOOKING_UNAVAILABLE", async () => {
+  it("answers appointment:checkIn and ticket:holder RECORDS_UNAVAILABLE", async () => {
     const kiosk = await t.client({ role: "kiosk", deviceToken: TOKENS.kiosk });
-    expect(await call(kiosk, "appointment:checkIn", { commandId: cid(), code: "AbCdEfGh1234" })).toMatchObject({ ok: false, error: { code: "BOOKING_UNAVAILABLE" } });
+    expect(await call(kiosk, "appointment:checkIn", { commandId: cid(), code: "AbCdEfGh1234" })).toMatchObject({ ok: false, error: { code: "RECORDS_UNAVAILABLE" } });
     const counter = await t.counter("alice", "1");
-    expect(await call(counter, "ticket:holder", { windowId: "1" })).toMatchObject({ ok: false, error: { code: "BOOKING_UNAVAILABLE" } });
+    expect(await call(counter, "ticket:holder", { windowId: "1" })).toMatchObject({ ok: false, error: { code: "RECORDS_UNAVAILABLE" } });
   });
 });

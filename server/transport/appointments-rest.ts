@@ -41,7 +41,7 @@ import type { RestGuard } from "./rate-limit.js";
 
 export interface AppointmentRoutes {
   ctx: HallContext;
-  /** Null when the deployment keeps no records: every booking route answers BOOKING_UNAVAILABLE. */
+  /** Null when the deployment keeps no records: every booking route answers RECORDS_UNAVAILABLE. */
   bookings: BookingStore | null;
   desk: BookingDesk | null;
   hours: LiveHours | null;
@@ -177,7 +177,7 @@ export function mountAppointments(r: Router, deps: AppointmentRoutes): void {
 }
 
 function unavailable(): never {
-  throw new HallCallError("BOOKING_UNAVAILABLE", "This server keeps no records database, so it takes no bookings and keeps the hours of its config file.");
+  throw new HallCallError("RECORDS_UNAVAILABLE", "This server keeps no records database, so it takes no bookings and keeps the hours of its config file.");
 }
 
 function unknownBooking(): never {

@@ -52,7 +52,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   STORE_UNAVAILABLE: 503,
-  BOOKING_UNAVAILABLE: 503,
+  RECORDS_UNAVAILABLE: 503,
   UNKNOWN_DELIVERY: 404,
   DELIVERY_NOT_FAILED: 409,
   UNKNOWN_CASE: 404,
@@ -89,7 +89,7 @@ export interface RestOptions {
   guard: RestGuard;
   /** The hall's records, for the reports routes (none without). */
   records?: RecordsStore;
-  /** Bookings and their check-in, and the live hours; without records, the booking routes answer BOOKING_UNAVAILABLE. */
+  /** Bookings and their check-in, and the live hours; without records, the booking routes answer RECORDS_UNAVAILABLE. */
   bookings?: BookingStore;
   desk?: BookingDesk;
   hours?: LiveHours;

@@ -351,8 +351,8 @@ function attachCaseHandlers(
             return fail("FORBIDDEN", `A ${data.role}${data.windowId ? ` at window ${data.windowId}` : ""} may not send ${name}.`);
           }
           if (!opts.cases) {
-            outcome = "BOOKING_UNAVAILABLE";
-            return fail("BOOKING_UNAVAILABLE", "This deployment keeps no records database, so it keeps no cases.");
+            outcome = "RECORDS_UNAVAILABLE";
+            return fail("RECORDS_UNAVAILABLE", "This deployment keeps no records database, so it keeps no cases.");
           }
           return ok(await run(opts.cases, parsed.data));
         } catch (err) {
@@ -408,8 +408,8 @@ async function checkIn(ctx: HallContext, desk: BookingDesk | undefined, data: So
       return fail("FORBIDDEN", `A ${data.role} may not send appointment:checkIn.`);
     }
     if (!desk) {
-      outcome = "BOOKING_UNAVAILABLE";
-      return fail("BOOKING_UNAVAILABLE");
+      outcome = "RECORDS_UNAVAILABLE";
+      return fail("RECORDS_UNAVAILABLE");
     }
     const hall = ctx.halls.get(data.hallId)!;
     const done = await desk.checkIn(hall, parsed.data.code, { priority: parsed.data.priority, actor: ACTOR[data.role], staffId: data.staffId, device: data.device });
@@ -429,7 +429,7 @@ async function ticketHolder(ctx: HallContext, desk: BookingDesk | undefined, dat
   if (!parsed.success) return { ok: false, error: toHallError(parsed.error, ctx.log, "ticket:holder") };
   const { windowId } = parsed.data;
   if (!(data.role === "counter" && data.windowId === windowId)) return fail("FORBIDDEN", "Only the counter at this window sees the full name of the citizen it serves.");
-  if (!desk) return fail("BOOKING_UNAVAILABLE");
+  if (!desk) return fail("RECORDS_UNAVAILABLE");
   return ok(await desk.holder(ctx.halls.get(data.hallId)!, windowId));
 }
 

@@ -16,7 +16,7 @@ const PLAIN: Partial<Record<HallError["code"], Bilingual>> = {
   BOOKING_ENDED: { zh: "该预约已取消、已签到或已结束。", en: "This booking is no longer active (cancelled, checked in or over)." },
   CHECK_IN_TOO_EARLY: { zh: "还未到签到时间，请在预约时段开始前再来签到。", en: "Check-in has not opened yet. Please come back closer to your slot." },
   CHECK_IN_TOO_LATE: { zh: "已过签到时间，本次预约无法签到，请现场取号。", en: "The check-in time is over. Please take a ticket as a walk-in." },
-  BOOKING_UNAVAILABLE: { zh: "本大厅暂未开通网上预约，请现场取号。", en: "This hall takes no bookings. Please take a ticket on site." },
+  RECORDS_UNAVAILABLE: { zh: "本大厅暂未开通网上预约，请现场取号。", en: "This hall takes no bookings. Please take a ticket on site." },
   UNKNOWN_SERVICE: { zh: "没有这项事项，请重新选择。", en: "This service is not offered here. Please choose again." },
   UNKNOWN_HALL: { zh: "找不到这个大厅。", en: "This hall does not exist." },
   VALIDATION: { zh: "填写的内容不完整或格式不对，请检查姓名和手机号。", en: "Something is missing or in the wrong format. Please check the name and phone number." },
