@@ -1,3 +1,4 @@
+import ExcelJS from "exceljs";
 import { afterAll, describe, expect, it } from "vitest";
 import { CaseBoard, CaseReport, PublicCase, type CaseView } from "../protocol/index.js";
 import { ManualClock } from "../server/domain/clock.js";
@@ -60,6 +61,16 @@ describe("cases (工单) over REST", async () => {
     expect(report.rows.find((r) => r.category === "system")).toEqual({ category: "system", name: { zh: "系统故障", en: "System fault" }, opened: 2, resolved: 1, closed: 0, overdue: 0, meanWorkingDaysToResolve: 0 });
     const november = CaseReport.parse(await (await get("/report?month=2026-11", bossToken)).json());
     expect(november.rows.every((r) => r.opened === 0)).toBe(true);
+  });
+
+  it("the summary export has a sheet of the range's cases by category, counted as the month's report counts them", async () => {
+    const res = await fetch(`${t.url}/api/halls/t1/reports/summary.xlsx?from=${MON}&to=${MON}`, { headers: { authorization: `Bearer ${bossToken}` } });
+    expect(res.status).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await res.arrayBuffer());
+    const sheet = book.getWorksheet("cases 工单")!;
+    const rows = sheet.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
+    expect(rows.find((r) => r[0] === "system")).toEqual(["system", "系统故障", 2, 1, 0, 0, 0]);
   });
 
   // Last: it moves the clock on to another week.

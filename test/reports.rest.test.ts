@@ -72,7 +72,7 @@ describe("the reports routes", async () => {
   it("the summary XLSX has one sheet per grouping", async () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(await (await get(`summary.xlsx?${range}`, managerToken)).arrayBuffer());
-    expect(book.worksheets.map((s) => s.name)).toEqual(["按日 by day", "按事项 by service", "按窗口 by window", "按人员 by staff", "按时段 by hour"]);
+    expect(book.worksheets.map((s) => s.name)).toEqual(["按日 by day", "按事项 by service", "按窗口 by window", "按人员 by staff", "按时段 by hour", "cases 工单"]);
     const byDay = book.worksheets[0]!;
     expect(byDay.getRow(2).getCell(1).value).toBe(today);
     expect(byDay.getRow(2).getCell(3).value).toBe(3);

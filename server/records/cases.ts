@@ -13,7 +13,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { HallCallError, type CaseState } from "../../protocol/index.js";
-import { caseNumber, decideCaseStep, decideClose, documentsNeeded, type CaseStepInput, type CaseStepKind } from "../domain/case.js";
+import { caseNumber, caseReportRows, decideCaseStep, decideClose, documentsNeeded, type CaseStepInput, type CaseStepKind } from "../domain/case.js";
+import type { HallConfig } from "../domain/config.js";
 import { query, serialize, type Plan, type RecordsParts } from "./records-store.js";
 import type { CasesTable, CaseStepsTable } from "./schema.js";
 import type { WebhookOutbox } from "./webhook-outbox.js";
@@ -107,6 +108,12 @@ export interface CaseStore {
   openedBetween(hallId: string, from: string, to: string): Promise<CaseRecord[]>;
   /** The retention rule: the phone of cases closed (or, never closed, opened) before `before` is erased. Returns how many. */
   erasePersonal(hallId: string, before: string): Promise<number>;
+}
+
+/** The report by category of the cases opened from..to (the month's report, the summary export's sheet). */
+export async function caseReport(cases: Pick<CaseStore, "openedBetween">, hall: HallConfig, from: string, to: string, today: string) {
+  const rows = await cases.openedBetween(hall.id, from, to);
+  return caseReportRows(hall, rows.map((r) => ({ category: r.category, state: r.state, dueDate: r.dueDate, openedDate: r.businessDate, resolvedDate: r.resolvedDate })), today);
 }
 
 /** 16 random bytes: the public page's credential. */

@@ -5,6 +5,7 @@
  * memory whole.
  */
 import type { Writable } from "node:stream";
+import { caseReport } from "./cases.js";
 import ExcelJS from "exceljs";
 import type { ReportGrouping, ReportRow } from "../../protocol/index.js";
 import type { HallConfig } from "../domain/config.js";
@@ -115,8 +116,15 @@ const summaryCells = (r: ReportRow) => [
   r.bad,
 ];
 
-export async function summaryXlsx(records: RecordsStore, hall: HallConfig, range: { from: string; to: string }, out: Writable): Promise<void> {
+const CASE_HEADINGS = ["category", "类别 category", "受理 opened", "解决 resolved", "办结 closed", "超期 overdue", "平均办理工作日 mean working days to resolve"];
+
+/**
+ * The summary of the range as XLSX: a sheet per grouping, and the 办不成事 cases opened in the
+ * range by category (从解决一个问题到解决一类问题), counted as of `today`.
+ */
+export async function summaryXlsx(records: RecordsStore, hall: HallConfig, range: { from: string; to: string }, out: Writable, today: string): Promise<void> {
   const all = await summarizeAll(records, hall, range, SHEETS.map((s) => s.by));
+  const cases = await caseReport(records.cases, hall, range.from, range.to, today);
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   for (const { by, name } of SHEETS) {
     const sheet = book.addWorksheet(name);
@@ -125,5 +133,9 @@ export async function summaryXlsx(records: RecordsStore, hall: HallConfig, range
     sheet.addRow(summaryCells(all[by].total)).commit();
     sheet.commit();
   }
+  const sheet = book.addWorksheet("cases 工单");
+  sheet.addRow(CASE_HEADINGS).commit();
+  for (const c of cases) sheet.addRow([c.category, c.name.zh, c.opened, c.resolved, c.closed, c.overdue, c.meanWorkingDaysToResolve]).commit();
+  sheet.commit();
   await book.commit();
 }

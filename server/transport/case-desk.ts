@@ -6,11 +6,11 @@
  */
 import type { z } from "zod";
 import { HallCallError, type CaseBoard, CaseClose, CaseOpen, type CaseReport, CaseUpdate, type CaseView, type PublicCase } from "../../protocol/index.js";
-import { boardCounts, caseReportRows, caseTicketAt, categoryOf, currentDepartment, documentsNeeded, dueDateOf, hasCategory, isOverdue, publicCase } from "../domain/case.js";
+import { boardCounts, caseTicketAt, categoryOf, currentDepartment, documentsNeeded, dueDateOf, hasCategory, isOverdue, publicCase } from "../domain/case.js";
 import { businessDate } from "../domain/clock.js";
 import type { HallConfig } from "../domain/config.js";
 import { maskPhone } from "../domain/masking.js";
-import type { CaseChange, CaseRecord, CaseStore } from "../records/cases.js";
+import { caseReport, type CaseChange, type CaseRecord, type CaseStore } from "../records/cases.js";
 import type { HallContext } from "./context.js";
 
 /** Who acts: the staff member, and the window a counter is signed in at (null for a manager). */
@@ -124,9 +124,7 @@ export class CaseDesk {
   }
 
   async report(hall: HallConfig, month: string): Promise<CaseReport> {
-    const rows = await this.cases.openedBetween(hall.id, `${month}-01`, `${month}-31`);
-    const facts = rows.map((r) => ({ category: r.category, state: r.state, dueDate: r.dueDate, openedDate: r.businessDate, resolvedDate: r.resolvedDate }));
-    return { month, rows: caseReportRows(hall, facts, this.today(hall)) };
+    return { month, rows: await caseReport(this.cases, hall, `${month}-01`, `${month}-31`, this.today(hall)) };
   }
 }
 

@@ -6,6 +6,7 @@
 import type { Request, Response, Router } from "express";
 import { HallCallError, ReportQuery, type ReportRow } from "../../protocol/index.js";
 import type { HallConfig } from "../domain/config.js";
+import { businessDate } from "../domain/clock.js";
 import { summaryXlsx, ticketsCsv, ticketsXlsx } from "../records/exports.js";
 import type { RecordsStore } from "../records/records-store.js";
 import { summarize } from "../records/reports.js";
@@ -16,6 +17,8 @@ export interface ReportRoutes {
   hallOf(req: Request): HallConfig;
   /** The request's signed-in staff member of this hall (throws UNAUTHORIZED / SESSION_ENDED). */
   staffOf(req: Request, hall: HallConfig): Promise<StaffSession>;
+  /** Now, for what the exports count as of today (overdue cases). */
+  now(): number;
 }
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -56,7 +59,7 @@ export function mountReports(r: Router, deps: ReportRoutes): void {
     const hall = await manager(req);
     const q = range(req);
     download(res, hall, q, "summary", XLSX);
-    await summaryXlsx(deps.records, hall, q, res);
+    await summaryXlsx(deps.records, hall, q, res, businessDate(deps.now(), hall.timezone));
   });
 
   /** A counter's own figures: its tickets by day and in all, whoever else worked the same days. */

@@ -272,7 +272,7 @@ export function restRouter(ctx: HallContext, opts: RestOptions): express.Router 
     res.json(await ctx.store.snapshot(hall.id));
   });
 
-  if (opts.records) mountReports(r, { records: opts.records, hallOf, staffOf });
+  if (opts.records) mountReports(r, { records: opts.records, hallOf, staffOf, now: () => ctx.clock.now() });
   if (opts.records) mountAudit(r, { records: opts.records, hallOf, staffOf });
   if (opts.records) mountWebhooks(r, { outbox: opts.records.webhooks, clock: ctx.clock, hallOf, staffOf, resent: opts.webhookResent });
   mountFollowUps(r, { ctx, records: opts.records ?? null, hallOf, staffOf });
