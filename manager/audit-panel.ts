@@ -1,9 +1,9 @@
 import { LitElement, css, html, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { ACTOR_KINDS, AuditKind, type AuditEntry, type AuditPage, type Bilingual, type EventActor, type HallError } from "../protocol/index.js";
+import { ACTOR_KINDS, AuditKind, type AuditEntry, type AuditPage, type Bilingual, type EventActor } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
 import { cardStyles } from "./card-styles.js";
-import { consoleErrorText, type ApiAnswer } from "./staff-api.js";
+import { consoleErrorText, staffCall, type ApiAnswer } from "./staff-api.js";
 
 export const AUDIT_KIND_LABEL: Record<AuditKind, Bilingual> = {
   window: { zh: "窗口", en: "Windows" },
@@ -39,15 +39,7 @@ export async function fetchAudit(hallId: string, token: string, f: AuditFilter):
   if (f.actor.trim()) q.set("actor", f.actor.trim());
   if (f.kind) q.set("kind", f.kind);
   if (f.before) q.set("before", f.before);
-  let res: Response;
-  try {
-    res = await fetch(`/api/halls/${encodeURIComponent(hallId)}/audit?${q}`, { headers: { authorization: `Bearer ${token}` } });
-  } catch {
-    return { ok: false, status: 0, error: { code: "NETWORK", message: "The server could not be reached." } };
-  }
-  const body = (await res.json().catch(() => null)) as (AuditPage & { error?: HallError }) | null;
-  if (res.ok && body) return { ok: true, data: body };
-  return { ok: false, status: res.status, error: body?.error ?? { code: res.status === 404 ? "NOT_FOUND" : "INTERNAL", message: res.statusText } };
+  return staffCall<AuditPage>(`/api/halls/${encodeURIComponent(hallId)}/audit?${q}`, token);
 }
 
 const dateTime = (ms: number, timezone: string) =>

@@ -1,9 +1,9 @@
 import { LitElement, css, html, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import type { Bilingual, CaseBoard, CaseReport, CaseView, HallError } from "../protocol/index.js";
+import type { Bilingual, CaseBoard, CaseReport, CaseView } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
 import { cardStyles } from "./card-styles.js";
-import { consoleErrorText, type ApiError } from "./staff-api.js";
+import { consoleErrorText, staffCall, type ApiError } from "./staff-api.js";
 import { CASE_STATE, STEP_KIND, dateWords, momentWords } from "../case/progress.js";
 
 /** The board is read again this often: cases move on at the counters, and overdue ones turn with the day. */
@@ -14,19 +14,7 @@ const CASE_ERRORS: Record<string, Bilingual> = {
 };
 const errorWords = (err: ApiError) => (CASE_ERRORS[err.code] ? tr(CASE_ERRORS[err.code]!) : consoleErrorText(err));
 
-type Answer<T> = { ok: true; data: T } | { ok: false; error: ApiError };
-
-async function get<T>(url: string, token: string): Promise<Answer<T>> {
-  let res: Response;
-  try {
-    res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-  } catch {
-    return { ok: false, error: { code: "NETWORK", message: "The server could not be reached." } };
-  }
-  const json = (await res.json().catch(() => null)) as { error?: HallError } | null;
-  if (res.ok) return { ok: true, data: json as T };
-  return { ok: false, error: json?.error ?? { code: res.status === 404 ? "NOT_FOUND" : "INTERNAL", message: res.statusText } };
-}
+const get = <T>(url: string, token: string) => staffCall<T>(url, token);
 
 const base = (hallId: string) => `/api/halls/${encodeURIComponent(hallId)}/cases`;
 /** The month a date falls in, YYYY-MM. */

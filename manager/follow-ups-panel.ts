@@ -1,10 +1,10 @@
 import { LitElement, css, html, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { live } from "lit/directives/live.js";
-import type { Bilingual, FollowUp, FollowUpList, FollowUpState, FollowUpStepInput, FollowUpStepKind, HallError } from "../protocol/index.js";
+import type { Bilingual, FollowUp, FollowUpList, FollowUpState, FollowUpStepInput, FollowUpStepKind } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
 import { cardStyles } from "./card-styles.js";
-import { consoleErrorText, type ApiError } from "./staff-api.js";
+import { consoleErrorText, staffCall, type ApiError } from "./staff-api.js";
 
 /** The list is read again this often: follow-ups open from ratings archived in the background, and overdue ones turn with the day. */
 const REFRESH_MS = 30_000;
@@ -38,19 +38,8 @@ const FOLLOW_UP_ERRORS: Record<string, Bilingual> = {
 };
 const errorWords = (err: ApiError) => (FOLLOW_UP_ERRORS[err.code] ? tr(FOLLOW_UP_ERRORS[err.code]!) : consoleErrorText(err));
 
-type Answer<T> = { ok: true; data: T } | { ok: false; error: ApiError };
-
-async function call<T>(url: string, token: string, body?: unknown): Promise<Answer<T>> {
-  let res: Response;
-  try {
-    res = await fetch(url, body === undefined ? { headers: { authorization: `Bearer ${token}` } } : { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-  } catch {
-    return { ok: false, error: { code: "NETWORK", message: "The server could not be reached." } };
-  }
-  const json = (await res.json().catch(() => null)) as { error?: HallError } | null;
-  if (res.ok) return { ok: true, data: json as T };
-  return { ok: false, error: json?.error ?? { code: res.status === 404 ? "NOT_FOUND" : "INTERNAL", message: res.statusText } };
-}
+/** A GET, or a POST of `body`, with the manager's token. */
+const call = <T>(url: string, token: string, body?: unknown) => staffCall<T>(url, token, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) });
 
 const base = (hallId: string) => `/api/halls/${encodeURIComponent(hallId)}/follow-ups`;
 /** A step's time in the hall's zone, whatever the browser's. */

@@ -1,5 +1,6 @@
 /**
- * The console's REST calls with the manager's Bearer token: today's bookings and the hall's hours.
+ * The console's REST calls with the manager's Bearer token (`staffCall`, used by every panel):
+ * today's bookings and the hall's hours here; the other panels name their own routes.
  * Every answer is the data or the server's error ({code, message}), NETWORK when it could not be
  * reached, so a panel shows the refusal in plain words instead of throwing.
  */
@@ -14,7 +15,8 @@ export type ApiAnswer<T> = { ok: true; data: T } | { ok: false; status: number; 
 
 const base = (hallId: string) => `/api/halls/${encodeURIComponent(hallId)}`;
 
-async function call<T>(url: string, token: string, init: RequestInit = {}): Promise<ApiAnswer<T>> {
+/** One REST call of the console with the manager's Bearer token: the answer, or the server's refusal (NETWORK when unreachable). */
+export async function staffCall<T>(url: string, token: string, init: RequestInit = {}): Promise<ApiAnswer<T>> {
   let res: Response;
   try {
     res = await fetch(url, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.body ? { "content-type": "application/json" } : {}) } });
@@ -26,13 +28,13 @@ async function call<T>(url: string, token: string, init: RequestInit = {}): Prom
   return { ok: false, status: res.status, error: body?.error ?? { code: res.status === 404 ? "NOT_FOUND" : "INTERNAL", message: res.statusText } };
 }
 
-export const fetchDayBookings = (hallId: string, token: string, date: string) => call<DayBookings>(`${base(hallId)}/appointments?${new URLSearchParams({ date })}`, token);
+export const fetchDayBookings = (hallId: string, token: string, date: string) => staffCall<DayBookings>(`${base(hallId)}/appointments?${new URLSearchParams({ date })}`, token);
 
-export const fetchHours = (hallId: string, token: string) => call<HoursView>(`${base(hallId)}/hours`, token);
+export const fetchHours = (hallId: string, token: string) => staffCall<HoursView>(`${base(hallId)}/hours`, token);
 
-export const saveHours = (hallId: string, token: string, update: HoursUpdate) => call<HoursView>(`${base(hallId)}/hours`, token, { method: "PUT", body: JSON.stringify(update) });
+export const saveHours = (hallId: string, token: string, update: HoursUpdate) => staffCall<HoursView>(`${base(hallId)}/hours`, token, { method: "PUT", body: JSON.stringify(update) });
 
-export const fetchHoursLog = (hallId: string, token: string) => call<HoursChange[]>(`${base(hallId)}/hours/log`, token);
+export const fetchHoursLog = (hallId: string, token: string) => staffCall<HoursChange[]>(`${base(hallId)}/hours/log`, token);
 
 /** What the console's booking and hours panels may hear beyond the staff pages' shared table (web/shared/plain-errors.ts). */
 const CONSOLE_ERRORS: Record<string, Bilingual> = {

@@ -1,9 +1,9 @@
 import { LitElement, css, html, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import type { Bilingual, DeliveriesResponse, HallError, ResendResponse, WebhookDelivery, WebhookEventType } from "../protocol/index.js";
+import type { Bilingual, DeliveriesResponse, ResendResponse, WebhookDelivery, WebhookEventType } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
 import { cardStyles } from "./card-styles.js";
-import { consoleErrorText, type ApiError } from "./staff-api.js";
+import { consoleErrorText, staffCall } from "./staff-api.js";
 
 /** The outbox changes without a hall event (the sender's attempts): read again this often. */
 const REFRESH_MS = 30_000;
@@ -21,17 +21,7 @@ type Listed = "failed" | "pending";
 const stamp = (ms: number | null, timezone: string) =>
   ms === null ? "—" : new Date(ms).toLocaleString(tr({ zh: "zh-CN", en: "en-GB" }), { timeZone: timezone || undefined, month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
-async function api<T>(url: string, token: string, method = "GET"): Promise<{ ok: true; data: T } | { ok: false; error: ApiError }> {
-  let res: Response;
-  try {
-    res = await fetch(url, { method, headers: { authorization: `Bearer ${token}` } });
-  } catch {
-    return { ok: false, error: { code: "NETWORK", message: "The server could not be reached." } };
-  }
-  const body = (await res.json().catch(() => null)) as { error?: HallError } | null;
-  if (res.ok) return { ok: true, data: body as T };
-  return { ok: false, error: body?.error ?? { code: res.status === 404 ? "NOT_FOUND" : "INTERNAL", message: res.statusText } };
-}
+const api = <T>(url: string, token: string, method = "GET") => staffCall<T>(url, token, { method });
 
 /**
  * 推送失败: the hall's webhook deliveries that failed after 24 hours of retries (or, switched,
