@@ -4,33 +4,18 @@
  * did each, and its filters narrow the list. The hall and its records share one SQLite file,
  * archived as in main.ts.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Archiver } from "../server/records/archiver.js";
-import { openRecords } from "../server/records/open.js";
-import { createSqliteStore } from "../server/store/sqlite/sqlite-store.js";
 import { DEVICES, screenshot, startBrowser } from "./helpers/browser.js";
 import { PASSWORD, testHall } from "./helpers/hall.js";
-import { issue, ok, startWebServer } from "./helpers/web.js";
+import { issue, ok, startRecordedWebServer } from "./helpers/web.js";
 
 const WAIT = { timeout: 10_000 };
 
 describe("the console's audit trail", async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "hc-audit-"));
-  const store = createSqliteStore(dir);
-  const records = await openRecords({ sqlite: store.db });
   const hall = testHall();
-  const t = await startWebServer({ store, records, halls: [hall] });
-  const archiver = new Archiver({ store, records, halls: [hall.id] });
-  t.server.ctx.onEvent(archiver.notify);
-  archiver.start();
+  const t = await startRecordedWebServer(hall);
   const browser = await startBrowser();
-  afterAll(async () => {
-    await archiver.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => t.close());
 
   it("lists who opened a window, who called a ticket out of turn and why, and who changed a window's services; filters narrow it", async () => {
     await t.counter("alice", "1");

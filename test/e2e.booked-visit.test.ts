@@ -6,19 +6,13 @@
  * served. The server keeps the hall and its records in one SQLite file, archived as in main.ts;
  * its clock is today's in the hall's zone, moved by the test.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { BookingView } from "../protocol/index.js";
 import { businessDate, instantOf, ManualClock } from "../server/domain/clock.js";
-import { Archiver } from "../server/records/archiver.js";
-import { openRecords } from "../server/records/open.js";
-import { createSqliteStore } from "../server/store/sqlite/sqlite-store.js";
 import { DEVICES, screenshot, startBrowser } from "./helpers/browser.js";
 import { PASSWORD, TOKENS, testHall } from "./helpers/hall.js";
-import { issue, startWebServer, text } from "./helpers/web.js";
+import { issue, startRecordedWebServer, text } from "./helpers/web.js";
 
 const ZONE = "Asia/Shanghai";
 const today = businessDate(Date.now(), ZONE);
@@ -26,9 +20,6 @@ const at = (hhmm: string) => instantOf(today, hhmm, ZONE);
 const WAIT = { timeout: 10_000 };
 
 describe("a booked visit: phone, kiosk, counter, console", async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "hc-booked-visit-"));
-  const store = createSqliteStore(dir);
-  const records = await openRecords({ sqlite: store.db });
   const clock = new ManualClock(at("09:05"));
   const base = testHall();
   const hall = testHall({
@@ -36,15 +27,10 @@ describe("a booked visit: phone, kiosk, counter, console", async () => {
     // Booking closes 10 minutes before a slot: at 09:05 the 09:30 slot is still open.
     booking: { ...base.booking, closeMinBefore: 10, earlyMin: 30, lateMin: 15 },
   });
-  const t = await startWebServer({ store, records, clock, halls: [hall] });
-  const archiver = new Archiver({ store, records, halls: [hall.id], now: () => clock.now() });
-  t.server.ctx.onEvent(archiver.notify);
-  archiver.start();
+  const t = await startRecordedWebServer(hall, clock);
+  const { store, records } = t;
   const browser = await startBrowser();
-  afterAll(async () => {
-    await archiver.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => t.close());
 
   const open = async (device: keyof typeof DEVICES, url: string): Promise<Page> => {
     const page = await (await browser.newContext(DEVICES[device])).newPage();

@@ -5,36 +5,21 @@
  * called back, rectified and closed. The hall and its records share one SQLite file, archived as
  * in main.ts.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { ReportSummary } from "../protocol/index.js";
 import { businessDate } from "../server/domain/clock.js";
-import { Archiver } from "../server/records/archiver.js";
-import { openRecords } from "../server/records/open.js";
-import { createSqliteStore } from "../server/store/sqlite/sqlite-store.js";
 import { DEVICES, screenshot, startBrowser } from "./helpers/browser.js";
 import { PASSWORD, TOKENS, testHall } from "./helpers/hall.js";
-import { ok, startWebServer } from "./helpers/web.js";
+import { ok, startRecordedWebServer } from "./helpers/web.js";
 
 const WAIT = { timeout: 10_000 };
 
 describe("a 差评 from the pad to a closed follow-up", async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "hc-follow-up-"));
-  const store = createSqliteStore(dir);
-  const records = await openRecords({ sqlite: store.db });
   const hall = testHall();
-  const t = await startWebServer({ store, records, halls: [hall] });
-  const archiver = new Archiver({ store, records, halls: [hall.id] });
-  t.server.ctx.onEvent(archiver.notify);
-  archiver.start();
+  const t = await startRecordedWebServer(hall);
   const browser = await startBrowser();
-  afterAll(async () => {
-    await archiver.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => t.close());
   const open = async (device: keyof typeof DEVICES, url: string): Promise<Page> => {
     const page = await (await browser.newContext(DEVICES[device])).newPage();
     page.on("pageerror", (err) => console.error(`[${device}] page error:`, err.message));
