@@ -47,7 +47,10 @@ export const ServiceInfo = z.object({
   name: Bilingual,
   targetWaitMin: z.number().positive(),
   dailyQuota: z.number().int().positive(),
-  /** Hall-local opening hours, "HH:MM". */
+  /**
+   * Hall-local, "HH:MM": the earliest opening and latest closing of the service's week. Whether it
+   * is open now, and when it next opens, are the queue summary's `availability` and `notice`.
+   */
   opens: z.string(),
   closes: z.string(),
   /** Mean service time used before there is a measured one. */

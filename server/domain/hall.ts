@@ -4,10 +4,18 @@
  */
 import { emptyStats, ENDED_STATES, type HallSnapshot, type ServiceInfo, type Ticket, type Window } from "../../protocol/index.js";
 import { businessDate } from "./clock.js";
-import { initialServing, type HallConfig } from "./config.js";
+import { initialServing, serviceHours, type HallConfig } from "./config.js";
 
 export function serviceInfos(config: HallConfig): ServiceInfo[] {
-  return config.services.map((s) => ({ id: s.id, prefix: s.prefix, name: s.name, targetWaitMin: s.targetWaitMin, dailyQuota: s.dailyQuota, opens: s.opens, closes: s.closes, serviceMin: s.serviceMin }));
+  return config.services.map((s) => ({ id: s.id, prefix: s.prefix, name: s.name, targetWaitMin: s.targetWaitMin, dailyQuota: s.dailyQuota, ...widestHours(s), serviceMin: s.serviceMin }));
+}
+
+/** The earliest opening and latest closing of a service's week (a day's own hours and holidays: the queue summary's availability and notice). */
+function widestHours(s: HallConfig["services"][number]): { opens: string; closes: string } {
+  const intervals = Object.values(serviceHours(s).schedule).flat();
+  if (s.roundTheClock) return { opens: "00:00", closes: "24:00" };
+  if (!intervals.length) return { opens: s.opens, closes: s.closes };
+  return { opens: intervals.map((i) => i[0]).sort()[0]!, closes: intervals.map((i) => i[1]).sort().at(-1)! };
 }
 
 export function initialWindows(config: HallConfig): Window[] {
