@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseHalls } from "../server/domain/config.js";
 import { slotsOn } from "../server/domain/booking.js";
+import { serviceInfos } from "../server/domain/hall.js";
 import { readHallsFile } from "../server/hall-file.js";
 import { loadServerConfig } from "../server/settings.js";
 
@@ -58,6 +59,13 @@ describe("hours and bookings in the config", () => {
     const booking = hall!.services.filter((s) => s.appointments);
     expect(booking.length).toBeGreaterThanOrEqual(3);
     for (const date of ["2026-12-07", "2026-12-12", "2026-12-13", "2026-10-01"]) expect(booking.filter((s) => slotsOn(s, date, hall!.calendar).length > 0).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("what clients are told of a service's hours is its week's widest: round the clock 00:00–24:00, a schedule from its first opening to its last closing", () => {
+    const [hall] = readHallsFile(new URL("../config/demo-hall.json", import.meta.url).pathname);
+    const info = (id: string) => serviceInfos(hall!).find((s) => s.id === id)!;
+    expect([info("social").opens, info("social").closes]).toEqual(["00:00", "24:00"]);
+    expect([info("estate").opens, info("estate").closes]).toEqual(["09:00", "17:00"]);
   });
 
   it("a calendar file joins the hall's own dates, and a bad date in it is named", () => {
