@@ -20,7 +20,7 @@ const hall = testHall({
       schedule: { mon: [["09:00", "10:30"], ["13:30", "14:30"]], tue: [["09:00", "10:00"]], sat: [["09:00", "10:00"]] },
       appointments: { slotMin: 30, capacity: 2, quotaShare: 0.4 },
     },
-    { id: "social", prefix: "A", name: { zh: "社保", en: "Social" }, opens: "00:00", closes: "23:59" },
+    { id: "social", prefix: "A", name: { zh: "社保", en: "Social" }, opens: "00:00", closes: "24:00" },
   ],
   windows: [
     { id: "1", label: { zh: "1号窗口", en: "Window 1" }, qualified: ["estate", "social"] },

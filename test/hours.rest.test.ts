@@ -48,7 +48,7 @@ describe("the hall's hours, changed live", async () => {
   it("answers the file's hours until a manager changes them", async () => {
     const v = await view();
     expect(v).toMatchObject({ version: null, changedBy: null, changedAt: null, calendar: { holidays: [] } });
-    expect(v.services.social).toEqual({ schedule: Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [["00:00", "23:59"]]])), roundTheClock: false });
+    expect(v.services.social).toEqual({ schedule: Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [["00:00", "24:00"]]])), roundTheClock: false });
   });
 
   it("a manager closes a service on Wednesdays: the kiosk is refused SERVICE_CLOSED with the notice, and the queue summary shows it", async () => {

@@ -20,7 +20,7 @@ const config = parseHall({
   id: HALL,
   name: { zh: "竞速大厅", en: "Race hall" },
   timezone: TZ,
-  services: SERVICES.map((id, i) => ({ id, prefix: "ABCD"[i]!, name: { zh: id, en: id }, opens: "00:00", closes: "23:59", dailyQuota: 5_000, targetWaitMin: 10 + 5 * i })),
+  services: SERVICES.map((id, i) => ({ id, prefix: "ABCD"[i]!, name: { zh: id, en: id }, opens: "00:00", closes: "24:00", dailyQuota: 5_000, targetWaitMin: 10 + 5 * i })),
   // Every window may serve everything; each serves two services, so queues are shared and contested.
   windows: Array.from({ length: WINDOWS }, (_, i) => ({
     id: `w${i + 1}`,

@@ -27,7 +27,7 @@ export const MIN = 60_000;
 
 /** A small hall: open all day except `night`; estate has a quota of 2. */
 export function contractHall(overrides: Partial<HallConfigInput> = {}): HallConfig {
-  const svc = (id: string, prefix: string, more: object = {}) => ({ id, prefix, name: { zh: id, en: id }, opens: "00:00", closes: "23:59", ...more });
+  const svc = (id: string, prefix: string, more: object = {}) => ({ id, prefix, name: { zh: id, en: id }, opens: "00:00", closes: "24:00", ...more });
   return parseHall({
     id: HALL,
     name: { zh: "契约大厅", en: "Contract hall" },

@@ -64,7 +64,7 @@ export function makeHalls(count: number): { config: { halls: HallConfigInput[] }
       id,
       name: { zh: `第${h}大厅`, en: `Hall ${h}` },
       timezone: "Asia/Shanghai",
-      services: services.map((s, i) => ({ id: s, prefix: "ABCD"[i]!, name: { zh: `业务${i + 1}`, en: `Service ${i + 1}` }, dailyQuota: 10_000_000, opens: "00:00", closes: "23:59", serviceMin: 6 + 2 * i })),
+      services: services.map((s, i) => ({ id: s, prefix: "ABCD"[i]!, name: { zh: `业务${i + 1}`, en: `Service ${i + 1}` }, dailyQuota: 10_000_000, opens: "00:00", closes: "24:00", serviceMin: 6 + 2 * i })),
       windows: windows.map((w, i) => {
         const primary = services[i % services.length]!;
         return { id: w, label: { zh: `${w}号窗口`, en: `Window ${w}` }, qualified: services, serving: [primary, ...services.filter((s) => s !== primary)] };

@@ -19,9 +19,9 @@ export function testHall(overrides: Partial<HallConfigInput> = {}): HallConfig {
     name: { zh: "测试大厅", en: "Test hall" },
     timezone: "Asia/Shanghai",
     services: [
-      { id: "social", prefix: "A", name: { zh: "社保", en: "Social" }, targetWaitMin: 20, opens: "00:00", closes: "23:59", serviceMin: 8 },
-      { id: "medical", prefix: "B", name: { zh: "医保", en: "Medical" }, targetWaitMin: 20, opens: "00:00", closes: "23:59", serviceMin: 6 },
-      { id: "estate", prefix: "D", name: { zh: "不动产", en: "Estate" }, targetWaitMin: 30, dailyQuota: 2, opens: "00:00", closes: "23:59", serviceMin: 20 },
+      { id: "social", prefix: "A", name: { zh: "社保", en: "Social" }, targetWaitMin: 20, opens: "00:00", closes: "24:00", serviceMin: 8 },
+      { id: "medical", prefix: "B", name: { zh: "医保", en: "Medical" }, targetWaitMin: 20, opens: "00:00", closes: "24:00", serviceMin: 6 },
+      { id: "estate", prefix: "D", name: { zh: "不动产", en: "Estate" }, targetWaitMin: 30, dailyQuota: 2, opens: "00:00", closes: "24:00", serviceMin: 20 },
     ],
     windows: [
       { id: "1", label: { zh: "1号窗口", en: "Window 1" }, qualified: ["social", "medical"], serving: ["social"] },
