@@ -2,6 +2,7 @@ import { LitElement, css, html, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { Bilingual, BookingState, DayBookings } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
+import { PeriodicRead } from "./periodic-read.js";
 import { cardStyles } from "./card-styles.js";
 import { consoleErrorText, fetchDayBookings } from "./staff-api.js";
 
@@ -73,19 +74,11 @@ export class BookingsPanel extends LitElement {
   @state() private readAt: number | null = null;
   @state() private open = new Set<string>();
   private i18n = new LangController(this);
-  private timer: ReturnType<typeof setInterval> | null = null;
   private settle: ReturnType<typeof setTimeout> | null = null;
-  /** Answers of reads overtaken by a newer one are dropped. */
-  private reads = 0;
-
-  connectedCallback(): void {
-    super.connectedCallback();
-    this.timer = setInterval(() => void this.load(), REFRESH_MS);
-  }
+  private reads = new PeriodicRead(this, () => this.load(), REFRESH_MS);
 
   disconnectedCallback(): void {
     super.disconnectedCallback();
-    if (this.timer) clearInterval(this.timer);
     if (this.settle) clearTimeout(this.settle);
   }
 
@@ -103,9 +96,9 @@ export class BookingsPanel extends LitElement {
 
   private async load() {
     if (!this.hallId || !this.token || !this.date) return;
-    const n = ++this.reads;
+    const current = this.reads.begin();
     const res = await fetchDayBookings(this.hallId, this.token, this.date);
-    if (n !== this.reads) return;
+    if (!current()) return;
     if (res.ok) {
       this.day = res.data;
       this.error = "";

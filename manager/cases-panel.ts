@@ -2,6 +2,7 @@ import { LitElement, css, html, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { Bilingual, CaseBoard, CaseReport, CaseView } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
+import { PeriodicRead } from "./periodic-read.js";
 import { cardStyles } from "./card-styles.js";
 import { consoleErrorText, staffCall, type ApiError } from "./staff-api.js";
 import { CASE_STATE, STEP_KIND, dateWords, momentWords } from "../case/progress.js";
@@ -76,18 +77,7 @@ export class CasesPanel extends LitElement {
   @state() private error = "";
   @state() private openId: string | null = null;
   private i18n = new LangController(this);
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private reads = 0;
-
-  connectedCallback(): void {
-    super.connectedCallback();
-    this.timer = setInterval(() => void this.load(), REFRESH_MS);
-  }
-
-  disconnectedCallback(): void {
-    super.disconnectedCallback();
-    if (this.timer) clearInterval(this.timer);
-  }
+  private reads = new PeriodicRead(this, () => this.load(), REFRESH_MS);
 
   protected willUpdate(): void {
     if (!this.month && this.timezone) this.month = thisMonth(this.timezone);
@@ -101,9 +91,9 @@ export class CasesPanel extends LitElement {
   /** Read the board again (after a step elsewhere, or the refresh button). */
   async load(): Promise<void> {
     if (!this.hallId || !this.token) return;
-    const n = ++this.reads;
+    const current = this.reads.begin();
     const res = await get<CaseBoard>(`${base(this.hallId)}?${new URLSearchParams({ state: this.filter })}`, this.token);
-    if (n !== this.reads) return;
+    if (!current()) return;
     if (!res.ok) {
       this.error = errorWords(res.error);
       return;

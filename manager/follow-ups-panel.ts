@@ -3,6 +3,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import { live } from "lit/directives/live.js";
 import type { Bilingual, FollowUp, FollowUpList, FollowUpState, FollowUpStepInput, FollowUpStepKind } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
+import { PeriodicRead } from "./periodic-read.js";
 import { cardStyles } from "./card-styles.js";
 import { consoleErrorText, staffCall, type ApiError } from "./staff-api.js";
 
@@ -95,18 +96,7 @@ export class FollowUpsPanel extends LitElement {
   @state() private form: FollowUpStepInput["kind"] = "callback";
   @state() private busy = false;
   private i18n = new LangController(this);
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private reads = 0;
-
-  connectedCallback(): void {
-    super.connectedCallback();
-    this.timer = setInterval(() => void this.load(), REFRESH_MS);
-  }
-
-  disconnectedCallback(): void {
-    super.disconnectedCallback();
-    if (this.timer) clearInterval(this.timer);
-  }
+  private reads = new PeriodicRead(this, () => this.load(), REFRESH_MS);
 
   protected updated(changed: PropertyValues): void {
     if (changed.has("token") || changed.has("hallId") || changed.has("filter")) void this.load();
@@ -115,9 +105,9 @@ export class FollowUpsPanel extends LitElement {
   /** Reads the list again (after a rating the console saw, say). */
   async load(): Promise<void> {
     if (!this.hallId || !this.token) return;
-    const n = ++this.reads;
+    const current = this.reads.begin();
     const res = await call<FollowUpList>(`${base(this.hallId)}?${new URLSearchParams({ state: this.filter })}`, this.token);
-    if (n !== this.reads) return;
+    if (!current()) return;
     if (!res.ok) return void (this.error = errorWords(res.error));
     this.list = res.data;
     this.error = "";

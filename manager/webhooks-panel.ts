@@ -2,6 +2,7 @@ import { LitElement, css, html, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { Bilingual, DeliveriesResponse, ResendResponse, WebhookDelivery, WebhookEventType } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
+import { PeriodicRead } from "./periodic-read.js";
 import { cardStyles } from "./card-styles.js";
 import { consoleErrorText, staffCall } from "./staff-api.js";
 
@@ -53,18 +54,7 @@ export class WebhooksPanel extends LitElement {
   @state() private error = "";
   @state() private resending = new Set<string>();
   private i18n = new LangController(this);
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private reads = 0;
-
-  connectedCallback(): void {
-    super.connectedCallback();
-    this.timer = setInterval(() => void this.load(), REFRESH_MS);
-  }
-
-  disconnectedCallback(): void {
-    super.disconnectedCallback();
-    if (this.timer) clearInterval(this.timer);
-  }
+  private reads = new PeriodicRead(this, () => this.load(), REFRESH_MS);
 
   protected updated(changed: PropertyValues): void {
     if (changed.has("hallId") || changed.has("token") || changed.has("listed")) void this.load();
@@ -76,9 +66,9 @@ export class WebhooksPanel extends LitElement {
 
   private async load() {
     if (!this.hallId || !this.token) return;
-    const n = ++this.reads;
+    const current = this.reads.begin();
     const res = await api<DeliveriesResponse>(`${this.base()}?${new URLSearchParams({ state: this.listed })}`, this.token);
-    if (n !== this.reads) return;
+    if (!current()) return;
     if (res.ok) {
       this.deliveries = res.data.deliveries;
       this.error = "";
