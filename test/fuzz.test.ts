@@ -31,6 +31,7 @@ import {
   frameBytes,
   fuzzHall,
   mayEverSend,
+  NotSent,
   SEAT_ROLE,
   SEATS,
   type CallName,
@@ -82,6 +83,7 @@ class Tally {
   carriedOut = 0;
   replayed = 0;
   withoutAck = 0;
+  notSent = 0;
   readonly refused = new Map<string, number>();
   readonly names = new Map<CallName, { calls: number; ok: number }>();
   readonly seats = new Set<Seat>();
@@ -104,7 +106,7 @@ class Tally {
     const secs = ((performance.now() - this.started) / 1000).toFixed(1);
     const refused = [...this.refused].sort((a, b) => b[1] - a[1]).map(([c, k]) => `${c} ${k}`).join(", ");
     const ok = [...this.names].filter(([, v]) => v.ok > 0).map(([k, v]) => `${k} ${v.ok}`).join(", ");
-    return `fuzz on ${store}: ${this.calls} calls in ${secs} s — ${this.carriedOut} answered ok (${this.replayed} of them repeats), ${this.calls - this.carriedOut - this.withoutAck} refused (${refused}), ${this.withoutAck} without an ack; ok by call: ${ok}`;
+    return `fuzz on ${store}: ${this.calls} calls in ${secs} s — ${this.carriedOut} answered ok (${this.replayed} of them repeats), ${this.calls - this.carriedOut - this.withoutAck} refused (${refused}), ${this.withoutAck} without an ack, ${this.notSent} the client library could not encode; ok by call: ${ok}`;
   }
 }
 
@@ -134,9 +136,15 @@ async function check(hall: FuzzHall, spec: Parameters<typeof buildCall>[0], done
   let answer: AckShape | null = null;
   const pending = emitRaw(hall.seats[c.seat], c.name, c.args, c.withAck, ANSWER_MS);
   if (pending) {
-    const raw = await pending.catch(() => {
+    const raw = await pending.catch((err: unknown) => {
+      if (err instanceof NotSent) return err;
       throw new Error(`unanswered within ${ANSWER_MS} ms: ${what}`);
     });
+    if (raw instanceof NotSent) {
+      tally.notSent++;
+      expect(await hall.snapshot(), `a call the client could not send changed the hall: ${what}`).toMatchObject({ seq: before.seq });
+      return;
+    }
     const parsed = AckShape.safeParse(raw);
     expect(parsed.success, `the answer is not {ok, data} or {ok, error: {code, message}}: ${JSON.stringify(raw)?.slice(0, 500)} to ${what}`).toBe(true);
     answer = parsed.data!;

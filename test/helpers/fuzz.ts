@@ -447,6 +447,13 @@ const canonical = (v: unknown): string =>
 
 let frameAckId = 1_000_000;
 
+/** The client library could not encode a call, so the server never saw it. */
+export class NotSent extends Error {
+  constructor(cause: unknown) {
+    super(`the client library could not send the call: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
 /**
  * Emits a call: the ack (if any) last, answered within `timeoutMs` or rejected. Arguments holding
  * RawJson go out as a Socket.IO frame written by hand (`2<nsp>,<ackId>[name, ...args]`), and its
@@ -456,11 +463,19 @@ export function emitRaw(socket: Client, name: string, args: unknown[], withAck: 
   const raw = socket as unknown as Socket;
   const body = frameBody(name, args);
   if (body === null) {
-    if (!withAck) {
-      raw.emit(name, ...args);
-      return null;
+    // socket.io-client's binary encoder turns an own `__proto__` key into the copy's prototype, and
+    // JSON.stringify then throws on it (a Date prototype, say): such a call never leaves the client.
+    try {
+      if (!withAck) {
+        raw.emit(name, ...args);
+        return null;
+      }
+      return raw.timeout(timeoutMs).emitWithAck(name, ...args).catch((err: unknown) => {
+        throw err instanceof Error && err.message === "operation has timed out" ? err : new NotSent(err);
+      });
+    } catch (err) {
+      return withAck ? Promise.reject(new NotSent(err)) : null;
     }
-    return raw.timeout(timeoutMs).emitWithAck(name, ...args);
   }
   const nsp = (raw as unknown as { nsp: string }).nsp;
   const engine = raw.io.engine as unknown as { write(data: string): void; on(e: "packet", f: (p: { data?: unknown }) => void): void; off(e: "packet", f: (p: { data?: unknown }) => void): void };
