@@ -6,8 +6,11 @@
  * production rate estimator. There is no second model of the hall here: the simulator only
  * decides when citizens arrive, how long they take, and whether they show up.
  *
- * Staff behave simply: a window is open all day, calls next as soon as it is free, starts a
- * present citizen at once, and marks a no-show `noShowAfterSec` after calling one who is absent.
+ * Staff behave simply: a window is open all day except the times its staff are away (`away`:
+ * lunch in turns, a shift's end), calls next as soon as it is free, starts a present citizen at
+ * once, and marks a no-show `noShowAfterSec` after calling one who is absent. Going away, the
+ * window finishes the citizen it serves and then pauses (window:pause, as staff do); back, it
+ * resumes and calls.
  * Random draws come from per-run seeded streams, and arrivals, service times and no-shows are
  * drawn before the day starts, so every policy faces the same citizens (common random numbers).
  *
@@ -319,17 +322,30 @@ export function simulateDay(sc: Scenario, policy: Policy, seed: number, options:
       agenda.push(clock.now() + opts.noShowAfterSec * 1000, () => {
         exec({ name: "ticket:noShow", payload: { windowId } as never }, "staff");
         noShows++;
-        callNext(windowId);
+        free(windowId);
       });
     } else {
       exec({ name: "ticket:start", payload: { windowId } as never }, "staff");
       agenda.push(clock.now() + Math.max(1000, Math.round(a.serviceSec * 1000)), () => {
         exec({ name: "ticket:finish", payload: { windowId } as never }, "staff");
         served++;
-        callNext(windowId);
+        free(windowId);
       });
     }
     return true;
+  };
+
+  /** Windows whose staff are away, or leave once their current citizen is done. */
+  const away = new Set<string>();
+  const pause = (windowId: string) => {
+    idleSince.delete(windowId);
+    exec({ name: "window:pause", payload: { windowId, reason: "午休 / away" } as never }, "staff");
+  };
+  /** A window done with a citizen: its staff leave if due, else it calls next. */
+  const free = (windowId: string) => {
+    lastAt = clock.now();
+    if (away.has(windowId)) pause(windowId);
+    else callNext(windowId);
   };
 
   /** Idle windows that could take `serviceId` (or any, when null) call, longest idle first. */
@@ -341,8 +357,24 @@ export function simulateDay(sc: Scenario, policy: Policy, seed: number, options:
     for (const w of idle) if (callNext(w.id) && onlyOne) return;
   };
 
-  // Open every window (all staffed the whole day).
+  // Open every window; staff away at the opening pause it at once.
   for (const w of config.windows) exec({ name: "window:open", payload: { windowId: w.id } as never }, "staff");
+  const openMin = minutesOf(sc.open);
+  for (const w of sc.windows) {
+    for (const t of w.away) {
+      agenda.push(start + (minutesOf(t.from) - openMin) * 60_000, () => {
+        away.add(w.id);
+        const win = snapshot().windows.find((x) => x.id === w.id)!;
+        if (win.state === "open" && !win.ticketId) pause(w.id);
+      });
+      agenda.push(start + (minutesOf(t.to) - openMin) * 60_000, () => {
+        away.delete(w.id);
+        if (snapshot().windows.find((x) => x.id === w.id)!.state !== "paused") return;
+        exec({ name: "window:resume", payload: { windowId: w.id } as never }, "staff");
+        callNext(w.id);
+      });
+    }
+  }
   brain.begin(snapshot(), start);
 
   /** The bookings still to come, read from the day's bookings as the server reads its records. */
@@ -388,6 +420,7 @@ export function simulateDay(sc: Scenario, policy: Policy, seed: number, options:
       return;
     }
     pendingArrivals--;
+    lastAt = clock.now();
     const id = `t${String(++ticketN).padStart(6, "0")}`;
     const ticket = ticketFor(a, id);
     if (!ticket) {
@@ -426,7 +459,6 @@ export function simulateDay(sc: Scenario, policy: Policy, seed: number, options:
 
   for (let ev = agenda.pop(); ev; ev = agenda.pop()) {
     clock.set(ev.at);
-    lastAt = ev.at;
     ev.run();
   }
 

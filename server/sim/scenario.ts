@@ -6,13 +6,11 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { invalidInput, TimeZone } from "../domain/validation.js";
-import { Bilingual, Id } from "../../protocol/index.js";
+import { Bilingual, EndHHMM, HHMM, Id } from "../../protocol/index.js";
 import { BookingConfig, DEFAULT_PRIORITY_CLASSES, HallConfig, type HallConfigInput } from "../domain/config.js";
 
-/** Minutes since midnight of "HH:MM". */
+/** Minutes since midnight of "HH:MM" ("24:00", the day's end, is 1440). */
 export const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-
-const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as "HH:MM"');
 
 export const ServiceTime = z.object({
   /** Mean minutes per citizen. */
@@ -22,7 +20,10 @@ export const ServiceTime = z.object({
   dist: z.enum(["lognormal", "exponential"]).default("lognormal"),
 });
 
-export const ArrivalSegment = z.object({ from: HHMM, to: HHMM, perHour: z.number().min(0) });
+export const ArrivalSegment = z.object({ from: HHMM, to: EndHHMM, perHour: z.number().min(0) });
+
+/** A time the window's staff are away (lunch, a shift's end): from `from` it calls nobody new, from `to` it calls again. */
+export const WindowAway = z.object({ from: HHMM, to: EndHHMM });
 
 /**
  * Bookings (预约) of a service: a share of its demand books a slot ahead instead of walking in,
@@ -57,6 +58,8 @@ export const ScenarioWindow = z.object({
   label: Bilingual,
   qualified: z.array(Id).min(1),
   initial: z.array(Id).min(1),
+  /** Staff away within the day (午休 in turns, shifts); without it, staffed the whole day. */
+  away: z.array(WindowAway).default([]),
 });
 
 export const Scenario = z
@@ -67,7 +70,8 @@ export const Scenario = z
     /** Hall-local business date the day is simulated on (any weekday; only the clock needs one). */
     date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).default("2025-03-03"),
     open: HHMM,
-    close: HHMM,
+    /** "24:00" for a hall open until midnight. */
+    close: EndHHMM,
     /** Share of called tickets whose citizen does not come. */
     noShowRate: z.number().min(0).max(1).default(0),
     /** Share of tickets per priority class (the rest are "normal"). */
@@ -101,6 +105,11 @@ export const Scenario = z
       });
       w.initial.forEach((s, j) => {
         if (!w.qualified.includes(s)) ctx.addIssue({ code: "custom", path: ["windows", i, "initial", j], message: `"${s}" is not among the window's qualified services` });
+      });
+      w.away.forEach((a, j) => {
+        if (a.from >= a.to) ctx.addIssue({ code: "custom", path: ["windows", i, "away", j, "to"], message: "must be after from" });
+        if (a.from < sc.open || a.to > sc.close) ctx.addIssue({ code: "custom", path: ["windows", i, "away", j], message: `must lie within ${sc.open}–${sc.close}` });
+        if (j > 0 && a.from < w.away[j - 1]!.to) ctx.addIssue({ code: "custom", path: ["windows", i, "away", j], message: "times away are in order and do not overlap" });
       });
     });
     const total = Object.values(sc.priorityShare).reduce((a, b) => a + b, 0);
