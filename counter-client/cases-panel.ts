@@ -37,8 +37,29 @@ const RATING_WORDS: Record<number, { zh: string; en: string }> = {
   1: { zh: "非常不满意", en: "Very dissatisfied" },
 };
 
+/** The newer of two copies of one case: each change adds a step. */
+const newer = (a: CaseView, b: CaseView | undefined): CaseView => (b && b.steps.length > a.steps.length ? b : a);
+
 /**
- * 工单: the escalation window's open cases (as `case:list` answered, read again on `case:updated`).
+ * The open cases after one changed (a command's answer, or `case:changed` from the server): a
+ * closed one leaves the list, a newly opened one comes first, another takes its place; a copy
+ * older than the one shown (overtaken on its way) changes nothing.
+ */
+export function withCase(cases: readonly CaseView[], c: CaseView): CaseView[] {
+  const shown = cases.find((x) => x.id === c.id);
+  if (shown && newer(shown, c) === shown) return [...cases];
+  if (c.state === "closed") return cases.filter((x) => x.id !== c.id);
+  return shown ? cases.map((x) => (x.id === c.id ? c : x)) : [c, ...cases];
+}
+
+/** A `case:list` answer over the cases shown: a case changed since the read was asked keeps its newer copy. */
+export function listedCases(read: readonly CaseView[], shown: readonly CaseView[]): CaseView[] {
+  return read.map((c) => newer(c, shown.find((x) => x.id === c.id)));
+}
+
+/**
+ * 工单: the escalation window's open cases (as `case:list` answered on each snapshot and every
+ * 30 s, each change as the server sends it in `case:changed`).
  * One opens to its QR code and public link for the citizen, its steps, and the forms of the next
  * step (assign, note, ask for a document, document received, resolve) and of the close after the
  * citizen confirmed or rated the resolution.

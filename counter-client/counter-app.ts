@@ -31,7 +31,7 @@ import type { LastRating } from "./my-figures.js";
 import type { ParkDetail } from "./park-dialog.js";
 import type { TransferDetail } from "./transfer-dialog.js";
 import type { CaseOpenDetail } from "./case-dialog.js";
-import type { CaseCloseDetail, CaseStepDetail } from "./cases-panel.js";
+import { listedCases, withCase, type CaseCloseDetail, type CaseStepDetail } from "./cases-panel.js";
 
 const APP = "counter";
 /** At most one read of the hall's tickets this often, to learn tickets the queue summary names that this page has not seen. */
@@ -50,7 +50,8 @@ const WINDOW_KEY = (hall: string) => `hallcall.counter.window.${hall}`;
  * kept by HallConnection) and from the snapshot of each (re)connect. The waiting list is the queue
  * summary's order, each number matched with its ticket as last read. At an escalation window
  * (办不成事) the counter opens a case (工单) from the ticket at it and follows the window's open
- * cases to their close (case:list on each snapshot, every 30 s and after each case command).
+ * cases to their close (case:list on each snapshot and every 30 s, each change as the server
+ * pushes it in case:changed, and each case command's answer).
  */
 @customElement("hc-counter-app")
 export class CounterApp extends LitElement {
@@ -129,8 +130,11 @@ export class CounterApp extends LitElement {
     },
   });
 
+  private unfollowCases: (() => void) | null = null;
+
   connectedCallback(): void {
     super.connectedCallback();
+    this.unfollowCases = this.conn.on("case:changed", (change) => (this.cases = withCase(this.cases, change.case)));
     window.addEventListener("keydown", this.onKey);
     this.tickTimer = setInterval(() => (this.now = Date.now()), 1_000);
     this.casesTimer = setInterval(() => void this.loadCases(), CASES_EVERY_MS);
@@ -142,6 +146,7 @@ export class CounterApp extends LitElement {
     window.removeEventListener("keydown", this.onKey);
     if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.casesTimer) clearInterval(this.casesTimer);
+    this.unfollowCases?.();
   }
 
   private get win() {
@@ -325,7 +330,7 @@ export class CounterApp extends LitElement {
   private async loadCases() {
     if (!this.win?.escalation || this.conn.status === "offline") return;
     const res = await this.conn.send<CaseView[]>("case:list", { state: "open" });
-    if (res.ok) this.cases = res.data;
+    if (res.ok) this.cases = listedCases(res.data, this.cases);
   }
 
   /** A case command with its outcome in the message bar; the list takes the answer's view of the case. */
@@ -340,7 +345,7 @@ export class CounterApp extends LitElement {
         return null;
       }
       const c = res.data;
-      this.cases = c.state === "closed" ? this.cases.filter((x) => x.id !== c.id) : [c, ...this.cases.filter((x) => x.id !== c.id)];
+      this.cases = withCase(this.cases, c);
       this.flash("ok", done(c));
       return c;
     } finally {

@@ -2,6 +2,7 @@ import { LitElement, css, html, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { Bilingual, CaseBoard, CaseReport, CaseView } from "../protocol/index.js";
 import { LangController, tr } from "../web/shared/i18n.js";
+import type { HallConnection } from "../web/shared/hall-connection.js";
 import { PeriodicRead } from "./periodic-read.js";
 import { cardStyles } from "./card-styles.js";
 import { consoleErrorText, staffCall, type ApiError } from "./staff-api.js";
@@ -32,7 +33,9 @@ export function boardOrder(a: CaseView, b: CaseView): number {
  * day, overdue (the alarm), by category and by department — and the list, overdue first, each
  * opening to its steps (who, when, what); below, the month's report by category (opened,
  * resolved, closed, overdue, mean working days to resolve) with a month picker, to see which
- * kinds of problem keep coming back. Read every 30 s.
+ * kinds of problem keep coming back. Read again on each case changed at a counter or in another
+ * console (`case:changed` on the console's connection: the counts are the server's), and every
+ * 30 s (the day turning makes cases overdue; a change sent while offline).
  *
  * @fires cases-overdue - detail: the number of overdue cases, whenever the board is read
  */
@@ -70,6 +73,8 @@ export class CasesPanel extends LitElement {
   @property() token = "";
   /** The hall's time zone (the snapshot's). */
   @property() timezone = "Asia/Shanghai";
+  /** The console's connection, whose `case:changed` makes the board read again. */
+  @property({ attribute: false }) conn: HallConnection | null = null;
   @state() private filter: "open" | "all" = "open";
   @state() private board: CaseBoard | null = null;
   @state() private month = "";
@@ -78,12 +83,30 @@ export class CasesPanel extends LitElement {
   @state() private openId: string | null = null;
   private i18n = new LangController(this);
   private reads = new PeriodicRead(this, () => this.load(), REFRESH_MS);
+  private unfollow: (() => void) | null = null;
+
+  private follow(): void {
+    this.unfollow?.();
+    this.unfollow = this.conn?.on("case:changed", () => void this.load()) ?? null;
+  }
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    if (this.conn) this.follow();
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unfollow?.();
+    this.unfollow = null;
+  }
 
   protected willUpdate(): void {
     if (!this.month && this.timezone) this.month = thisMonth(this.timezone);
   }
 
   protected updated(changed: PropertyValues): void {
+    if (changed.has("conn")) this.follow();
     if (changed.has("token") || changed.has("hallId") || changed.has("filter")) void this.load();
     if (changed.has("token") || changed.has("hallId") || changed.has("month")) void this.loadReport();
   }

@@ -205,7 +205,7 @@ export class ManagerApp extends LitElement {
       ${s && this.tab === "bookings" ? html`<div class="page"><hc-bookings-panel .hallId=${this.hallId} .token=${token} .businessDate=${s.businessDate} .timezone=${s.timezone} .changes=${this.bookingEvents}></hc-bookings-panel></div>` : ""}
       ${s && this.tab === "hours" ? html`<div class="page"><hc-hours-editor .hallId=${this.hallId} .token=${token} .services=${s.services} .timezone=${s.timezone}></hc-hours-editor></div>` : ""}
       ${s
-        ? html`<div class="page" ?hidden=${this.tab !== "cases"}><hc-cases-panel .hallId=${this.hallId} .token=${token} .timezone=${s.timezone} @cases-overdue=${(e: CustomEvent<number>) => (this.overdueCases = e.detail)}></hc-cases-panel></div>`
+        ? html`<div class="page" ?hidden=${this.tab !== "cases"}><hc-cases-panel .hallId=${this.hallId} .token=${token} .timezone=${s.timezone} .conn=${this.conn} @cases-overdue=${(e: CustomEvent<number>) => (this.overdueCases = e.detail)}></hc-cases-panel></div>`
         : ""}
       ${s
         ? html`<div class="page" ?hidden=${this.tab !== "followUps"}><hc-follow-ups-panel .hallId=${this.hallId} .token=${token} .timezone=${s.timezone} @follow-ups-overdue=${(e: CustomEvent<number>) => (this.overdueFollowUps = e.detail)}></hc-follow-ups-panel></div>`

@@ -141,9 +141,17 @@ export const CaseReport = z.object({
 });
 export type CaseReport = z.infer<typeof CaseReport>;
 
-/** Pushed to the case's public page and to staff screens (socket event `case:updated`). */
+/** Pushed to the case's public page (socket event `case:updated`): it reads its public view again. */
 export const CaseUpdated = z.object({ hallId: Id, key: z.string(), number: z.string(), state: CaseState, at: z.number() });
 export type CaseUpdated = z.infer<typeof CaseUpdated>;
+
+/**
+ * Pushed to staff screens (socket event `case:changed`): the hall's managers and the counters at
+ * its escalation windows get the case as staff see it after the change, and show it as sent.
+ * Each change adds a step, so of two copies of one case the one with more steps is the newer.
+ */
+export const CaseChanged = z.object({ hallId: Id, at: z.number(), case: CaseView });
+export type CaseChanged = z.infer<typeof CaseChanged>;
 
 /** Socket `case:get` (staff). */
 export const CaseGet = z.strictObject({ caseId: z.string().min(1).max(64) });

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { HallError } from "./errors.js";
 import type { TicketHolder } from "./appointments.js";
-import type { CaseClose, CaseGet, CaseList, CaseOpen, CaseUpdate, CaseUpdated, CaseView, PublicCase } from "./cases.js";
+import type { CaseChanged, CaseClose, CaseGet, CaseList, CaseOpen, CaseUpdate, CaseUpdated, CaseView, PublicCase } from "./cases.js";
 import {
   BalancerMode,
   Channel,
@@ -142,8 +142,10 @@ export interface ServerToClientEvents {
    * member signed in at another window). The page signs in again instead of reconnecting.
    */
   "session:ended": (error: HallError) => void;
-  /** A case changed: to its public page (role `case`), the hall's managers and the counter where it was opened. */
+  /** A case changed: to its public page (role `case`), which reads it again. */
   "case:updated": (update: CaseUpdated) => void;
+  /** A case changed: its staff view, to the hall's managers and the counters at its escalation windows. */
+  "case:changed": (change: CaseChanged) => void;
 }
 
 /** The role a connection authenticated as; decides what it may send and which rooms it joins. */

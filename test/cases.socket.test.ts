@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { CaseUpdated, CaseView, PublicCase } from "../protocol/index.js";
+import { CaseChanged, CaseUpdated, CaseView, PublicCase } from "../protocol/index.js";
 import { ManualClock } from "../server/domain/clock.js";
 import { openRecords } from "../server/records/open.js";
 import { TOKENS } from "./helpers/hall.js";
@@ -16,15 +16,48 @@ const nextUpdate = (socket: Client, timeoutMs = 3000) =>
     });
   });
 
+/** Resolves with the next `case:changed` the socket gets (of a case with this many steps, when given). */
+const nextChange = (socket: Client, steps?: number, timeoutMs = 3000) =>
+  new Promise<CaseChanged>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("no case:changed")), timeoutMs);
+    const take = (u: unknown) => {
+      const change = CaseChanged.parse(u);
+      if (steps !== undefined && change.case.steps.length !== steps) return;
+      clearTimeout(timer);
+      socket.off("case:changed", take);
+      resolve(change);
+    };
+    socket.on("case:changed", take);
+  });
+
+/** Every `case:changed` the socket gets from now on. */
+const changesTo = (socket: Client) => {
+  const got: CaseChanged[] = [];
+  socket.on("case:changed", (u) => got.push(CaseChanged.parse(u)));
+  return got;
+};
+
+/** The test hall with a second escalation window, "8" (carol's). */
+function twoEscalationWindows() {
+  const hall = caseHall();
+  const nine = hall.windows.find((w) => w.id === "9")!;
+  return {
+    ...hall,
+    windows: [...hall.windows, { ...nine, id: "8", label: { zh: "8号办不成事窗口", en: "Escalation 8" } }],
+    staff: [...hall.staff, { ...hall.staff[0]!, id: "carol", name: "Carol" }],
+  };
+}
+
 describe("cases (工单) over Socket.IO", async () => {
   const records = await openRecords({ sqlite: ":memory:" });
   afterAll(() => records.close());
   const clock = new ManualClock(at(MON, "10:00"));
-  const t = await startTestServer({ records, clock, halls: [caseHall()] });
+  const t = await startTestServer({ records, clock, halls: [twoEscalationWindows()] });
   const kiosk = await t.client({ role: "kiosk", deviceToken: TOKENS.kiosk });
   const alice = await t.counter("alice", "9");
   const bob = await t.counter("bob", "1");
   const manager = await t.manager();
+  const carol = await t.counter("carol", "8");
 
   it("the counter at the escalation window opens a case from the ticket at it", async () => {
     const ticket = await ticketAt9(kiosk, alice);
@@ -96,11 +129,58 @@ describe("cases (工单) over Socket.IO", async () => {
     expect(await call(alice, "case:update", { commandId: cid(), caseId: c.id, step: { kind: "note", note: "再联系" } })).toMatchObject({ ok: false, error: { code: "CASE_CLOSED" } });
   });
 
-  it("the managers' consoles are told of every change", async () => {
+  it("the managers' consoles are sent every change as staff see the case", async () => {
     await ticketAt9(kiosk, alice);
-    const told = nextUpdate(manager);
+    const told = nextChange(manager);
     const c = await openCase(alice);
-    expect(await told).toMatchObject({ key: c.key, state: "open" });
+    expect((await told).case).toEqual(c);
+  });
+
+  it("the counters at every escalation window of the hall are sent each step, and other counters nothing", async () => {
+    await ticketAt9(kiosk, alice);
+    const atOther = changesTo(bob);
+    let told = nextChange(carol);
+    const c = await openCase(alice);
+    expect(await told).toMatchObject({ hallId: "t1", case: { id: c.id, number: c.number, state: "open" } });
+
+    told = nextChange(carol, 2);
+    const atOpening = nextChange(alice, 2);
+    const noted = await call<CaseView>(manager, "case:update", { commandId: cid(), caseId: c.id, step: { kind: "note", note: "已约群众周五来取件" } });
+    const sent = await told;
+    expect(sent.case).toEqual(noted.ok && noted.data);
+    expect(sent.case.steps.map((s) => [s.kind, s.by, s.text])).toEqual([
+      ["opened", "alice", expect.any(String)],
+      ["note", "boss", "已约群众周五来取件"],
+    ]);
+    expect((await atOpening).case.steps).toHaveLength(2);
+    // An ack comes after whatever the server sent the same socket before it.
+    await call(bob, "case:get", { caseId: c.id });
+    expect(atOther).toEqual([]);
+  });
+
+  it("the case's page is not sent the staff view (staff ids, the ticket)", async () => {
+    await ticketAt9(kiosk, alice);
+    const c = await openCase(alice);
+    const page = await t.client({ role: "case", key: c.key });
+    const atPage = changesTo(page);
+    const told = nextUpdate(page);
+    await call(alice, "case:update", { commandId: cid(), caseId: c.id, step: { kind: "assign", department: "医保局" } });
+    expect(await told).toMatchObject({ key: c.key });
+    await call(page, "case:public", {});
+    expect(atPage).toEqual([]);
+  });
+
+  it("a repeated commandId sends no change again", async () => {
+    await ticketAt9(kiosk, alice);
+    const c = await openCase(alice);
+    const note = { commandId: cid(), caseId: c.id, step: { kind: "note", note: "已电话联系" } };
+    const told = nextChange(carol, 2);
+    await call(alice, "case:update", note);
+    await told;
+    const again = changesTo(carol);
+    await call(alice, "case:update", note);
+    await call(carol, "case:get", { caseId: c.id });
+    expect(again).toEqual([]);
   });
 
   it("a repeated commandId answers the same case and opens or records nothing more", async () => {

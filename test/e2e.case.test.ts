@@ -1,6 +1,7 @@
 /**
  * A 办不成事 case followed to its end, in Chromium, as issue 14 tells it: the citizen's ticket is
- * called at the escalation window; the counter opens a case in its dialog; the citizen's phone
+ * called at the escalation window; the counter opens a case in its dialog; a step recorded in
+ * the console shows in the counter's list as the server sends it; the citizen's phone
  * shows the progress page from the case's link; the counter asks for a document and the phone
  * shows it without a reload; the case is resolved, then closed with the citizen's confirmation,
  * and the phone says 已办结; the console's case board lists it. The hall and its records share
@@ -15,6 +16,7 @@ import { openRecords } from "../server/records/open.js";
 import { createSqliteStore } from "../server/store/sqlite/sqlite-store.js";
 import { DEVICES, screenshot, startBrowser } from "./helpers/browser.js";
 import { PASSWORD, testHall } from "./helpers/hall.js";
+import { cid, call } from "./helpers/server.js";
 import { issue, startWebServer, text } from "./helpers/web.js";
 
 const WAIT = { timeout: 10_000 };
@@ -31,6 +33,8 @@ describe("a case from the escalation window to its close, followed on the citize
   const open = async (device: keyof typeof DEVICES, url: string): Promise<Page> => {
     const page = await (await browser.newContext(DEVICES[device])).newPage();
     page.on("pageerror", (err) => console.error(`[${device}] page error:`, err.message));
+    // The page's timers on a clock the test may stop (time runs as usual until then).
+    await page.clock.install();
     await page.goto(`${t.url}${url}`);
     return page;
   };
@@ -64,6 +68,20 @@ describe("a case from the escalation window to its close, followed on the citize
     // The phone is shown masked even to staff.
     expect(await text(counter, "case-detail")).not.toContain("13812345678");
     await screenshot(counter, "case-counter-panel");
+  });
+
+  it("a step recorded in the console shows in the counter's open case at once, not at its next read", async () => {
+    // The counter's timers stop: no read every 30 s, no resync; only what the server sends.
+    await counter.clock.pauseAt(await counter.evaluate(() => Date.now()));
+    const manager = await t.manager();
+    const listed = await call<{ id: string; number: string }[]>(manager, "case:list", { state: "open" });
+    const c = (listed.ok ? listed.data : []).find((x) => x.number === number)!;
+    await call(manager, "case:update", { commandId: cid(), caseId: c.id, step: { kind: "note", note: "已联系社保中心核实转入记录" } });
+    manager.disconnect();
+    await counter.locator('[data-testid="case-steps"]', { hasText: "已联系社保中心核实转入记录" }).waitFor(WAIT);
+    expect(await text(counter, "case-steps")).toContain("boss");
+    await screenshot(counter, "case-counter-live-step");
+    await counter.clock.resume();
   });
 
   it("the citizen's phone shows the case from its link, and a document asked for appears without a reload", async () => {

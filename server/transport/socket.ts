@@ -316,7 +316,8 @@ export function attachSocketTransport(io: HallServer, ctx: HallContext, opts: So
  * Cases (工单): `case:open` by the counter at its escalation window (or a manager naming one),
  * `case:update` and `case:close` by counters and managers, `case:get` by staff, `case:list` by a
  * counter at an escalation window or a manager; a `case` page's `case:public`. Each change is
- * pushed as `case:updated` to the case's page, the hall's managers and the counter where it opened.
+ * pushed as `case:updated` to the case's page, and as `case:changed` (the staff view) to the
+ * hall's managers and the counters at its escalation windows (and the window it opened at).
  */
 function attachCaseHandlers(
   io: HallServer,
@@ -369,13 +370,17 @@ function attachCaseHandlers(
   /** The change's view, after telling the case's rooms (not for a repeated commandId: nothing changed). */
   const changed = (desk: CaseDesk, change: CaseChange) => {
     const c = change.case;
+    const view = desk.view(hall(), c, origin);
     if (change.changed) {
       const h = data.hallId;
+      const at = ctx.clock.now();
+      hallSockets(io, h).to(rooms.case(h, c.key)).emit("case:updated", { hallId: h, key: c.key, number: c.number, state: c.state, at });
+      const escalation = hall().windows.filter((w) => w.escalation).map((w) => rooms.counterAt(h, w.id));
       hallSockets(io, h)
-        .to([rooms.case(h, c.key), rooms.managers(h), rooms.counterAt(h, c.windowId)])
-        .emit("case:updated", { hallId: h, key: c.key, number: c.number, state: c.state, at: ctx.clock.now() });
+        .to([rooms.managers(h), rooms.counterAt(h, c.windowId), ...escalation])
+        .emit("case:changed", { hallId: h, at, case: view });
     }
-    return desk.view(hall(), c, origin);
+    return view;
   };
 
   handle("case:open", CaseOpen, staff, async (desk, input) => changed(desk, await desk.open(hall(), input, actor())));

@@ -50,6 +50,9 @@ const RESYNC_MAX_DELAY_MS = 5_000;
 const READ_TIMEOUT_MS = 10_000;
 
 type HallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+/** The server events a page may follow itself; the others are this controller's. */
+export type PageEventName = Exclude<keyof ServerToClientEvents, "hall:event" | "hall:queue" | "session:ended">;
+type Listener = (...args: unknown[]) => void;
 
 /** A read or resync that got no usable answer: why, for the offline state. */
 class NoState extends Error {
@@ -85,6 +88,8 @@ export class HallConnection implements ReactiveController {
   private abort = new AbortController();
   /** Retries waiting for their next attempt: woken as soon as the socket connects again. */
   private wakers = new Set<() => void>();
+  /** What pages follow with on(): put on every socket this controller opens. */
+  private listeners = new Map<PageEventName, Set<Listener>>();
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -151,9 +156,35 @@ export class HallConnection implements ReactiveController {
       this.queue = summary;
       this.host.requestUpdate();
     });
+    for (const name of this.listeners.keys()) this.listen(socket, name);
     this.timer = setInterval(() => {
       if (this.feed.needsResync(Date.now())) void this.resync();
     }, 250);
+  }
+
+  /**
+   * Follow one server event (`case:changed`…) on this connection and every later one (after a
+   * reconnect or a new sign-in); answers the function that stops following. What was sent while
+   * the page had no connection is not replayed: read it again on the next snapshot (onSnapshot).
+   */
+  on<E extends PageEventName>(name: E, fn: ServerToClientEvents[E]): () => void {
+    let set = this.listeners.get(name);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(name, set);
+      if (this.socket) this.listen(this.socket, name);
+    }
+    const listener = fn as Listener;
+    set.add(listener);
+    return () => void this.listeners.get(name)?.delete(listener);
+  }
+
+  private listen(socket: HallSocket, name: PageEventName): void {
+    (socket as unknown as Socket).on(name, (...args: unknown[]) => {
+      if (this.socket !== socket) return;
+      for (const fn of [...(this.listeners.get(name) ?? [])]) fn(...args);
+      this.host.requestUpdate();
+    });
   }
 
   disconnect(): void {
