@@ -3,8 +3,10 @@
  *
  * Plays a scenario's day through the real HallCall domain, balancer and ETA on a virtual clock
  * (see docs/SIMULATOR.md and the "Simulator contract" in shared/DESIGN.md), prints a summary
- * table with the targets (walk-ins, and on-time bookings apart when the scenario has them), and
- * optionally writes the JSON report and an SVG chart. `--ignore-bookings` keeps the bookings
+ * table, each service's dynamic ÷ static with the ones worse off flagged, whether the hall's
+ * qualifications form a chain, and the targets (server/sim/targets.ts; walk-ins, and on-time
+ * bookings apart when the scenario has them), and optionally writes the JSON report (the
+ * contract's fields and `assessment`: the same comparison and targets) and an SVG chart. `--ignore-bookings` keeps the bookings
  * still to come from the forecast and the balancer, to measure what knowing them is worth.
  */
 import { writeFileSync } from "node:fs";
@@ -12,6 +14,7 @@ import { parseArgs } from "node:util";
 import { renderChart } from "../server/sim/chart.js";
 import { simulate } from "../server/sim/run.js";
 import { buildReport, formatReport } from "../server/sim/report.js";
+import { assessHall } from "../server/sim/targets.js";
 import { loadScenario, POLICIES, type Policy } from "../server/sim/scenario.js";
 
 const USAGE = "usage: npm run simulate -- --scenario FILE [--seed N] [--runs K] [--policy static,dynamic,pooled] [--json OUT] [--chart OUT.svg] [--ignore-bookings]";
@@ -70,7 +73,7 @@ function main(): void {
   const seconds = (performance.now() - t0) / 1000;
   console.log(formatReport(scenario, report, seconds));
   if (values.json) {
-    writeFileSync(values.json, JSON.stringify(report, null, 2) + "\n");
+    writeFileSync(values.json, JSON.stringify({ ...report, assessment: assessHall(scenario, report) }, null, 2) + "\n");
     console.log(`\nJSON written to ${values.json}`);
   }
   if (values.chart) {

@@ -1,7 +1,7 @@
 /**
  * Simulator results: the contract's JSON (shared/DESIGN.md "Simulator contract"), the readable
- * summary table, and the issue's targets checked with PASS/FAIL. With several runs every figure
- * is over all runs' tickets together.
+ * summary table, and the targets (targets.ts) checked with PASS/FAIL. With several runs every
+ * figure is over all runs' tickets together.
  *
  * Walk-ins and checked-in bookings are reported apart. `waitSec`, `perService` and `eta` are the
  * walk-ins' (a late check-in queues as a walk-in, so it counts there). `appointments`, present
@@ -11,6 +11,7 @@
  */
 import type { RunResult, TicketRecord } from "./engine.js";
 import { hasAppointments, type Policy, type Scenario } from "./scenario.js";
+import { assessHall, type HallAssessment } from "./targets.js";
 
 export interface WaitStats {
   mean: number;
@@ -141,42 +142,12 @@ export function buildReport(sc: Scenario, seed: number, runs: number, results: P
   return { scenario: sc.name, seed, runs, policies };
 }
 
-export interface TargetCheck {
-  name: string;
-  value: number;
-  limit: number;
-  pass: boolean;
-}
-
-/** Mean wait, in minutes from the slot start, an on-time check-in may have under the dynamic policy. */
-export const APPOINTMENT_MEAN_WAIT_MIN = 5;
-
-/**
- * The issue's targets on walk-ins: dynamic against static, and the ETA against the naive
- * predictor; with bookings, the on-time check-ins' mean wait from their slot start.
- */
-export function checkTargets(report: SimReport): TargetCheck[] {
-  const st = report.policies.static;
-  const dy = report.policies.dynamic;
-  const out: TargetCheck[] = [];
-  if (st && dy) {
-    const ratio = (a: number, b: number) => (b > 0 ? a / b : a > 0 ? Infinity : 0);
-    out.push({ name: "dynamic mean wait ÷ static", value: ratio(dy.waitSec.mean, st.waitSec.mean), limit: 0.35, pass: false });
-    out.push({ name: "dynamic p90 wait ÷ static", value: ratio(dy.waitSec.p90, st.waitSec.p90), limit: 0.35, pass: false });
-    out.push({ name: "dynamic longest wait ÷ static", value: ratio(dy.waitSec.max, st.waitSec.max), limit: 0.6, pass: false });
-  }
-  const etaRatio = (e: EtaError) => (e.naiveMaeSec > 0 ? e.maeSec / e.naiveMaeSec : 0);
-  if (dy) out.push({ name: "dynamic ETA MAE ÷ naive", value: etaRatio(dy.eta), limit: 0.75, pass: false });
-  if (dy?.appointments) out.push({ name: "dynamic appointment wait from slot, min", value: dy.appointments.waitSec.mean / 60, limit: APPOINTMENT_MEAN_WAIT_MIN, pass: false });
-  for (const c of out) c.pass = c.value <= c.limit;
-  return out;
-}
-
 const min = (sec: number) => (sec / 60).toFixed(1);
 
-function table(rows: string[][], rightFrom = 1): string {
+/** Columns from `rightFrom` are right-aligned, and from `leftFrom` on left-aligned again; no trailing blanks. */
+function table(rows: string[][], rightFrom = 1, leftFrom = Infinity): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => displayWidth(r[i] ?? ""))));
-  return rows.map((r) => r.map((c, i) => pad(c, widths[i]!, i >= rightFrom)).join("  ")).join("\n");
+  return rows.map((r) => r.map((c, i) => pad(c, widths[i]!, i >= rightFrom && i < leftFrom)).join("  ").trimEnd()).join("\n");
 }
 
 /** Terminal width of a string (CJK characters take two columns). */
@@ -229,18 +200,50 @@ export function formatReport(sc: Scenario, report: SimReport, seconds?: number):
   if (booked) byService("Per service, appointments on time: mean / p90 / max wait from the slot start (minutes)", (p, id) => p.appointments!.perService[id]!.onTime, (p, id) => stats(p.appointments!.perService[id]!.waitSec), true);
   byService(booked ? "Per service, walk-ins: ETA mean absolute error, HallCall / naive (minutes)" : "Per service: ETA mean absolute error, HallCall / naive (minutes)", (p, id) => p.perService[id]!.tickets, (p, id) => eta(p.perService[id]!.eta));
   if (booked) byService("Per service, appointments on time: ETA mean absolute error, HallCall / naive (minutes)", (p, id) => p.appointments!.perService[id]!.onTime, (p, id) => eta(p.appointments!.perService[id]!.eta), true);
+  const assessment = assessHall(sc, report);
+  lines.push(...formatAssessment(sc, report, assessment));
+  return lines.join("\n");
+}
+
+const ratio = (x: number | null) => (x === null ? "—" : x.toFixed(2));
+
+/** The per-service comparison with static, the qualification graph, the pooled gap and the targets. */
+function formatAssessment(sc: Scenario, report: SimReport, a: HallAssessment): string[] {
+  const lines: string[] = [];
+  const st = report.policies.static;
   const dy = report.policies.dynamic;
   const po = report.policies.pooled;
-  if (dy && po) {
+  if (a.services.length && st && dy) {
+    const booked = a.services.some((s) => s.tickets === "appointments");
     lines.push("");
-    const gap = (a: number, b: number) => `${min(a - b)} min (${b > 0 ? (a / b).toFixed(2) : "∞"}×)`;
-    lines.push(`Dynamic vs pooled (the full-flexibility bound): mean +${gap(dy.waitSec.mean, po.waitSec.mean)}, p90 +${gap(dy.waitSec.p90, po.waitSec.p90)}, max +${gap(dy.waitSec.max, po.waitSec.max)}`);
+    lines.push(`Per service, dynamic ÷ static${booked ? " (walk-ins, then on-time bookings from the slot start)" : ""}: worse off = dynamic mean or longest above static × 1.1 + 0.5 min`);
+    const rows = [["service", "windows", "static mean / max", "dynamic mean / max", "mean ÷", "longest ÷", "worse off"]];
+    for (const r of a.services) {
+      const s = sc.services.find((x) => x.id === r.serviceId)!;
+      const w = (p: PolicyReport) => (r.tickets === "walkIns" ? p.perService[r.serviceId]!.waitSec : p.appointments!.perService[r.serviceId]!.waitSec);
+      const flag = r.worseOff.any ? `WORSE (${[r.worseOff.mean ? "mean" : "", r.worseOff.longest ? "longest" : ""].filter(Boolean).join(", ")})` : "";
+      rows.push([`${s.id} ${s.name.zh}${r.tickets === "appointments" ? " 预约" : ""}`, String(r.windows), `${min(w(st).mean)} / ${min(w(st).max)}`, `${min(w(dy).mean)} / ${min(w(dy).max)}`, ratio(r.meanRatio), ratio(r.longestRatio), flag]);
+    }
+    lines.push(table(rows, 1, 6));
   }
-  const targets = checkTargets(report);
-  if (targets.length) {
+  const q = a.qualifications;
+  lines.push("");
+  const qualifiedBy = (e: { windowId: string; serviceId: string }) => `${e.windowId}–${e.serviceId}`;
+  lines.push(
+    q.chain
+      ? "Qualifications form a chain: windows and services connected, every qualification on a cycle (no bridge)."
+      : `Qualifications form no chain: ${[q.components > 1 ? `${q.components} separate groups` : "", q.bridges.length ? `${q.bridges.length} bridge(s) (window–service): ${q.bridges.map(qualifiedBy).join(", ")}` : ""].filter(Boolean).join("; ")}.`,
+  );
+  if (q.single.length) lines.push(`Services with one qualified window: ${q.single.join(", ")}.`);
+  if (dy && po) {
+    const gap = (x: number, y: number) => `${x >= y ? "+" : "−"}${min(Math.abs(x - y))} min (${y > 0 ? (x / y).toFixed(2) : "∞"}×)`;
+    lines.push(`Dynamic vs pooled (the full-flexibility bound): mean ${gap(dy.waitSec.mean, po.waitSec.mean)}, p90 ${gap(dy.waitSec.p90, po.waitSec.p90)}, max ${gap(dy.waitSec.max, po.waitSec.max)}`);
+  }
+  if (a.targets.length) {
     lines.push("");
     lines.push("Targets");
-    lines.push(table([["check", "value", "limit", ""], ...targets.map((t) => [t.name, t.value.toFixed(3), `≤ ${t.limit}`, t.pass ? "PASS" : "FAIL"])]));
+    const rows = [["check", "value", "limit", "", "note"], ...a.targets.map((t) => [t.name, Number.isFinite(t.value) ? (t.id === "worseOff" ? String(t.value) : t.value.toFixed(3)) : "∞", `≤ ${t.limit}`, !t.applies ? "info" : t.pass ? "PASS" : "FAIL", t.note ?? ""])];
+    lines.push(table(rows, 1, 3));
   }
-  return lines.join("\n");
+  return lines;
 }
