@@ -22,13 +22,17 @@ type Listed = "failed" | "pending";
 const stamp = (ms: number | null, timezone: string) =>
   ms === null ? "—" : new Date(ms).toLocaleString(tr({ zh: "zh-CN", en: "en-GB" }), { timeZone: timezone || undefined, month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
+/** The event and, for a ticket's, its number: what the hall calls the delivery. */
+const what = (d: WebhookDelivery) => `${tr(WEBHOOK_EVENT_NAMES[d.type])}${typeof d.body.data.number === "string" ? ` · ${d.body.data.number}` : ""}`;
+
 const api = <T>(url: string, token: string, method = "GET") => staffCall<T>(url, token, { method });
 
 /**
  * 推送失败: the hall's webhook deliveries that failed after 24 hours of retries (or, switched,
- * those still pending), oldest first, each with its receiver, event, attempts and last error, and
- * a resend button (重新推送) that puts a failed one back in its receiver's queue. Reads
- * GET …/webhooks/deliveries?state=, every 30 s and after each resend.
+ * those still pending), oldest first, each with its receiver, event, attempts, last error and when
+ * the retries stopped (or the next one is due), and a resend button (重新推送) that puts a failed
+ * one back in its receiver's queue and says so. Reads GET …/webhooks/deliveries?state=, every
+ * 30 s and after each resend.
  *
  *   <hc-webhooks-panel .hallId=${hallId} .token=${token} .timezone=${snapshot.timezone}></hc-webhooks-panel>
  */
@@ -42,6 +46,7 @@ export class WebhooksPanel extends LitElement {
       td.url { max-width: 22rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
       td.err { color: #fca5a5; max-width: 20rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
       .error { color: #fca5a5; }
+      .done { color: #4ade80; }
       .empty { color: var(--hc-muted); padding: 0.4rem 0; }
     `,
   ];
@@ -52,11 +57,14 @@ export class WebhooksPanel extends LitElement {
   @state() private listed: Listed = "failed";
   @state() private deliveries: WebhookDelivery[] | null = null;
   @state() private error = "";
+  /** What the last resend did, until the next one or a switch of list. */
+  @state() private notice = "";
   @state() private resending = new Set<string>();
   private i18n = new LangController(this);
   private reads = new PeriodicRead(this, () => this.load(), REFRESH_MS);
 
   protected updated(changed: PropertyValues): void {
+    if (changed.has("listed")) this.notice = "";
     if (changed.has("hallId") || changed.has("token") || changed.has("listed")) void this.load();
   }
 
@@ -84,6 +92,9 @@ export class WebhooksPanel extends LitElement {
     left.delete(d.id);
     this.resending = left;
     this.error = res.ok ? "" : consoleErrorText(res.error);
+    this.notice = res.ok
+      ? tr({ zh: `${what(res.data.delivery)} 已重新推送，按顺序发送（见“等待推送”）`, en: `${what(res.data.delivery)} resent; it goes out in order (see Pending)` })
+      : "";
     await this.load();
   }
 
@@ -95,6 +106,7 @@ export class WebhooksPanel extends LitElement {
         ${show("failed", { zh: "推送失败", en: "Failed" })} ${show("pending", { zh: "等待推送", en: "Pending" })}
         <button data-testid="webhooks-refresh" @click=${() => void this.load()}>${tr({ zh: "刷新", en: "Refresh" })}</button>
         ${this.error ? html`<span class="error" role="alert" data-testid="webhooks-error">${this.error}</span>` : ""}
+        ${this.notice ? html`<span class="done" role="status" data-testid="webhooks-notice">${this.notice}</span>` : ""}
       </div>
       ${this.deliveries === null
         ? html`<div class="empty">${this.error ? "" : tr({ zh: "正在读取…", en: "Loading…" })}</div>`
@@ -103,18 +115,20 @@ export class WebhooksPanel extends LitElement {
           : html`<table data-testid="webhooks-list">
               <tr>
                 <th>${tr({ zh: "事件", en: "Event" })}</th><th>${tr({ zh: "接收地址", en: "Receiver" })}</th><th>${tr({ zh: "发生时间", en: "Happened" })}</th>
-                <th class="n">${tr({ zh: "尝试次数", en: "Attempts" })}</th><th>${tr({ zh: "最后错误", en: "Last error" })}</th><th></th>
+                <th class="n">${tr({ zh: "尝试次数", en: "Attempts" })}</th><th>${tr({ zh: "最后错误", en: "Last error" })}</th>
+                <th>${this.listed === "failed" ? tr({ zh: "停止重试", en: "Retries stopped" }) : tr({ zh: "下次尝试", en: "Next attempt" })}</th><th></th>
               </tr>
               ${this.deliveries.map(
                 (d) => html`<tr data-testid="delivery-${d.id}">
-                  <td>${tr(WEBHOOK_EVENT_NAMES[d.type])}${typeof d.body.data.number === "string" ? ` · ${d.body.data.number}` : ""}</td>
+                  <td>${what(d)}</td>
                   <td class="url" title=${d.url}>${d.url}</td>
                   <td>${stamp(d.createdAt, this.timezone)}</td>
                   <td class="n">${d.attempts}</td>
                   <td class="err" title=${d.lastError ?? ""}>${d.lastStatus ? `HTTP ${d.lastStatus}` : (d.lastError ?? "—")}</td>
+                  <td>${stamp(d.state === "failed" ? d.expiresAt : d.nextAt, this.timezone)}</td>
                   <td>${d.state === "failed"
                     ? html`<button class="ok" data-testid="resend-${d.id}" ?disabled=${this.resending.has(d.id)} @click=${() => void this.resend(d)}>${tr({ zh: "重新推送", en: "Resend" })}</button>`
-                    : html`<span class="muted">${tr({ zh: `下次 ${stamp(d.nextAt, this.timezone)}`, en: `Next ${stamp(d.nextAt, this.timezone)}` })}</span>`}</td>
+                    : ""}</td>
                 </tr>`,
               )}
             </table>`}`;
