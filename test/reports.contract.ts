@@ -12,11 +12,14 @@
  *
  * Run it with `describeReportsContract(name, openRecords)`.
  */
+import { Writable } from "node:stream";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReportSummary, type ReportGrouping } from "../protocol/reports.js";
 import { ManualClock } from "../server/domain/clock.js";
 import type { HallConfig } from "../server/domain/config.js";
 import type { RecordsStore } from "../server/records/records-store.js";
+import { ticketsCsv, ticketsXlsx } from "../server/records/exports.js";
 import { summarize } from "../server/records/reports.js";
 import { MemoryStore } from "../server/store/memory/memory-store.js";
 import { HallScript } from "./records.contract.js";
@@ -57,6 +60,18 @@ export async function twoDays(records: RecordsStore): Promise<{ hall: HallConfig
 
   await records.append(script.hallId, await script.log());
   return { hall: contractHall({ id: script.hallId }), script };
+}
+
+/** Everything written to it, as one buffer. */
+function collector(): { out: Writable; bytes: () => Buffer } {
+  const chunks: Buffer[] = [];
+  const out = new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      chunks.push(Buffer.from(chunk));
+      done();
+    },
+  });
+  return { out, bytes: () => Buffer.concat(chunks) };
 }
 
 export function describeReportsContract(name: string, open: () => Promise<RecordsStore>): void {
@@ -162,6 +177,85 @@ export function describeReportsContract(name: string, open: () => Promise<Record
         ["2026-03-03", 1, 1, 0],
       ]);
       expect(mine.total.issued).toBe(3);
+    });
+  });
+
+  describe(`the tickets export names the cases opened from each ticket, on ${name}`, () => {
+    let records: RecordsStore;
+    let hall: HallConfig;
+    let script: HallScript;
+    const numbers: string[] = [];
+    /**
+     * Mon 2026-03-02: A001, A002, A003 served at w1. A001's case is resolved; A002 has a case
+     * waiting for a document, opened Monday, and a second one opened from it on Tuesday; A003 none.
+     */
+    beforeAll(async () => {
+      records = await open();
+      const clock = new ManualClock(T0);
+      script = await new HallScript(new MemoryStore(), clock).load();
+      hall = contractHall({ id: script.hallId });
+      await script.run("window:open", { windowId: "w1" }, "staff", "alice");
+      const tickets = [];
+      for (let i = 0; i < 3; i++) {
+        tickets.push(await script.issue("social"));
+        await script.serve("w1", 2);
+      }
+      await records.append(script.hallId, await script.log());
+      let n = 0;
+      const ctx = (today: string) => ({ by: "alice", now: clock.now() + ++n * 1000, today });
+      const opening = (t: { id: string; number: string }) => ({ commandId: `open-${++n}`, category: "policy", summary: "社保关系无法转入", departments: [], phone: "13812341234", ticketId: t.id, ticketNumber: t.number, windowId: "w1", dueDate: "2026-03-09", prefix: "BB" });
+      const first = await records.cases.open(hall.id, opening(tickets[0]!), ctx("2026-03-02"));
+      await records.cases.step(hall.id, first.case.id, `step-${++n}`, { kind: "resolve", resolution: "已转入" }, ctx("2026-03-02"));
+      const second = await records.cases.open(hall.id, opening(tickets[1]!), ctx("2026-03-02"));
+      await records.cases.step(hall.id, second.case.id, `step-${++n}`, { kind: "requestDocument", document: "户口本" }, ctx("2026-03-02"));
+      const third = await records.cases.open(hall.id, opening(tickets[1]!), ctx("2026-03-03"));
+      numbers.push(first.case.number, second.case.number, third.case.number);
+    });
+    afterAll(async () => {
+      await records?.close();
+      await script?.store.close();
+    });
+    const range = { from: "2026-03-02", to: "2026-03-03" };
+    /** The CSV's rows as cells (no cell of these tickets holds a comma or a quote). */
+    const csv = async (pageRows?: number) => {
+      const c = collector();
+      await ticketsCsv(records, hall, range, c.out, pageRows);
+      return c.bytes().toString("utf8").slice(1).trim().split("\r\n").map((line) => line.split(","));
+    };
+    const caseCells = (rows: string[][]) => {
+      const [head, ...body] = rows;
+      const number = head!.indexOf("工单 case");
+      const state = head!.indexOf("工单状态 case state");
+      return body.map((r) => [r[0], r[number], r[state]]);
+    };
+
+    it("the CSV gives a ticket's case number and state, each case of a ticket with two, and nothing for a ticket without", async () => {
+      expect(numbers).toEqual(["BB-20260302-001", "BB-20260302-002", "BB-20260303-001"]);
+      expect(caseCells(await csv())).toEqual([
+        ["A001", "BB-20260302-001", "已解决 resolved"],
+        ["A002", "BB-20260302-002、BB-20260303-001", "待补正材料 waitingForCitizen、办理中 open"],
+        ["A003", "", ""],
+      ]);
+    });
+
+    it("each page of tickets finds its own cases: read one ticket at a time, the rows are the same", async () => {
+      expect(await csv(1)).toEqual(await csv());
+    });
+
+    it("the XLSX has the same two columns", async () => {
+      const c = collector();
+      await ticketsXlsx(records, hall, range, c.out, 2);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(c.bytes() as unknown as ArrayBuffer);
+      const sheet = book.worksheets[0]!;
+      const head = (sheet.getRow(1).values as unknown[]).slice(1);
+      const number = head.indexOf("工单 case") + 1;
+      const state = head.indexOf("工单状态 case state") + 1;
+      expect([2, 3, 4].map((r) => [sheet.getRow(r).getCell(1).value, sheet.getRow(r).getCell(number).value, sheet.getRow(r).getCell(state).value])).toEqual([
+        ["A001", "BB-20260302-001", "已解决 resolved"],
+        ["A002", "BB-20260302-002、BB-20260303-001", "待补正材料 waitingForCitizen、办理中 open"],
+        ["A003", null, null],
+      ]);
     });
   });
 }

@@ -2,27 +2,60 @@
  * The hall's downloads: every ticket of a date range as CSV (UTF-8 with a BOM, so that Excel opens
  * Chinese names correctly) or XLSX, and the summary as XLSX with one sheet per grouping. Tickets
  * are read a page at a time (ticketPages) and written as they come, so a quarter never sits in
- * memory whole.
+ * memory whole; a ticket's row names the 办不成事 cases opened from it (number and state), read
+ * for each page's tickets with the page.
  */
 import type { Writable } from "node:stream";
 import { caseReport } from "./cases.js";
 import ExcelJS from "exceljs";
-import type { ReportGrouping, ReportRow } from "../../protocol/index.js";
+import type { CaseState, ReportGrouping, ReportRow } from "../../protocol/index.js";
 import type { HallConfig } from "../domain/config.js";
 import type { RecordsStore } from "./records-store.js";
-import { LocalTime, summarizeAll, ticketPages } from "./reports.js";
+import { LocalTime, PAGE_ROWS, summarizeAll, ticketPages } from "./reports.js";
 import type { TicketsTable } from "./schema.js";
 
 const COLUMNS = ["number", "service_id", "priority", "channel", "issued_at", "called_at", "ended_at", "wait_sec", "service_sec", "window_id", "staff_id", "rating", "outcome", "transferred"] as const;
 type TicketColumns = Pick<TicketsTable, (typeof COLUMNS)[number] | "issued_at" | "ticket_id" | "business_date">;
 
 /** Column headings, Chinese first: the hall's staff read them; the English half names them for scripts. */
-const HEADINGS = ["号码 number", "事项 service", "优先 priority", "渠道 channel", "取号 issued", "叫号 called", "结束 ended", "等候(秒) wait s", "办理(秒) service s", "窗口 window", "人员 staff", "评价 rating", "结果 outcome", "转办 transferred"];
+const HEADINGS = ["号码 number", "事项 service", "优先 priority", "渠道 channel", "取号 issued", "叫号 called", "结束 ended", "等候(秒) wait s", "办理(秒) service s", "窗口 window", "人员 staff", "评价 rating", "结果 outcome", "转办 transferred", "工单 case", "工单状态 case state"];
 
 const OUTCOME: Record<string, string> = { finished: "办结 finished", noShow: "过号 no-show", cancelled: "取消 cancelled" };
+const CASE_STATE: Record<CaseState, string> = { open: "办理中 open", waitingForCitizen: "待补正材料 waitingForCitizen", resolved: "已解决 resolved", closed: "已办结 closed" };
+/** Between the cases of a ticket that had more than one opened from it, oldest first. */
+const CASES_APART = "、";
+
+type TicketRow = TicketColumns & { cases: readonly { number: string; state: string }[] };
+
+/**
+ * The page's tickets with the cases opened from them. A case is opened from a ticket at the
+ * window on the ticket's business day or later, so the lookup keeps to cases of those days
+ * (by the index of case numbers) before matching the page's ticket ids.
+ */
+async function withCases(records: RecordsStore, hallId: string, page: readonly TicketColumns[]): Promise<TicketRow[]> {
+  if (!page.length) return [];
+  const since = page.reduce((min, t) => (t.business_date < min ? t.business_date : min), page[0]!.business_date);
+  const found = await records.db
+    .selectFrom("records_cases")
+    .select(["ticket_id", "number", "state"])
+    .where("hall_id", "=", hallId)
+    .where("business_date", ">=", since)
+    .where("ticket_id", "in", page.map((t) => t.ticket_id))
+    .orderBy("business_date")
+    .orderBy("day_seq")
+    .execute();
+  const byTicket = new Map<string, { number: string; state: string }[]>();
+  for (const c of found) byTicket.set(c.ticket_id, [...(byTicket.get(c.ticket_id) ?? []), { number: c.number, state: c.state }]);
+  return page.map((t) => ({ ...t, cases: byTicket.get(t.ticket_id) ?? [] }));
+}
+
+/** The hall's tickets of the range, each page with its cases. */
+async function* ticketRows(records: RecordsStore, hall: HallConfig, range: { from: string; to: string }, pageRows: number): AsyncGenerator<TicketRow[]> {
+  for await (const page of ticketPages(records, hall.id, range.from, range.to, [...COLUMNS, "business_date"], pageRows)) yield withCases(records, hall.id, page);
+}
 
 /** Turns a ticket into the cells of a row, in the hall's names and local time (names looked up once per export). */
-function rowCells(hall: HallConfig): (t: TicketColumns) => (string | number | null)[] {
+function rowCells(hall: HallConfig): (t: TicketRow) => (string | number | null)[] {
   const local = new LocalTime(hall.timezone);
   const services = new Map(hall.services.map((s) => [s.id, s.name.zh]));
   const windows = new Map(hall.windows.map((w) => [w.id, w.label.zh]));
@@ -42,6 +75,8 @@ function rowCells(hall: HallConfig): (t: TicketColumns) => (string | number | nu
     t.rating,
     t.outcome ? (OUTCOME[t.outcome] ?? t.outcome) : null,
     t.transferred ? 1 : 0,
+    t.cases.length ? t.cases.map((c) => c.number).join(CASES_APART) : null,
+    t.cases.length ? t.cases.map((c) => CASE_STATE[c.state as CaseState] ?? c.state).join(CASES_APART) : null,
   ];
 }
 
@@ -62,24 +97,25 @@ function write(out: Writable, chunk: string): Promise<void> {
   });
 }
 
-export async function ticketsCsv(records: RecordsStore, hall: HallConfig, range: { from: string; to: string }, out: Writable): Promise<number> {
+/** `pageRows`: tickets read (and their cases looked up) per query. */
+export async function ticketsCsv(records: RecordsStore, hall: HallConfig, range: { from: string; to: string }, out: Writable, pageRows = PAGE_ROWS): Promise<number> {
   const cells = rowCells(hall);
   await write(out, `\uFEFF${HEADINGS.map(csvCell).join(",")}\r\n`);
   let rows = 0;
-  for await (const page of ticketPages(records, hall.id, range.from, range.to, [...COLUMNS, "business_date"])) {
+  for await (const page of ticketRows(records, hall, range, pageRows)) {
     await write(out, page.map((t) => cells(t).map(csvCell).join(",") + "\r\n").join(""));
     rows += page.length;
   }
   return rows;
 }
 
-export async function ticketsXlsx(records: RecordsStore, hall: HallConfig, range: { from: string; to: string }, out: Writable): Promise<number> {
+export async function ticketsXlsx(records: RecordsStore, hall: HallConfig, range: { from: string; to: string }, out: Writable, pageRows = PAGE_ROWS): Promise<number> {
   const cells = rowCells(hall);
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   const sheet = book.addWorksheet("tickets 取号明细");
   sheet.addRow(HEADINGS).commit();
   let rows = 0;
-  for await (const page of ticketPages(records, hall.id, range.from, range.to, [...COLUMNS, "business_date"])) {
+  for await (const page of ticketRows(records, hall, range, pageRows)) {
     for (const t of page) sheet.addRow(cells(t)).commit();
     rows += page.length;
   }
