@@ -54,7 +54,11 @@ export const CommandSchemas = {
     .refine((p) => p.toServiceId || p.toWindowId, { message: "toServiceId or toWindowId is required" })
     .refine((p) => p.windowId || p.ticketId, { message: "windowId or ticketId is required" }),
   "ticket:cancel": z.object({ ...Mutating, ticketId: z.string().min(1).max(64) }),
-  "ticket:rate": z.object({ ...AtWindow, ticketId: z.string().min(1).max(64), rating: Rating }),
+  /**
+   * 好差评 at the window's pad: a ticket of one service finished here, or the step of a bundle that
+   * ended here (`step`, as the pad asked; without it, the latest this window served).
+   */
+  "ticket:rate": z.object({ ...AtWindow, ticketId: z.string().min(1).max(64), rating: Rating, step: z.number().int().min(0).max(10).optional() }),
   "window:open": z.object(AtWindow),
   "window:pause": z.object({ ...AtWindow, reason: Reason }),
   "window:resume": z.object(AtWindow),

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { CalendarDate as IsoDate } from "./hours.js";
-import { Bilingual, Id, Rating } from "./schemas.js";
+import { Bilingual, Id, Rating, RatingScope } from "./schemas.js";
 import { oneLine, OneLineText } from "./text.js";
 
 /**
@@ -63,6 +63,14 @@ export const FollowUp = z.object({
   window: Bilingual.nullable(),
   staffId: z.string().nullable(),
   rating: Rating,
+  /**
+   * What was rated: a service ("service": the ticket's one, or a bundle's step `step`, with its
+   * service, window and staff above) or a bundle's whole matter ("whole", 整件事: window and staff
+   * null). Follow-ups opened before steps were rated are of the ticket's service.
+   */
+  scope: RatingScope.default("service"),
+  /** The bundle step rated, from 0 (0 for a ticket of one service); null for the whole matter. */
+  step: z.number().int().nullable().default(0),
   /** pad: rated at the window; tracker: a late rating from the tracker link. */
   source: z.enum(["pad", "tracker"]),
   state: FollowUpState,
@@ -93,6 +101,8 @@ export type LateRatingInput = z.infer<typeof LateRatingInput>;
 export const LateRatingResult = z.object({
   ticketId: z.string(),
   rating: Rating,
+  /** What the tracker rated: the ticket's one service, or a bundle's whole matter (整件事). */
+  scope: RatingScope,
   /** The follow-up a 1 or 2 opened, if the rating was recorded in the records (else the archiver opens it). */
   followUpId: z.string().nullable(),
 });

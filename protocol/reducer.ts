@@ -2,6 +2,7 @@
  * The one reducer: applies a hall event to a snapshot. Every client keeps its view with it, the
  * memory store keeps its state with it, and tests compare stores through it.
  */
+import { ratedPart } from "./ratings.js";
 import { ENDED_STATES, WAIT_BUCKETS_MIN, type HallEvent, type HallSnapshot, type HallStats, type StaffStats, type Ticket, type Window } from "./schemas.js";
 
 export const RECENT_CALLS = 12;
@@ -154,12 +155,14 @@ export function reduceStats(stats: HallStats, e: HallEvent, timezone: string): H
       st.noShows = bump(st.noShows, e.ticket.serviceId);
       break;
     case "ticket:rated": {
-      const r = e.ticket.rating;
-      if (r) {
+      // A service's rating counts for its window's staff; a bundle's whole matter is no one window's.
+      const part = ratedPart(e);
+      const r = part.rating;
+      if (r && part.scope === "service") {
         st.ratings = st.ratings.map((n, i) => (i === r - 1 ? n + 1 : n));
-        if (e.ticket.staffId) {
-          const cur = staff(st, e.ticket.staffId);
-          st.byStaff = { ...st.byStaff, [e.ticket.staffId]: { ...cur, ratings: cur.ratings.map((n, i) => (i === r - 1 ? n + 1 : n)) } };
+        if (part.staffId) {
+          const cur = staff(st, part.staffId);
+          st.byStaff = { ...st.byStaff, [part.staffId]: { ...cur, ratings: cur.ratings.map((n, i) => (i === r - 1 ? n + 1 : n)) } };
         }
       }
       break;

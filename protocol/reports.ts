@@ -41,7 +41,7 @@ export const ReportRow = z.object({
   /** The service's target wait, seconds (by=service only, else null). */
   targetWaitSec: z.number().nullable(),
   serviceMeanSec: z.number().nullable(),
-  /** Ratings by level, index 0 = 1 非常不满意 … index 4 = 5 非常满意. */
+  /** Ratings of the group's services by level (each step of a bundle under its own; not a bundle's whole matter), index 0 = 1 非常不满意 … index 4 = 5 非常满意. */
   ratings: z.array(z.number().int()).length(5),
   /** 满意率: (非常满意 + 满意 + 基本满意) / all ratings; null without ratings. */
   satisfaction: z.number().nullable(),
@@ -62,5 +62,11 @@ export const ReportSummary = z.object({
   arrivals: z.array(z.array(z.number().int()).length(24)).length(7),
   /** 差评回访整改 of the range's ratings (by the ticket's business day): the rows' `bad` are the ratings, this is what became of them. */
   followUps: FollowUpIndicators,
+  /**
+   * 一件事: the ratings of bundles' whole matters (整件事, from the tracker) in the range, by the
+   * ticket's business day. No window's or staff member's: the rows and the total count the
+   * bundles' steps, each under its own service, window and staff.
+   */
+  bundles: z.object({ ratings: z.array(z.number().int()).length(5), satisfaction: z.number().nullable(), bad: z.number().int() }).default({ ratings: [0, 0, 0, 0, 0], satisfaction: null, bad: 0 }),
 });
 export type ReportSummary = z.infer<typeof ReportSummary>;

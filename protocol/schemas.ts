@@ -34,6 +34,10 @@ export const RATING_LABELS: Record<number, Bilingual> = {
   1: { zh: "非常不满意", en: "Very dissatisfied" },
 };
 
+/** What a rating is of: one service event (a ticket of one service, a bundle's step) or a bundle's whole matter (整件事). */
+export const RatingScope = z.enum(["service", "whole"]);
+export type RatingScope = z.infer<typeof RatingScope>;
+
 export const WindowState = z.enum(["open", "paused", "closed"]);
 export type WindowState = z.infer<typeof WindowState>;
 
@@ -103,6 +107,22 @@ export const TicketAppointment = z.object({
 });
 export type TicketAppointment = z.infer<typeof TicketAppointment>;
 
+/**
+ * One step of a 一件事 bundle as it was served (a service event): the service finished, at which
+ * window, by whom, and the rating the window's pad took for it as the step ended (null until
+ * then, or never). A bundle's steps are rated one by one; the whole matter is `Ticket.rating`.
+ */
+export const ServedStep = z.object({
+  /** Its place in `bundle`, from 0. */
+  step: z.number().int().nonnegative(),
+  serviceId: Id,
+  windowId: z.string(),
+  staffId: z.string().nullable(),
+  endedAt: z.number(),
+  rating: Rating.nullable(),
+});
+export type ServedStep = z.infer<typeof ServedStep>;
+
 export const Ticket = z.object({
   id: z.string(),
   number: z.string(),
@@ -128,7 +148,14 @@ export const Ticket = z.object({
   bundleStep: z.number().int(),
   parkReason: z.string().nullable(),
   missingDocs: z.array(z.string()),
+  /**
+   * 好差评 of a ticket of one service (at the pad, or late from the tracker). For a bundle, the
+   * whole matter's (整件事), given on the tracker once every step is done; its steps' ratings are
+   * in `served`.
+   */
   rating: Rating.nullable(),
+  /** 一件事: the steps served so far, in order, each with its pad rating. Empty for a ticket of one service. */
+  served: z.array(ServedStep).default([]),
   staffId: z.string().nullable(),
   /** Expected wait shown when issued, seconds. */
   etaSec: z.number().nullable(),
@@ -161,7 +188,7 @@ export const HallStats = z.object({
   waitHistogram: z.array(z.number().int()).length(WAIT_BUCKETS_MIN.length + 1),
   waitSecSum: z.number(),
   waitCount: z.number().int(),
-  /** ratings[i] = count of rating i+1. */
+  /** ratings[i] = count of rating i+1, of services (each step of a bundle; not a bundle's whole matter, which is no window's). */
   ratings: z.array(z.number().int()).length(5),
   byStaff: z.record(z.string(), StaffStats),
 });
@@ -225,7 +252,13 @@ export const HallEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ticket:resumed"), ...WithTicket }),
   z.object({ type: z.literal("ticket:transferred"), ...WithTicket, window: Window.nullable(), fromServiceId: Id }),
   z.object({ type: z.literal("ticket:cancelled"), ...WithTicket, window: Window.nullable() }),
-  z.object({ type: z.literal("ticket:rated"), ...WithTicket }),
+  /**
+   * `scope` "service": one service event rated at its window's pad (or, for a ticket of one
+   * service, late from the tracker): a bundle's step `step` (in `ticket.served`), or with `step`
+   * null the ticket's own service. "whole": a bundle's whole matter (`ticket.rating`). Events
+   * logged before steps were rated have neither: the ticket's own service.
+   */
+  z.object({ type: z.literal("ticket:rated"), ...WithTicket, scope: RatingScope.default("service"), step: z.number().int().nonnegative().nullable().default(null) }),
   z.object({
     type: z.literal("window:changed"),
     ...EventBase,

@@ -37,8 +37,19 @@ export const WebhookTicket = z.object({
   waitSec: z.number().nullable(),
   /** ticket.finished: the service of the step just finished, seconds. */
   serviceSec: z.number().nullable(),
-  /** 1 (非常不满意) to 5 (非常满意); null until rated. */
+  /**
+   * 1 (非常不满意) to 5 (非常满意); null until rated. rating.created: the rating given, of what
+   * `scope` says; other types: the ticket's own (of its one service, or a bundle's whole matter).
+   */
   rating: z.number().int().nullable(),
+  /**
+   * rating.created: "service", a service event rated (serviceId, windowId and staffId are its; a
+   * bundle's step `step`), or "whole", a 一件事 bundle's whole matter (整件事: windowId and
+   * staffId null, serviceId its last step's). Null for the other types.
+   */
+  scope: z.enum(["service", "whole"]).nullable(),
+  /** rating.created of a service: the bundle step rated, from 0 (0 for a ticket of one service); null for the whole matter and the other types. */
+  step: z.number().int().nullable(),
   /** ticket.called: a recall of the same ticket (叫号 again), not a new call. */
   recall: z.boolean(),
 });

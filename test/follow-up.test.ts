@@ -98,7 +98,7 @@ describe("the steps of a follow-up", () => {
 
 describe("a late rating from the tracker", () => {
   const rules = { lateDays: 7 };
-  const ticket = { state: "finished" as const, businessDate: "2026-03-02", rating: null };
+  const ticket = { state: "finished" as const, businessDate: "2026-03-02", rating: null, steps: 1 };
 
   it("is taken for a finished, unrated ticket up to lateDays after its day", () => {
     expect(refusal(() => decideLateRating(ticket, "2026-03-02", rules))).toBe("allowed");

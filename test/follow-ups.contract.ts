@@ -135,6 +135,50 @@ export function describeFollowUpsContract(name: string, open: () => Promise<Reco
       expect((await records.followUps.list(hall.hallId, "closed")).map((f) => f.id)).toEqual([a!.id]);
     });
 
+    describe("a 一件事 bundle", () => {
+      /** A bundle served at w1 (alice, social) then w2 (bob, medical), each step rated at its pad as given. */
+      const bundle = async (steps: [number | null, number | null]): Promise<Ticket> => {
+        await hall.run("window:open", { windowId: "w2" }, "staff", "bob");
+        const t = await hall.issue("social", ["medical"]);
+        await hall.serve("w1");
+        if (steps[0] !== null) await hall.run("ticket:rate", { windowId: "w1", ticketId: t.id, rating: steps[0] }, "pad", null);
+        await hall.run("window:callNext", { windowId: "w2" }, "staff", "bob");
+        clock.advance(3 * 60_000);
+        await hall.run("ticket:finish", { windowId: "w2" }, "staff", "bob");
+        if (steps[1] !== null) await hall.run("ticket:rate", { windowId: "w2", ticketId: t.id, rating: steps[1] }, "pad", null);
+        return t;
+      };
+      const rateWhole = (t: Ticket, rating: number) => hall.store.execute(hall.hallId, { name: "ticket:rateWhole", payload: { commandId: `whole-${t.id}`, ticketId: t.id, rating } }, { now: clock.now(), by: "citizen", staffId: null });
+
+      it("a 差评 of each step opens a follow-up of its own, at the window and staff that served it", async () => {
+        const t = await bundle([2, 1]);
+        await records.append(hall.hallId, await hall.log());
+        const list = await records.followUps.list(hall.hallId, "all");
+        expect(list.map((f) => [f.ticketId, f.scope, f.step, f.serviceId, f.windowId, f.staffId, f.rating, f.source])).toEqual([
+          [t.id, "service", 0, "social", "w1", "alice", 2, "pad"],
+          [t.id, "service", 1, "medical", "w2", "bob", 1, "pad"],
+        ]);
+      });
+
+      it("a 差评 of the whole matter opens one follow-up, of no window, from the tracker", async () => {
+        const t = await bundle([null, 4]);
+        await rateWhole(t, 1);
+        await records.append(hall.hallId, await hall.log());
+        expect(await only()).toMatchObject({ ticketId: t.id, scope: "whole", step: null, windowId: null, staffId: null, rating: 1, source: "tracker" });
+      });
+
+      it("late, the tracker rates the whole matter on the ticket's row, once, and its 差评 opens a follow-up", async () => {
+        const t = await bundle([5, null]);
+        await records.append(hall.hallId, await hall.log());
+        const answers = await Promise.all([codeOf(records.followUps.rateLate(hall.hallId, t.id, 2, { now: clock.now(), today: "2026-03-03", rules })), codeOf(records.followUps.rateLate(hall.hallId, t.id, 5, { now: clock.now(), today: "2026-03-03", rules }))]);
+        expect([...answers].sort()).toEqual(["ALREADY_RATED", "accepted"]);
+        const given = answers[0] === "accepted" ? 2 : 5;
+        expect((await records.tickets(hall.hallId, MON, MON)).map((r) => r.rating)).toEqual([given]);
+        const followUps = await records.followUps.list(hall.hallId, "all");
+        expect(followUps.map((f) => [f.scope, f.step, f.windowId, f.source])).toEqual(given === 2 ? [["whole", null, null, "tracker"]] : []);
+      });
+    });
+
     describe("a late rating of a ticket the hall no longer holds", () => {
       const late = (t: Ticket, rating: number, today: string) => records.followUps.rateLate(hall.hallId, t.id, rating, { now: clock.now(), today, rules });
 
@@ -149,7 +193,7 @@ export function describeFollowUpsContract(name: string, open: () => Promise<Reco
 
       it("a good one opens nothing", async () => {
         const t = await served();
-        expect(await late(t, 5, "2026-03-03")).toEqual({ followUpId: null });
+        expect(await late(t, 5, "2026-03-03")).toEqual({ scope: "service", followUpId: null });
         expect(await records.followUps.list(hall.hallId, "all")).toEqual([]);
       });
 

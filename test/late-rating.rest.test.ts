@@ -19,6 +19,7 @@ async function bench() {
   const run = (name: CommandName, payload: Record<string, unknown>, by: Actor = "staff", staffId: string | null = "alice") =>
     t.server.ctx.run(hallId, { name, payload: CommandSchemas[name].parse({ commandId: cid(), ...payload }) } as never, by, staffId);
   await run("window:open", { windowId: "1" });
+  await run("window:open", { windowId: "2" }, "staff", "bob");
   /** A ticket issued, called, served and finished at window 1. */
   const served = async () => {
     const issued = await run("ticket:issue", { serviceId: "social" }, "kiosk", null);
@@ -26,6 +27,18 @@ async function bench() {
     await run("window:callNext", { windowId: "1" });
     await run("ticket:start", { windowId: "1" });
     await run("ticket:finish", { windowId: "1" });
+    return id;
+  };
+  /** A 一件事 bundle: social served at window 1 (alice), then medical at window 2 (bob), each step rated at its pad as given. */
+  const bundle = async (padRatings: [number | null, number | null] = [null, null]) => {
+    const issued = await run("ticket:issue", { serviceId: "social", then: ["medical"] }, "kiosk", null);
+    const id = (issued as { ticket: { id: string } }).ticket.id;
+    for (const [i, windowId] of (["1", "2"] as const).entries()) {
+      const staffId = windowId === "1" ? "alice" : "bob";
+      await run("window:callNext", { windowId }, "staff", staffId);
+      await run("ticket:finish", { windowId }, "staff", staffId);
+      if (padRatings[i] != null) await run("ticket:rate", { windowId, ticketId: id, rating: padRatings[i] }, "pad", null);
+    }
     return id;
   };
   const archive = async () => records.append(hallId, await t.server.ctx.store.eventsSince(hallId, 0, 10_000));
@@ -42,7 +55,7 @@ async function bench() {
     const res = await fetch(`${t.url}/api/halls/${hallId}/follow-ups?state=all`, { headers: { authorization: `Bearer ${await t.login("boss")}` } });
     return FollowUpList.parse(await res.json()).followUps;
   };
-  return { t, records, clock, run, served, archive, nextDay, rate, followUps, hallId };
+  return { t, records, clock, run, served, bundle, archive, nextDay, rate, followUps, hallId };
 }
 
 describe("a late rating from the tracker link, the same day", async () => {
@@ -52,7 +65,7 @@ describe("a late rating from the tracker link, the same day", async () => {
     const id = await b.served();
     const first = await b.rate(id, { rating: 4 });
     expect(first.status).toBe(201);
-    expect(LateRatingResult.parse(first.body)).toEqual({ ticketId: id, rating: 4, followUpId: null });
+    expect(LateRatingResult.parse(first.body)).toEqual({ ticketId: id, rating: 4, scope: "service", followUpId: null });
     expect((await b.t.server.ctx.store.ticket(b.hallId, id))!.rating).toBe(4);
     expect(await b.rate(id, { rating: 5 })).toMatchObject({ status: 409, body: { error: { code: "ALREADY_RATED" } } });
   });
@@ -82,6 +95,45 @@ describe("a late rating from the tracker link, the same day", async () => {
     expect(await b.rate("no-such-ticket", { rating: 5 })).toMatchObject({ status: 404, body: { error: { code: "UNKNOWN_TICKET" } } });
     const id = await b.served();
     expect(await b.rate(id, { rating: 6 })).toMatchObject({ status: 400, body: { error: { code: "VALIDATION" } } });
+  });
+});
+
+describe("a 一件事 bundle's whole matter from the tracker link", async () => {
+  const b = await bench();
+
+  it("the same day: rated as a whole through the hall, apart from its steps rated at the pads, and only once", async () => {
+    const id = await b.bundle([5, 2]);
+    const first = await b.rate(id, { rating: 4 });
+    expect(first.status).toBe(201);
+    expect(LateRatingResult.parse(first.body)).toEqual({ ticketId: id, rating: 4, scope: "whole", followUpId: null });
+    const held = (await b.t.server.ctx.store.ticket(b.hallId, id))!;
+    expect([held.rating, held.served.map((s) => s.rating)]).toEqual([4, [5, 2]]);
+    expect(await b.rate(id, { rating: 1 })).toMatchObject({ status: 409, body: { error: { code: "ALREADY_RATED" } } });
+  });
+
+  it("not before every step is done", async () => {
+    const issued = await b.run("ticket:issue", { serviceId: "social", then: ["medical"] }, "kiosk", null);
+    const id = (issued as { ticket: { id: string } }).ticket.id;
+    await b.run("window:callNext", { windowId: "1" });
+    await b.run("ticket:finish", { windowId: "1" });
+    expect(await b.rate(id, { rating: 5 })).toMatchObject({ status: 409, body: { error: { code: "NOT_RATEABLE" } } });
+  });
+
+});
+
+describe("a 一件事 bundle's whole matter from the tracker link days after the visit", async () => {
+  const b = await bench();
+
+  it("is kept in the records as the whole matter's, and a 差评 opens a follow-up of no window", async () => {
+    const id = await b.bundle([4, null]);
+    await b.archive();
+    await b.nextDay(2);
+    const res = await b.rate(id, { rating: 2 });
+    expect(res.status).toBe(201);
+    const { scope, followUpId } = LateRatingResult.parse(res.body);
+    expect(scope).toBe("whole");
+    expect((await b.followUps()).find((f) => f.id === followUpId)).toMatchObject({ ticketId: id, scope: "whole", step: null, windowId: null, staffId: null, rating: 2, source: "tracker" });
+    expect(await b.rate(id, { rating: 5 })).toMatchObject({ status: 409, body: { error: { code: "ALREADY_RATED" } } });
   });
 });
 

@@ -8,6 +8,9 @@ import { describeRecordsContract, HallScript } from "./records.contract.js";
 import { ManualClock } from "../server/domain/clock.js";
 import { MemoryStore } from "../server/store/memory/memory-store.js";
 import { T0 } from "./store.contract.js";
+import { Kysely, SqliteDialect } from "kysely";
+import type { RecordsDatabase } from "../server/records/schema.js";
+import { describeRatingsMigration } from "./records-migration.contract.js";
 
 describeRecordsContract("SQLite in memory", () => openRecords({ sqlite: ":memory:" }));
 
@@ -42,7 +45,12 @@ describe("records on SQLite files", () => {
     await records.close();
     expect(db.open).toBe(true);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(["records_bookings", "records_case_steps", "records_cases", "records_cursors", "records_events", "records_follow_up_steps", "records_follow_ups", "records_hours", "records_migration", "records_migration_lock", "records_secrets", "records_tickets", "records_webhook_outbox", "store_owned"]);
+    expect(tables).toEqual(["records_bookings", "records_case_steps", "records_cases", "records_cursors", "records_events", "records_follow_up_steps", "records_follow_ups", "records_hours", "records_migration", "records_migration_lock", "records_ratings", "records_secrets", "records_tickets", "records_webhook_outbox", "store_owned"]);
     db.close();
   });
+});
+
+describeRatingsMigration("SQLite in memory", async () => {
+  const db = new Kysely<RecordsDatabase>({ dialect: new SqliteDialect({ database: new Database(":memory:") }) });
+  return { db, drop: () => db.destroy() };
 });

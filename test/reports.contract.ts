@@ -180,6 +180,57 @@ export function describeReportsContract(name: string, open: () => Promise<Record
     });
   });
 
+  describe(`a 一件事 bundle's ratings in the reports on ${name}`, () => {
+    let records: RecordsStore;
+    let hall: HallConfig;
+    let script: HallScript;
+    /** Mon 10:00: A001 social → medical; served at w1 by alice, rated 5; at w2 by bob, rated 2; the whole matter rated 4 from the tracker. */
+    beforeAll(async () => {
+      records = await open();
+      const clock = new ManualClock(T0);
+      script = await new HallScript(new MemoryStore(), clock).load();
+      hall = contractHall({ id: script.hallId });
+      await script.run("window:open", { windowId: "w1" }, "staff", "alice");
+      await script.run("window:open", { windowId: "w2" }, "staff", "bob");
+      const t = await script.issue("social", ["medical"]);
+      await script.serve("w1", 5);
+      await script.run("ticket:rate", { windowId: "w1", ticketId: t.id, rating: 5 }, "pad", null);
+      await script.run("window:callNext", { windowId: "w2" }, "staff", "bob");
+      clock.advance(3 * MIN);
+      await script.run("ticket:finish", { windowId: "w2" }, "staff", "bob");
+      await script.run("ticket:rate", { windowId: "w2", ticketId: t.id, rating: 2 }, "pad", null);
+      await script.store.execute(script.hallId, { name: "ticket:rateWhole", payload: { commandId: `whole-${t.id}`, ticketId: t.id, rating: 4 } }, { now: clock.now(), by: "citizen", staffId: null });
+      await records.append(script.hallId, await script.log());
+    });
+    afterAll(async () => {
+      await records?.close();
+      await script?.store.close();
+    });
+    const report = async (by: ReportGrouping) => ReportSummary.parse(await summarize(records, hall, { from: "2026-03-02", to: "2026-03-02", by }));
+
+    it("each step's rating counts for the window and staff that served it, though the ticket is last held at w2", async () => {
+      expect((await report("window")).rows.map((r) => [r.key, r.issued, r.ratings])).toEqual([
+        ["w1", 0, [0, 0, 0, 0, 1]],
+        ["w2", 1, [0, 1, 0, 0, 0]],
+      ]);
+      expect((await report("staff")).rows.map((r) => [r.key, r.ratings])).toEqual([
+        ["alice", [0, 0, 0, 0, 1]],
+        ["bob", [0, 1, 0, 0, 0]],
+      ]);
+      expect((await report("service")).rows.map((r) => [r.key, r.ratings])).toEqual([
+        ["social", [0, 0, 0, 0, 1]],
+        ["medical", [0, 1, 0, 0, 0]],
+      ]);
+    });
+
+    it("the whole matter is no window's: counted in bundles, not in the rows or the total", async () => {
+      const r = await report("day");
+      expect(r.total).toMatchObject({ issued: 1, ratings: [0, 1, 0, 0, 1], satisfaction: 0.5, bad: 1 });
+      expect(r.bundles).toEqual({ ratings: [0, 0, 0, 1, 0], satisfaction: 1, bad: 0 });
+      expect((await report("window")).total).toEqual(r.total);
+    });
+  });
+
   describe(`the tickets export names the cases opened from each ticket, on ${name}`, () => {
     let records: RecordsStore;
     let hall: HallConfig;

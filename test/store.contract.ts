@@ -679,6 +679,29 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Hal
         expect(s.stats.ratings).toEqual([0, 0, 0, 0, 1]);
         expect(s.stats.byStaff.alice!.ratings).toEqual([0, 0, 0, 0, 1]);
       });
+
+      it("a bundle is rated once per step, at the pad of the window that served it, and once as a whole", async () => {
+        const t = await issue("social", { then: ["medical"] });
+        await open("w1", "alice");
+        await open("w2", "bob");
+        await callNext("w1");
+        await run("ticket:finish", { windowId: "w1" });
+        const first = await run("ticket:rate", { windowId: "w1", ticketId: t.id, rating: 5 }, "pad");
+        expect(first).toMatchObject({ type: "ticket:rated", scope: "service", step: 0, ticket: { state: "waiting", rating: null, served: [{ step: 0, windowId: "w1", staffId: "alice", rating: 5 }] } });
+        await refused("ALREADY_RATED", () => run("ticket:rate", { windowId: "w1", ticketId: t.id, rating: 1 }, "pad"));
+        await callNext("w2");
+        await run("ticket:finish", { windowId: "w2" });
+        await run("ticket:rate", { windowId: "w2", ticketId: t.id, rating: 2 }, "pad");
+        await refused("ALREADY_RATED", () => run("ticket:rate", { windowId: "w2", ticketId: t.id, rating: 4, step: 1 }, "pad"));
+        const whole = await server({ name: "ticket:rateWhole", payload: { commandId: newCommandId(), ticketId: t.id, rating: 4 } }, "citizen");
+        expect(whole).toMatchObject({ type: "ticket:rated", scope: "whole", ticket: { state: "finished", rating: 4, served: [{ rating: 5 }, { rating: 2 }] } });
+        await refused("ALREADY_RATED", () => server({ name: "ticket:rateWhole", payload: { commandId: newCommandId(), ticketId: t.id, rating: 1 } }, "citizen"));
+        expect((await store.ticket(HALL, t.id))!.served.map((x) => x.rating)).toEqual([5, 2]);
+        const s = await snap();
+        expect(s.stats.ratings).toEqual([0, 1, 0, 0, 1]);
+        expect(s.stats.byStaff.alice!.ratings).toEqual([0, 0, 0, 0, 1]);
+        expect(s.stats.byStaff.bob!.ratings).toEqual([0, 1, 0, 0, 0]);
+      });
     });
 
     describe("every illegal transition is refused with its code and changes nothing", () => {

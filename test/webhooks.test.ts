@@ -120,6 +120,28 @@ async function hallWithWebhooks(opts: { records?: RecordsStore; sender?: Record<
 }
 
 describe("webhooks reach their receiver", () => {
+  it("a 一件事 bundle's rating.created says which step was rated, at whose window, or that it was the whole matter", async () => {
+    const h = await hallWithWebhooks();
+    await h.run("window:open", { windowId: "2" }, "staff", "bob");
+    const issued = await h.run("ticket:issue", { serviceId: "social", then: ["medical"] }, "kiosk", null);
+    const id = (issued as Extract<HallEvent, { type: "ticket:issued" }>).ticket.id;
+    await h.run("window:callNext", { windowId: "1" });
+    await h.run("ticket:finish", { windowId: "1" });
+    await h.run("ticket:rate", { windowId: "1", ticketId: id, rating: 5 }, "pad", null);
+    await h.run("window:callNext", { windowId: "2" }, "staff", "bob");
+    await h.run("ticket:finish", { windowId: "2" }, "staff", "bob");
+    await h.run("ticket:rate", { windowId: "2", ticketId: id, rating: 2 }, "pad", null);
+    await h.t.server.ctx.run(h.hall.id, { name: "ticket:rateWhole", payload: { commandId: cid(), ticketId: id, rating: 4 } }, "citizen", null);
+    await h.archive();
+    await h.round();
+    const ratings = h.receiver.got.filter((a) => a.body.type === "rating.created").map((a) => a.body.data);
+    expect(ratings.map((d) => [d.scope, d.step, d.serviceId, d.windowId, d.staffId, d.rating])).toEqual([
+      ["service", 0, "social", "1", "alice", 5],
+      ["service", 1, "medical", "2", "bob", 2],
+      ["whole", null, "medical", null, null, 4],
+    ]);
+  });
+
   it("each ticket called, finished and rated arrives once, in order, signed, with no personal data", async () => {
     const h = await hallWithWebhooks();
     const first = await h.serveOne();

@@ -7,7 +7,7 @@
  * is its tracker's credential and its park reason and missing documents may name the citizen
  * (domain/retention.ts), so none of them is copied; a 指定叫号's reason is the staff member's.
  */
-import { ACTOR_KINDS, RATING_LABELS, type AuditDetail, type AuditEntry, type AuditKind, type BalancerMode, type Bilingual, type EventActor, type HallEvent, type HallEventType, type HoursUpdate } from "../../protocol/index.js";
+import { ACTOR_KINDS, RATING_LABELS, ratedPart, type AuditDetail, type AuditEntry, type AuditKind, type BalancerMode, type Bilingual, type EventActor, type HallEvent, type HallEventType, type HoursUpdate } from "../../protocol/index.js";
 
 /** The hall's names an entry uses (a HallConfig is one). */
 export interface AuditNames {
@@ -90,7 +90,9 @@ export function auditEntry(e: HallEvent, businessDate: string, names: AuditNames
     const n = t.number;
     const win = "window" in e && e.window ? e.window : null;
     const at = win ? win.label : null;
-    const windowId = win?.id ?? t.windowId ?? undefined;
+    // A rating is at the window of the service rated (a bundle's step: where that step was served).
+    const rated = e.type === "ticket:rated" ? ratedPart(e) : null;
+    const windowId = (rated ? rated.windowId : (win?.id ?? t.windowId)) ?? undefined;
     details.serviceId = t.serviceId;
     let summary: Bilingual;
     switch (e.type) {
@@ -137,9 +139,16 @@ export function auditEntry(e: HallEvent, businessDate: string, names: AuditNames
         summary = both(`取消 ${n}`, `Cancelled ${n}`);
         break;
       case "ticket:rated": {
-        details.rating = t.rating;
-        const label = t.rating === null ? null : RATING_LABELS[t.rating];
-        summary = label ? both(`${n} 评价：${label.zh}`, `${n} rated: ${label.en}`) : both(`${n} 评价`, `${n} rated`);
+        const part = rated!;
+        Object.assign(details, { rating: part.rating, scope: part.scope, step: part.step });
+        const label = part.rating === null ? null : RATING_LABELS[part.rating];
+        const what =
+          part.scope === "whole"
+            ? both(" 整件事", " (whole matter)")
+            : t.bundle.length && part.step !== null && part.serviceId
+              ? both(` 第${part.step + 1}项（${service(part.serviceId).zh}）`, ` step ${part.step + 1} (${service(part.serviceId).en})`)
+              : both("", "");
+        summary = label ? both(`${n}${what.zh} 评价：${label.zh}`, `${n}${what.en} rated: ${label.en}`) : both(`${n}${what.zh} 评价`, `${n}${what.en} rated`);
         break;
       }
     }

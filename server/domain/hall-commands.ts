@@ -2,7 +2,7 @@
  * Commands as the store receives them: the validated wire payloads plus the few commands only the
  * server itself issues (a counter signing in, the balancer suggesting, a new day). `by` says who acted.
  */
-import type { Bilingual, CommandName, CommandPayload, HallEvent } from "../../protocol/index.js";
+import type { Bilingual, CommandName, CommandPayload, HallEvent, Rating } from "../../protocol/index.js";
 
 export type Actor = "staff" | "manager" | "balancer" | "kiosk" | "citizen" | "pad" | "display" | "system";
 
@@ -16,7 +16,9 @@ export type ServerCommand =
   /** A new business day, decided on the clock: at the hall's local midnight, or before the first command after it. */
   | { name: "hall:startDay"; payload: { commandId?: string } }
   /** A booking checked in (at the kiosk or by REST): the server read it from the bookings store; the domain decides its ticket. */
-  | { name: "ticket:checkIn"; payload: { commandId: string; priority: string; booking: CheckInBooking } };
+  | { name: "ticket:checkIn"; payload: { commandId: string; priority: string; booking: CheckInBooking } }
+  /** A 一件事 bundle's whole matter (整件事), rated from the tracker link (the late-rating route) once every step is done. */
+  | { name: "ticket:rateWhole"; payload: { commandId: string; ticketId: string; rating: Rating } };
 
 /** What the domain needs of a booking to check it in. */
 export interface CheckInBooking {

@@ -11,6 +11,7 @@ import { closedNotice, nextOpening, openAt } from "./calendar.js";
 import { decideCheckIn, quotaSplit, slotStart } from "./booking.js";
 import type { CommandContext, EventBody, StoreCommand } from "./hall-commands.js";
 import { compareQueued, pickMostUrgent, type QueueHead } from "./dispatch.js";
+import { decidePadRating, decideWholeRating } from "./rating.js";
 
 /** Read access to one hall's state, as the domain needs it. */
 export interface HallView {
@@ -172,6 +173,7 @@ function issued(view: HallView, ctx: CommandContext, svc: ServiceConfig, t: NewT
     parkReason: null,
     missingDocs: [],
     rating: null,
+    served: [],
     staffId: null,
     etaSec: ctx.issueEtaSec == null ? null : Math.round(ctx.issueEtaSec),
     appointment: t.appointment,
@@ -268,10 +270,12 @@ function decideOne(view: HallView, cmd: StoreCommand, ctx: CommandContext): Even
       const serviceSec = Math.max(0, (now - (t.servingAt ?? t.calledAt ?? now)) / 1000);
       const window = freed(w, { servedToday: w.servedToday + 1, lastFinishedId: t.id });
       const nextStep = t.bundleStep + 1;
+      // A bundle keeps each step's service event, for its pad's rating of that step.
+      const served = t.bundle.length ? [...t.served, { step: t.bundleStep, serviceId: t.serviceId, windowId: w.id, staffId: t.staffId, endedAt: now, rating: null }] : t.served;
       const ticket: Ticket =
         nextStep < t.bundle.length
-          ? requeued(t, now, { serviceId: t.bundle[nextStep]!, bundleStep: nextStep })
-          : { ...t, state: "finished", endedAt: now };
+          ? requeued(t, now, { serviceId: t.bundle[nextStep]!, bundleStep: nextStep, served })
+          : { ...t, state: "finished", endedAt: now, served };
       return { type: "ticket:finished", ticket, window, serviceId: t.serviceId, serviceSec };
     }
     case "ticket:noShow": {
@@ -311,11 +315,11 @@ function decideOne(view: HallView, cmd: StoreCommand, ctx: CommandContext): Even
     }
     case "ticket:rate": {
       const w = windowOf(view, cmd.payload.windowId);
-      const t = ticketOf(view, cmd.payload.ticketId);
-      if (t.state !== "finished" || t.windowId !== w.id) fail("ILLEGAL_TRANSITION", "Only a ticket finished at this window can be rated here.");
-      if (t.rating !== null) fail("ALREADY_RATED");
-      return { type: "ticket:rated", ticket: { ...t, rating: cmd.payload.rating } };
+      const { ticket, step } = decidePadRating(ticketOf(view, cmd.payload.ticketId), w.id, cmd.payload.rating, cmd.payload.step);
+      return { type: "ticket:rated", ticket, scope: "service", step };
     }
+    case "ticket:rateWhole":
+      return { type: "ticket:rated", ticket: decideWholeRating(ticketOf(view, cmd.payload.ticketId), cmd.payload.rating), scope: "whole", step: null };
     case "window:open": {
       const { w } = atWindow(view, cmd.name, cmd.payload.windowId);
       // The counter who opens the window is the one its calls are credited to.

@@ -10,12 +10,13 @@
  *   await records.followUps.record(hallId, id, { kind: "callback", reached: true, note: "…" }, { by: "boss", now, today });
  *   await records.followUps.rateLate(hallId, ticketId, 1, { now, today, rules: hall.rating });
  *
- * A rating opens one follow-up: the table is unique on (hall, ticket, rating), so an event
- * archived again (a repeated batch, a store that rebased) opens nothing twice.
+ * A rating opens one follow-up: the table is unique on (hall, ticket, what was rated: a step or
+ * the whole matter), so an event archived again (a repeated batch, a store that rebased) opens
+ * nothing twice, and two 差评 of one bundle's steps open one each.
  */
 import { randomBytes } from "node:crypto";
-import type { FollowUpIndicators, FollowUpState, FollowUpStep, FollowUpStepInput, HallEvent, WebhookTicket } from "../../protocol/index.js";
-import { HallCallError } from "../../protocol/index.js";
+import type { FollowUpIndicators, FollowUpState, FollowUpStep, FollowUpStepInput, HallEvent, RatingScope, WebhookTicket } from "../../protocol/index.js";
+import { HallCallError, ratedPart } from "../../protocol/index.js";
 import type { HallCalendar } from "../domain/calendar.js";
 import { closedLate, decideStep, dueDateOf, isOverdue, OPENED, opensFollowUp, workingDaysBetween, type FollowUpFacts, type FollowUpTerms } from "../domain/follow-up.js";
 import { decideLateRating } from "../domain/late-rating.js";
@@ -23,6 +24,7 @@ import type { HallConfig } from "../domain/config.js";
 import { query, serialize, type Plan, type RecordsParts } from "./records-store.js";
 import type { FollowUpsTable, FollowUpStepsTable, TicketsTable } from "./schema.js";
 import type { WebhookOutbox } from "./webhook-outbox.js";
+import { insertRatings, ratingRow } from "./ratings.js";
 
 /** A follow-up as the records keep it; the routes add the names from the config and whether it is overdue. */
 export interface FollowUpRecord {
@@ -35,6 +37,9 @@ export interface FollowUpRecord {
   windowId: string | null;
   staffId: string | null;
   rating: number;
+  /** What was rated: a service (a bundle's step `step`) or a bundle's whole matter (step null). */
+  scope: RatingScope;
+  step: number | null;
   source: "pad" | "tracker";
   state: FollowUpState;
   openedAt: number;
@@ -75,7 +80,7 @@ export interface FollowUpStore {
    * the row takes the rating, and a 1 or 2 opens a follow-up, in one transaction. UNKNOWN_TICKET
    * when the records have no such ticket.
    */
-  rateLate(hallId: string, ticketId: string, rating: number, ctx: LateRatingContext): Promise<{ followUpId: string | null }>;
+  rateLate(hallId: string, ticketId: string, rating: number, ctx: LateRatingContext): Promise<{ scope: RatingScope; followUpId: string | null }>;
   /** The report's indicators over the follow-ups of ratings given on business days from..to. */
   indicators(hallId: string, range: { from: string; to: string }, today: string, calendar: HallCalendar, filter?: { staffId?: string }): Promise<FollowUpIndicators>;
 }
@@ -99,6 +104,8 @@ const toRecord = (r: FollowUpsTable, steps: FollowUpStep[]): FollowUpRecord => (
   windowId: r.window_id,
   staffId: r.staff_id,
   rating: Number(r.rating),
+  scope: r.scope,
+  step: r.scope === "whole" ? null : Number(r.step),
   source: r.source === "tracker" ? "tracker" : "pad",
   state: r.state,
   openedAt: Number(r.opened_at),
@@ -111,7 +118,7 @@ const toRecord = (r: FollowUpsTable, steps: FollowUpStep[]): FollowUpRecord => (
   steps,
 });
 
-/** What the opening needs of the rated ticket. */
+/** What the opening needs of the rating: the ticket, and the service event or whole matter rated. */
 interface Rated {
   ticketId: string;
   businessDate: string;
@@ -120,6 +127,8 @@ interface Rated {
   windowId: string | null;
   staffId: string | null;
   rating: number;
+  scope: RatingScope;
+  step: number | null;
   at: number;
   source: "pad" | "tracker";
 }
@@ -133,6 +142,8 @@ const webhookData = (r: FollowUpsTable, step: { kind: string; by: string; at: nu
   windowId: r.window_id,
   staffId: r.staff_id,
   rating: Number(r.rating),
+  scope: r.scope,
+  bundleStep: r.scope === "whole" ? null : Number(r.step),
   source: r.source,
   state: r.state,
   dueDate: r.due_date,
@@ -158,11 +169,14 @@ export class KyselyFollowUps implements FollowUpStore {
   *openFromEvents(hallId: string, events: readonly HallEvent[]): Plan<number> {
     let opened = 0;
     for (const e of events) {
-      if (e.type !== "ticket:rated" || e.ticket.rating === null || !opensFollowUp(e.ticket.rating)) continue;
+      if (e.type !== "ticket:rated") continue;
+      const part = ratedPart(e);
+      if (part.rating === null || !opensFollowUp(part.rating)) continue;
       const t = e.ticket;
       // A rating through the hall from the tracker link is by the citizen; the pad's is by the pad.
       const source = e.actor?.kind === "citizen" ? "tracker" : "pad";
-      const id = yield* this.open(hallId, { ticketId: t.id, businessDate: t.businessDate, number: t.number, serviceId: t.serviceId, windowId: t.windowId, staffId: t.staffId, rating: t.rating!, at: e.at, source });
+      // A whole matter is no one window's: its follow-up names the ticket's service, no window or staff.
+      const id = yield* this.open(hallId, { ticketId: t.id, businessDate: t.businessDate, number: t.number, serviceId: part.serviceId ?? t.serviceId, windowId: part.windowId, staffId: part.staffId, rating: part.rating, scope: part.scope, step: part.step, at: e.at, source });
       if (id) opened++;
     }
     return opened;
@@ -181,6 +195,8 @@ export class KyselyFollowUps implements FollowUpStore {
       window_id: r.windowId,
       staff_id: r.staffId,
       rating: r.rating,
+      scope: r.scope,
+      step: r.step ?? 0,
       source: r.source,
       state: OPENED.state,
       reached: 0,
@@ -197,7 +213,7 @@ export class KyselyFollowUps implements FollowUpStore {
       q
         .insertInto("records_follow_ups")
         .values(row)
-        .onConflict((oc) => oc.columns(["hall_id", "ticket_id", "rating"]).doNothing())
+        .onConflict((oc) => oc.columns(["hall_id", "ticket_id", "scope", "step"]).doNothing())
         .returning("id"),
     );
     if (!inserted.length) return null;
@@ -274,17 +290,22 @@ export class KyselyFollowUps implements FollowUpStore {
     return (await this.get(hallId, id))!;
   }
 
-  async rateLate(hallId: string, ticketId: string, rating: number, ctx: LateRatingContext): Promise<{ followUpId: string | null }> {
+  async rateLate(hallId: string, ticketId: string, rating: number, ctx: LateRatingContext): Promise<{ scope: RatingScope; followUpId: string | null }> {
     await this.opts.ready();
     const { db: q, kind } = this.opts;
     const self = this;
     return this.opts.run(
-      (function* (): Plan<{ followUpId: string | null }> {
+      (function* (): Plan<{ scope: RatingScope; followUpId: string | null }> {
         // Two ratings sent at once for one ticket: the second reads the first's and is refused.
         yield* serialize(q, kind, `rating\n${hallId}\n${ticketId}`);
         const [row] = yield* query(q.selectFrom("records_tickets").selectAll().where("hall_id", "=", hallId).where("ticket_id", "=", ticketId).orderBy("business_date", "desc").limit(1));
         if (!row) throw new HallCallError("UNKNOWN_TICKET", "No such ticket in this hall.");
-        decideLateRating({ state: row.state, businessDate: row.business_date, rating: row.rating === null ? null : Number(row.rating) }, ctx.today, ctx.rules);
+        const scope = decideLateRating({ state: row.state, businessDate: row.business_date, rating: row.rating === null ? null : Number(row.rating), steps: Number(row.bundle_steps) }, ctx.today, ctx.rules);
+        // The tracker rates a ticket's one service (its row's), or a bundle's whole matter, which is no window's.
+        const part =
+          scope === "whole"
+            ? { scope, step: null, serviceId: null, windowId: null, staffId: null }
+            : { scope, step: Number(row.bundle_step), serviceId: row.service_id, windowId: row.window_id, staffId: row.staff_id };
         yield q
           .updateTable("records_tickets")
           .set({ rating, updated_at: ctx.now })
@@ -292,20 +313,23 @@ export class KyselyFollowUps implements FollowUpStore {
           .where("business_date", "=", row.business_date)
           .where("ticket_id", "=", ticketId)
           .compile();
-        yield* self.webhooks.enqueueWebhook(hallId, "rating.created", ratingData(row, rating) as unknown as Record<string, unknown>, ctx.now, `lateRating\n${ticketId}`);
-        if (!opensFollowUp(rating)) return { followUpId: null };
+        yield insertRatings(q, [ratingRow({ hall_id: hallId, business_date: row.business_date, ticket_id: ticketId, scope, step: part.step, service_id: part.serviceId, window_id: part.windowId, staff_id: part.staffId, issued_at: Number(row.issued_at), rating, at: ctx.now })]).compile();
+        yield* self.webhooks.enqueueWebhook(hallId, "rating.created", ratingData(row, rating, part) as unknown as Record<string, unknown>, ctx.now, `lateRating\n${ticketId}`);
+        if (!opensFollowUp(rating)) return { scope, followUpId: null };
         const followUpId = yield* self.open(hallId, {
           ticketId,
           businessDate: row.business_date,
           number: row.number,
           serviceId: row.service_id,
-          windowId: row.window_id,
-          staffId: row.staff_id,
+          windowId: part.windowId,
+          staffId: part.staffId,
           rating,
+          scope,
+          step: part.step,
           at: ctx.now,
           source: "tracker",
         });
-        return { followUpId };
+        return { scope, followUpId };
       })(),
     );
   }
@@ -341,7 +365,7 @@ export class KyselyFollowUps implements FollowUpStore {
 }
 
 /** rating.created for a late rating, in the shape the archive's ticket webhooks have. */
-function ratingData(row: TicketsTable, rating: number): WebhookTicket {
+function ratingData(row: TicketsTable, rating: number, part: { scope: RatingScope; step: number | null; windowId: string | null; staffId: string | null }): WebhookTicket {
   const num = (v: number | null) => (v === null ? null : Number(v));
   return {
     number: row.number,
@@ -349,14 +373,16 @@ function ratingData(row: TicketsTable, rating: number): WebhookTicket {
     serviceId: row.service_id,
     priority: row.priority,
     channel: row.channel,
-    windowId: row.window_id,
-    staffId: row.staff_id,
+    windowId: part.windowId,
+    staffId: part.staffId,
     issuedAt: Number(row.issued_at),
     calledAt: num(row.called_at),
     endedAt: num(row.ended_at),
     waitSec: num(row.wait_sec),
     serviceSec: num(row.service_sec),
     rating,
+    scope: part.scope,
+    step: part.step,
     recall: false,
   };
 }

@@ -250,16 +250,89 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0007-ratings-per-step": {
+    async up(db: Kysely<unknown>) {
+      // Every rating, tied to what it rated (server/records/ratings.ts): a service event (a ticket of
+      // one service, or a 一件事 bundle's step, with its service, window and staff), or a bundle's
+      // whole matter (整件事), which is no window's. The reports count the first by window and staff,
+      // the second apart. `step` is 0 for the whole matter (a key column cannot be null).
+      await db.schema
+        .createTable("records_ratings")
+        .addColumn("hall_id", "text", (c) => c.notNull())
+        .addColumn("business_date", "text", (c) => c.notNull())
+        .addColumn("ticket_id", "text", (c) => c.notNull())
+        .addColumn("scope", "text", (c) => c.notNull())
+        .addColumn("step", "integer", (c) => c.notNull())
+        .addColumn("service_id", "text")
+        .addColumn("window_id", "text")
+        .addColumn("staff_id", "text")
+        .addColumn("issued_at", "bigint", (c) => c.notNull())
+        .addColumn("rating", "integer", (c) => c.notNull())
+        .addColumn("at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("records_ratings_pk", ["hall_id", "ticket_id", "scope", "step"])
+        .execute();
+      await db.schema.createIndex("records_ratings_by_day").on("records_ratings").columns(["hall_id", "business_date"]).execute();
+      // Until now a ticket had one rating, of the service (or last step) its row names.
+      await sql`insert into records_ratings (hall_id, business_date, ticket_id, scope, step, service_id, window_id, staff_id, issued_at, rating, at)
+        select hall_id, business_date, ticket_id, 'service', bundle_step, service_id, window_id, staff_id, issued_at, rating, updated_at
+        from records_tickets where rating is not null`.execute(db);
+
+      // A follow-up is of one rating: unique on what was rated, no longer on the ticket and level
+      // (two steps of a bundle may both be 不满意). Neither database drops a unique constraint
+      // the same way (SQLite cannot at all), so the table is made again with its rows.
+      await sql`create table records_follow_ups_0006 as select * from records_follow_ups`.execute(db);
+      await db.schema.dropTable("records_follow_ups").execute();
+      await db.schema
+        .createTable("records_follow_ups")
+        .addColumn("hall_id", "text", (c) => c.notNull())
+        .addColumn("id", "text", (c) => c.notNull())
+        .addColumn("ticket_id", "text", (c) => c.notNull())
+        .addColumn("business_date", "text", (c) => c.notNull())
+        .addColumn("number", "text", (c) => c.notNull())
+        .addColumn("service_id", "text", (c) => c.notNull())
+        .addColumn("window_id", "text")
+        .addColumn("staff_id", "text")
+        .addColumn("rating", "integer", (c) => c.notNull())
+        .addColumn("scope", "text", (c) => c.notNull())
+        .addColumn("step", "integer", (c) => c.notNull())
+        .addColumn("source", "text", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("reached", "integer", (c) => c.notNull())
+        .addColumn("rectified", "integer", (c) => c.notNull())
+        .addColumn("appealed", "integer", (c) => c.notNull())
+        .addColumn("opened_at", "bigint", (c) => c.notNull())
+        .addColumn("due_date", "text", (c) => c.notNull())
+        .addColumn("closed_at", "bigint")
+        .addColumn("closed_date", "text")
+        .addColumn("steps", "integer", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("records_follow_ups_pk", ["hall_id", "id"])
+        // A rating opens one follow-up however often its event is archived (a batch again, a rebase).
+        .addUniqueConstraint("records_follow_ups_per_rating", ["hall_id", "ticket_id", "scope", "step"])
+        .execute();
+      await sql`insert into records_follow_ups (hall_id, id, ticket_id, business_date, number, service_id, window_id, staff_id, rating, scope, step, source, state, reached, rectified, appealed, opened_at, due_date, closed_at, closed_date, steps, updated_at)
+        select f.hall_id, f.id, f.ticket_id, f.business_date, f.number, f.service_id, f.window_id, f.staff_id, f.rating, 'service',
+          coalesce((select t.bundle_step from records_tickets t where t.hall_id = f.hall_id and t.business_date = f.business_date and t.ticket_id = f.ticket_id), 0),
+          f.source, f.state, f.reached, f.rectified, f.appealed, f.opened_at, f.due_date, f.closed_at, f.closed_date, f.steps, f.updated_at
+        from records_follow_ups_0006 f`.execute(db);
+      await db.schema.dropTable("records_follow_ups_0006").execute();
+      await db.schema.createIndex("records_follow_ups_by_state").on("records_follow_ups").columns(["hall_id", "state", "due_date"]).execute();
+      await db.schema.createIndex("records_follow_ups_by_day").on("records_follow_ups").columns(["hall_id", "business_date"]).execute();
+    },
+  },
 };
 
-/** Brings the records' tables to the latest version; throws what the Migrator reports. */
-export async function migrateRecords(db: Kysely<unknown>): Promise<void> {
+/**
+ * Brings the records' tables to the latest version, or up to the named migration (a test of a
+ * later one on the tables it finds); throws what the Migrator reports.
+ */
+export async function migrateRecords(db: Kysely<unknown>, upTo?: string): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableName: "records_migration",
     migrationLockTableName: "records_migration_lock",
   });
-  const { error } = await migrator.migrateToLatest();
+  const { error } = await (upTo === undefined ? migrator.migrateToLatest() : migrator.migrateTo(upTo));
   if (error) throw error instanceof Error ? error : new Error(`records migration failed: ${String(error)}`);
 }

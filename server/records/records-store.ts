@@ -24,6 +24,7 @@ import { bookingFollows, businessDateOf, foldTicket, isTicketEvent } from "./tic
 import { WebhookOutbox } from "./webhook-outbox.js";
 import { KyselyFollowUps, type FollowUpStore } from "./follow-ups.js";
 import { KyselyCases, type CaseStore } from "./cases.js";
+import { keepRatings } from "./ratings.js";
 
 export interface RecordsCursor {
   epoch: string;
@@ -37,7 +38,8 @@ export interface RecordsStore {
    * transaction. An event already kept (same hall, epoch and seq) is skipped, so a repeated or
    * overlapping batch changes nothing. Moves the hall's cursor to the batch's last event. A
    * booking's ticket moves the booking on in the same transaction: its issue checks it in, its
-   * end (finished, noShow, cancelled) settles it. The webhooks of the events kept are enqueued in
+   * end (finished, noShow, cancelled) settles it. Each rating kept is a row of its own, tied to the
+   * step or whole matter it rated (ratings.ts). The webhooks of the events kept are enqueued in
    * the same transaction (webhook-outbox.ts), and so is the follow-up each 差评 kept opens
    * (follow-ups.ts), once per rating.
    */
@@ -173,6 +175,7 @@ export function* appendPlan(q: Kysely<RecordsDatabase>, hallId: string, batch: r
         )
         .compile();
     }
+    yield* keepRatings(q, hallId, ticketEvents);
     // A booking follows its ticket in the same transaction: checked in at issue, settled at its end.
     for (const e of ticketEvents) {
       const change = bookingFollows(q, e);

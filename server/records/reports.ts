@@ -9,8 +9,11 @@
  *   const mine = await summarize(records, hall, { from, to, by: "day" }, { staffId: "alice" });
  *
  * A row counts each ticket once, under the business day it was issued, the service it is (or was
- * last) queued for, and the window and staff member who last held it. Groups without a ticket
- * have no row; by window or staff, a ticket no window held (never called) is in the total only.
+ * last) queued for, and the window and staff member who last held it. Its ratings are those given
+ * to the services of the group (records/ratings.ts): a bundle's steps each under the service,
+ * window and staff that served it; a bundle's whole matter only in `bundles`. Groups with neither
+ * a ticket nor a rating have no row; by window or staff, a ticket no window held (never called)
+ * is in the total only.
  */
 import type { Bilingual } from "../../protocol/index.js";
 import type { ReportGrouping, ReportQuery, ReportRow, ReportSummary } from "../../protocol/reports.js";
@@ -138,6 +141,21 @@ interface Sums {
   r5: number | null;
 }
 
+/** Ratings by level as the rating query reads them. */
+type Levels = Pick<Sums, "k" | "r1" | "r2" | "r3" | "r4" | "r5">;
+
+const NO_LEVELS = { r1: 0, r2: 0, r3: 0, r4: 0, r5: 0 };
+/** A group no ticket counts in (its ratings only). */
+const NO_TICKETS: Omit<Sums, "k"> = { issued: 0, served: 0, no_shows: 0, cancelled: 0, transferred: 0, wait_sum: null, wait_n: 0, targeted: 0, within: 0, service_sum: null, service_n: 0, ...NO_LEVELS };
+
+/** The five levels, 满意率 and 差评 of some ratings. */
+function levelsOf(s: Levels | undefined): Pick<ReportRow, "ratings" | "satisfaction" | "bad"> {
+  const n = (v: number | string | null | undefined) => Number(v ?? 0);
+  const ratings = s ? [n(s.r1), n(s.r2), n(s.r3), n(s.r4), n(s.r5)] : [0, 0, 0, 0, 0];
+  const rated = ratings.reduce((a, b) => a + b, 0);
+  return { ratings, satisfaction: rated ? (ratings[2]! + ratings[3]! + ratings[4]!) / rated : null, bad: ratings[0]! + ratings[1]! };
+}
+
 /** Waits to the second → how many tickets waited that long. */
 type Histogram = Map<number, number>;
 
@@ -172,8 +190,6 @@ function mergeSums(all: Sums[]): Sums {
 
 function rowOf(key: string, label: Bilingual | null, targetWaitSec: number | null, s: Sums | undefined, hist: Histogram | undefined): ReportRow {
   const n = (v: number | string | null | undefined) => Number(v ?? 0);
-  const ratings = s ? [n(s.r1), n(s.r2), n(s.r3), n(s.r4), n(s.r5)] : [0, 0, 0, 0, 0];
-  const rated = ratings.reduce((a, b) => a + b, 0);
   const waits = n(s?.wait_n);
   return {
     key,
@@ -189,9 +205,7 @@ function rowOf(key: string, label: Bilingual | null, targetWaitSec: number | nul
     withinTargetShare: n(s?.targeted) ? n(s!.within) / n(s!.targeted) : null,
     targetWaitSec,
     serviceMeanSec: n(s?.service_n) ? n(s!.service_sum) / n(s!.service_n) : null,
-    ratings,
-    satisfaction: rated ? (ratings[2]! + ratings[3]! + ratings[4]!) / rated : null,
-    bad: ratings[0]! + ratings[1]!,
+    ...levelsOf(s),
   };
 }
 
@@ -260,10 +274,23 @@ export async function summarizeAll<G extends ReportGrouping>(
         ${count(sql`outcome = 'finished'`)} AS served, ${count(sql`outcome = 'noShow'`)} AS no_shows, ${count(sql`outcome = 'cancelled'`)} AS cancelled,
         ${count(sql`transferred = 1`)} AS transferred, SUM(wait_sec) AS wait_sum, COUNT(wait_sec) AS wait_n,
         ${count(sql`wait_sec IS NOT NULL AND ${target} IS NOT NULL`)} AS targeted, ${count(sql`wait_sec <= ${target}`)} AS within,
-        SUM(service_sec) AS service_sum, COUNT(service_sec) AS service_n,
-        ${count(sql`rating = 1`)} AS r1, ${count(sql`rating = 2`)} AS r2, ${count(sql`rating = 3`)} AS r3, ${count(sql`rating = 4`)} AS r4, ${count(sql`rating = 5`)} AS r5
+        SUM(service_sec) AS service_sum, COUNT(service_sec) AS service_n
         FROM records_tickets WHERE ${where} AND ${key} IS NOT NULL GROUP BY 1`.execute(db)
     ).rows;
+  // Ratings are counted where they were given: each service's (a bundle's every step) under its own
+  // service, window and staff; a bundle's whole matter (整件事) is no window's and counted apart.
+  const levels = sql`${count(sql`rating = 1`)} AS r1, ${count(sql`rating = 2`)} AS r2, ${count(sql`rating = 3`)} AS r3, ${count(sql`rating = 4`)} AS r4, ${count(sql`rating = 5`)} AS r5`;
+  const ratingSums = async (key: RawBuilder<unknown>, scope: "service" | "whole") =>
+    (await sql<Levels>`SELECT ${key} AS k, ${levels} FROM records_ratings WHERE ${where} AND scope = ${scope} AND ${key} IS NOT NULL GROUP BY 1`.execute(db)).rows;
+  /** A grouping's ticket figures with its service ratings; a group may have ratings only (a bundle's step served there, its ticket last held elsewhere). */
+  const withRatings = (tickets: Sums[], ratings: Levels[]): Map<string, Sums> => {
+    const out = new Map<string, Sums>(tickets.map((g) => [keyText(g.k), { ...g, ...NO_LEVELS }]));
+    for (const r of ratings) {
+      const k = keyText(r.k);
+      out.set(k, { ...(out.get(k) ?? { ...NO_TICKETS, k: r.k }), r1: r.r1, r2: r.r2, r3: r.r3, r4: r.r4, r5: r.r5 });
+    }
+    return out;
+  };
 
   // The waits per group as a histogram to the second: a few thousand rows where the waits
   // themselves are a quarter's tickets (and ranking them by window function is slower on SQLite).
@@ -288,8 +315,8 @@ export async function summarizeAll<G extends ReportGrouping>(
 
   const grouped = new Map<ReportGrouping, { sums: Map<string, Sums>; hist: Map<string, Histogram> }>();
   for (const by of groupings) {
-    const [groupSums, hist] = await Promise.all([sums(keyOf[by]), histograms(keyOf[by])]);
-    grouped.set(by, { sums: new Map(groupSums.map((g) => [keyText(g.k), g])), hist });
+    const [groupSums, groupRatings, hist] = await Promise.all([sums(keyOf[by]), ratingSums(keyOf[by], "service"), histograms(keyOf[by])]);
+    grouped.set(by, { sums: withRatings(groupSums, groupRatings), hist });
   }
   // Every ticket has a day, a service and an hour: the total is then the sum of those groups.
   const covering = (["day", "service", "hour"] as const).find((g) => grouped.has(g));
@@ -298,10 +325,16 @@ export async function summarizeAll<G extends ReportGrouping>(
       const { sums: all, hist } = grouped.get(covering)!;
       return rowOf("total", null, null, mergeSums([...all.values()]), mergeHistograms([...hist.values()]));
     }
-    const [s, h] = await Promise.all([sums(keyOf.total), histograms(keyOf.total)]);
-    return rowOf("total", null, null, s[0], h.get(hall.id));
+    const [s, r, h] = await Promise.all([sums(keyOf.total), ratingSums(keyOf.total, "service"), histograms(keyOf.total)]);
+    return rowOf("total", null, null, withRatings(s, r).get(hall.id), h.get(hall.id));
   };
-  const [total, arrivals, followUps] = await Promise.all([totalOf(), arrivalsOf(), records.followUps.indicators(hall.id, range, businessDate(now, hall.timezone), hall.calendar, filter)]);
+  const [total, arrivals, followUps, wholes] = await Promise.all([
+    totalOf(),
+    arrivalsOf(),
+    records.followUps.indicators(hall.id, range, businessDate(now, hall.timezone), hall.calendar, filter),
+    ratingSums(keyOf.total, "whole"),
+  ]);
+  const bundles = levelsOf(wholes[0]);
 
   const out = {} as Record<G, ReportSummary>;
   for (const by of groupings) {
@@ -315,6 +348,7 @@ export async function summarizeAll<G extends ReportGrouping>(
       total,
       arrivals: arrivals.map((hours) => [...hours]),
       followUps: { ...followUps },
+      bundles: { ...bundles, ratings: [...bundles.ratings] },
     };
   }
   return out;

@@ -5,7 +5,7 @@
  * better-sqlite3 binds no booleans.
  */
 import type { FollowUpState, FollowUpStepKind } from "../../protocol/follow-ups.js";
-import type { BookingState, CaseState, TicketState } from "../../protocol/index.js";
+import type { BookingState, CaseState, RatingScope, TicketState } from "../../protocol/index.js";
 import type { CaseStepKind } from "../domain/case.js";
 
 export interface RecordsDatabase {
@@ -17,6 +17,7 @@ export interface RecordsDatabase {
   records_secrets: SecretsTable;
   records_webhook_outbox: WebhookOutboxTable;
   records_follow_ups: FollowUpsTable;
+  records_ratings: RatingsTable;
   records_follow_up_steps: FollowUpStepsTable;
   records_cases: CasesTable;
   records_case_steps: CaseStepsTable;
@@ -67,6 +68,7 @@ export interface TicketsTable {
   /** The window and staff member who last held it. */
   window_id: string | null;
   staff_id: string | null;
+  /** The ticket's own rating: of its one service, or of a bundle's whole matter (its steps' are in records_ratings only). */
   rating: number | null;
   transferred: number;
   bundle_step: number;
@@ -156,6 +158,9 @@ export interface FollowUpsTable {
   window_id: string | null;
   staff_id: string | null;
   rating: number;
+  /** What was rated, as in records_ratings. */
+  scope: RatingScope;
+  step: number;
   /** "pad" or "tracker" (a late rating). */
   source: string;
   state: FollowUpState;
@@ -170,6 +175,27 @@ export interface FollowUpsTable {
   /** How many steps it has (the next one's n). */
   steps: number;
   updated_at: number;
+}
+
+/**
+ * Every rating given (records/ratings.ts), once: of a service event ("service": a ticket of one
+ * service, step 0, or a bundle's step) with its service, window and staff, or of a bundle's whole
+ * matter ("whole", 整件事: step 0, no service, window or staff). The reports count ratings here.
+ */
+export interface RatingsTable {
+  hall_id: string;
+  /** The ticket's business day: the reports group by it. */
+  business_date: string;
+  ticket_id: string;
+  scope: RatingScope;
+  step: number;
+  service_id: string | null;
+  window_id: string | null;
+  staff_id: string | null;
+  /** The ticket's issue, for the reports' hour of arrival. */
+  issued_at: number;
+  rating: number;
+  at: number;
 }
 
 /** Every step of a follow-up, with who and when: numbered from 0 (the opening). */

@@ -22,7 +22,7 @@
  * order, one after the other (a delivery waits for the earlier ones to be delivered or failed).
  */
 import { createHash, randomUUID } from "node:crypto";
-import type { HallEvent, WebhookBody, WebhookDelivery, WebhookEventType, WebhookTicket } from "../../protocol/index.js";
+import { ratedPart, type HallEvent, type WebhookBody, type WebhookDelivery, type WebhookEventType, type WebhookTicket } from "../../protocol/index.js";
 import type { WebhookConfig } from "../domain/config.js";
 import { query, serialize, type Plan, type RecordsParts } from "./records-store.js";
 import type { WebhookOutboxTable } from "./schema.js";
@@ -56,6 +56,8 @@ const ticketData = (e: TicketEvent, extra: Partial<WebhookTicket>): WebhookTicke
   waitSec: null,
   serviceSec: null,
   rating: e.ticket.rating,
+  scope: null,
+  step: null,
   recall: false,
   ...extra,
 });
@@ -70,8 +72,11 @@ export function webhookOfEvent(e: HallEvent): { type: WebhookEventType; data: We
       // A bundle's step is finished with the ticket already waiting for its next service.
       if (e.ticket.state !== "finished") return null;
       return { type: "ticket.finished", data: ticketData(e, { serviceId: e.serviceId, windowId: e.window.id, serviceSec: e.serviceSec }) };
-    case "ticket:rated":
-      return { type: "rating.created", data: ticketData(e, {}) };
+    case "ticket:rated": {
+      // The service event rated (a bundle's step: its service, window and staff), or the whole matter.
+      const part = ratedPart(e);
+      return { type: "rating.created", data: ticketData(e, { scope: part.scope, step: part.step, rating: part.rating, ...(part.scope === "whole" ? { windowId: null, staffId: null } : { serviceId: part.serviceId!, windowId: part.windowId, staffId: part.staffId }) }) };
+    }
     default:
       return null;
   }

@@ -5,9 +5,10 @@
  * JSON errors). The rules are the domain's (follow-up.ts, late-rating.ts); these validate and route.
  *
  * A late rating goes where the ticket is: while the hall still holds it (ended today), through
- * the hall's own `ticket:rate`, so that the pad and the tracker race on one state and the second
- * is refused ALREADY_RATED; the archive then keeps the rating and opens its follow-up. Once the
- * hall has let it go, into the records, decided on the ticket's row.
+ * the hall's own `ticket:rate` (a bundle's whole matter: `ticket:rateWhole`), so that the pad and
+ * the tracker race on one state and the second is refused ALREADY_RATED; the archive then keeps
+ * the rating and opens its follow-up. Once the hall has let it go, into the records, decided on
+ * the ticket's row.
  */
 import { randomBytes } from "node:crypto";
 import type { Request, Router } from "express";
@@ -43,6 +44,8 @@ export function followUpView(hall: HallConfig, r: FollowUpRecord, today: string)
     window: hall.windows.find((w) => w.id === r.windowId)?.label ?? null,
     staffId: r.staffId,
     rating: r.rating,
+    scope: r.scope,
+    step: r.step,
     source: r.source,
     state: r.state,
     openedAt: r.openedAt,
@@ -103,15 +106,20 @@ export function mountFollowUps(r: Router, deps: FollowUpRoutes): void {
     const held = await ctx.store.ticket(hall.id, ticketId);
     let result: LateRatingResult;
     if (held) {
-      decideLateRating({ state: held.state, businessDate: held.businessDate, rating: held.rating }, day, hall.rating);
+      const scope = decideLateRating({ state: held.state, businessDate: held.businessDate, rating: held.rating, steps: Math.max(1, held.bundle.length) }, day, hall.rating);
       // A fresh commandId: a second rating is the domain's ALREADY_RATED, never a replay of the first.
       const commandId = `late-rating-${randomBytes(9).toString("base64url")}`;
-      await ctx.run(hall.id, { name: "ticket:rate", payload: { commandId, windowId: held.windowId!, ticketId, rating } }, "citizen", null);
-      result = { ticketId, rating, followUpId: null };
+      await ctx.run(
+        hall.id,
+        scope === "whole" ? { name: "ticket:rateWhole", payload: { commandId, ticketId, rating } } : { name: "ticket:rate", payload: { commandId, windowId: held.windowId!, ticketId, rating } },
+        "citizen",
+        null,
+      );
+      result = { ticketId, rating, scope, followUpId: null };
     } else {
       if (!deps.records) throw new HallCallError("UNKNOWN_TICKET", "No such ticket today.");
-      const { followUpId } = await deps.records.followUps.rateLate(hall.id, ticketId, rating, { now: ctx.clock.now(), today: day, rules: hall.rating });
-      result = { ticketId, rating, followUpId };
+      const { scope, followUpId } = await deps.records.followUps.rateLate(hall.id, ticketId, rating, { now: ctx.clock.now(), today: day, rules: hall.rating });
+      result = { ticketId, rating, scope, followUpId };
     }
     res.status(201).json(result);
   });

@@ -20,6 +20,7 @@ import {
   HallCallError,
   hallNamespace,
   Id,
+  ratedPart,
   type Ack,
   type ClientToServerEvents,
   type CommandName,
@@ -76,14 +77,15 @@ const PARKED_LIST_EVENTS: ReadonlySet<HallEvent["type"]> = new Set(["ticket:park
 
 /**
  * The rooms an event goes to: the hall's screens; the window it happened at (a rating, to the
- * window that served the ticket); the ticket's tracker; the counters' parked list when it may
- * change it. A new business day goes to every screen of the hall: every window, the parked list
- * and every tracker as well, so strips, pads, counters and phones start afresh.
+ * window that served what was rated; a bundle's whole matter, to none); the ticket's tracker; the
+ * counters' parked list when it may change it. A new business day goes to every screen of the
+ * hall: every window, the parked list and every tracker as well, so strips, pads, counters and
+ * phones start afresh.
  */
 export function eventRooms(event: HallEvent, hall: HallConfig): string[] {
   const to = [rooms.hall(hall.id)];
   if ("ticket" in event) to.push(rooms.ticket(hall.id, event.ticket.id));
-  const windowId = "window" in event && event.window ? event.window.id : event.type === "ticket:rated" ? event.ticket.windowId : null;
+  const windowId = "window" in event && event.window ? event.window.id : event.type === "ticket:rated" ? ratedPart(event).windowId : null;
   if (windowId) to.push(rooms.window(hall.id, windowId));
   if (PARKED_LIST_EVENTS.has(event.type)) to.push(rooms.parked(hall.id));
   if (event.type === "hall:dayStarted") to.push(...hall.windows.map((w) => rooms.window(hall.id, w.id)), rooms.parked(hall.id), rooms.phones(hall.id));

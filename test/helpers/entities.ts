@@ -57,6 +57,7 @@ export const ticketWith = (id: string, more: Partial<Ticket> = {}): Ticket => ({
   parkReason: null,
   missingDocs: [],
   rating: null,
+  served: [],
   staffId: "a",
   etaSec: null,
   appointment: null,
