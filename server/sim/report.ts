@@ -11,7 +11,7 @@
  */
 import type { RunResult, TicketRecord } from "./engine.js";
 import { hasAppointments, type Policy, type Scenario } from "./scenario.js";
-import { assessHall, type HallAssessment } from "./targets.js";
+import { assessHall, WORSE_OFF_NOISE, type HallAssessment } from "./targets.js";
 
 export interface WaitStats {
   mean: number;
@@ -216,7 +216,7 @@ function formatAssessment(sc: Scenario, report: SimReport, a: HallAssessment): s
   if (a.services.length && st && dy) {
     const booked = a.services.some((s) => s.tickets === "appointments");
     lines.push("");
-    lines.push(`Per service, dynamic ÷ static${booked ? " (walk-ins, then on-time bookings from the slot start)" : ""}: worse off = dynamic mean or longest above static × 1.1 + 0.5 min`);
+    lines.push(`Per service, dynamic ÷ static${booked ? " (walk-ins, then on-time bookings from the slot start)" : ""}: worse off = dynamic mean or longest above static × ${WORSE_OFF_NOISE.ratio} + ${WORSE_OFF_NOISE.slackSec / 60} min`);
     const rows = [["service", "windows", "static mean / max", "dynamic mean / max", "mean ÷", "longest ÷", "worse off"]];
     for (const r of a.services) {
       const s = sc.services.find((x) => x.id === r.serviceId)!;
