@@ -4,7 +4,8 @@
  * the console shows in the counter's list as the server sends it; the citizen's phone
  * shows the progress page from the case's link; the counter asks for a document and the phone
  * shows it without a reload; the case is resolved, then closed with the citizen's confirmation,
- * and the phone says 已办结; the console's case board lists it. The hall and its records share
+ * and the phone says 已办结; the console's case board lists it, and shows a case opened while it
+ * is open without waiting for its next read. The hall and its records share
  * one SQLite file.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -40,6 +41,7 @@ describe("a case from the escalation window to its close, followed on the citize
   };
   let counter: Page;
   let phone: Page;
+  let board: Page;
   let number = "";
 
   it("the counter at the escalation window opens a case for the ticket at it", async () => {
@@ -133,9 +135,7 @@ describe("a case from the escalation window to its close, followed on the citize
   });
 
   it("the console's case board lists it among all cases, with its steps", async () => {
-    const board = await (await browser.newContext(DEVICES.manager)).newPage();
-    board.on("pageerror", (err) => console.error("[manager] page error:", err.message));
-    await board.goto(`${t.url}/manager/?hall=${hall.id}`);
+    board = await open("manager", `/manager/?hall=${hall.id}`);
     await board.getByTestId("staff-id").fill("boss");
     await board.getByTestId("password").fill(PASSWORD);
     await board.getByTestId("sign-in-submit").click();
@@ -149,5 +149,17 @@ describe("a case from the escalation window to its close, followed on the citize
     expect(await text(board, `board-case-${number}-steps`)).toContain("户口迁移证明原件");
     await expect.poll(() => text(board, "cases-report"), WAIT).toContain("跨部门协调");
     await screenshot(board, "case-console-board");
+  });
+
+  it("a case opened at the counter's window shows on the console's board at once, not at its next read", async () => {
+    await board.clock.pauseAt(await board.evaluate(() => Date.now()));
+    const manager = await t.manager();
+    const opened = await call<{ number: string }>(manager, "case:open", { commandId: cid(), windowId: "4", category: "coordination", summary: "社保卡补办后无法激活", departments: ["社保中心"], phone: "13812345678" });
+    manager.disconnect();
+    expect(opened.ok).toBe(true);
+    const again = opened.ok ? opened.data.number : "";
+    await board.getByTestId(`board-case-${again}`).waitFor(WAIT);
+    expect(await text(board, `board-case-${again}-state`)).toBe("办理中");
+    await board.clock.resume();
   });
 });
