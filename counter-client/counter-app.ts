@@ -1,6 +1,6 @@
 import { LitElement, css, html } from "lit";
 import { customElement, state } from "lit/decorators.js";
-import type { CaseCategory, CaseView, HallError, HallEvent, HallSnapshot, QueueSummary, Ticket, TicketHolder } from "../protocol/index.js";
+import { ratedPart, servedAt, type CaseCategory, type CaseView, type HallError, type HallEvent, type HallSnapshot, type QueueSummary, type Ticket, type TicketHolder } from "../protocol/index.js";
 import { HallConnection } from "../web/shared/hall-connection.js";
 import { errorText } from "../web/shared/plain-errors.js";
 import { LangController, tr } from "../web/shared/i18n.js";
@@ -122,10 +122,11 @@ export class CounterApp extends LitElement {
       // A holder asked for before a reconnect may never have been answered: ask again.
       if (this.holderFor && !this.holder) void this.askHolder(this.holderFor);
       // After a reload: the last finished ticket has ended, so it is not in the snapshot; ask for it.
-      const id = s.windows.find((x) => x.id === this.windowId)?.lastFinishedId;
-      if (id && this.lastRating === null)
+      const here = this.windowId;
+      const id = s.windows.find((x) => x.id === here)?.lastFinishedId;
+      if (here && id && this.lastRating === null)
         void this.conn.send<Ticket>("ticket:get", { ticketId: id }).then((r) => {
-          if (r.ok && this.lastRating === null) this.lastRating = { number: r.data.number, rating: r.data.rating };
+          if (r.ok && this.lastRating === null) this.lastRating = { number: r.data.number, rating: servedAt(r.data, here)?.rating ?? null };
         });
     },
   });
@@ -160,8 +161,12 @@ export class CounterApp extends LitElement {
 
   private onHallEvent(e: HallEvent) {
     if ("ticket" in e) this.known.set(e.ticket.number, e.ticket);
-    if (e.type === "ticket:finished" && e.window.id === this.windowId && e.ticket.state === "finished") this.lastRating = { number: e.ticket.number, rating: null };
-    if (e.type === "ticket:rated" && e.ticket.windowId === this.windowId) this.lastRating = { number: e.ticket.number, rating: e.ticket.rating };
+    // The last service this window gave (a bundle's step too) and the pad's rating of it; a bundle's whole matter is no window's.
+    if (e.type === "ticket:finished" && e.window.id === this.windowId && servedAt(e.ticket, this.windowId)) this.lastRating = { number: e.ticket.number, rating: null };
+    if (e.type === "ticket:rated") {
+      const part = ratedPart(e);
+      if (part.scope === "service" && part.windowId === this.windowId) this.lastRating = { number: e.ticket.number, rating: part.rating };
+    }
   }
 
   private onKey = (e: KeyboardEvent) => {

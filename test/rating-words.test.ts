@@ -15,6 +15,14 @@ describe("a refused rating from the tracker in plain words", () => {
     expect(ratingRefusal({ code: "NOT_RATEABLE" }).en).toContain("once its service is done");
   });
 
+  it("a 一件事 bundle's whole matter rated already says the matter is rated once as a whole", () => {
+    expect(ratingRefusal({ code: "ALREADY_RATED" }, true).zh).toBe("这件事已经整体评价过了，整件事只能评价一次。感谢您的反馈！");
+  });
+
+  it("a bundle with steps still to come says the whole matter is rated once every step is done", () => {
+    expect(ratingRefusal({ code: "NOT_RATEABLE" }, true).en).toBe("The matter can be rated as a whole once every step is done.");
+  });
+
   it("anything else asks to try again, never the server's English", () => {
     expect(ratingRefusal({ code: "INTERNAL" }).zh).toBe("评价没有提交成功，请稍后再试。");
   });

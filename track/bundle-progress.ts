@@ -1,6 +1,6 @@
 import { LitElement, css, html } from "lit";
 import { customElement, property } from "lit/decorators.js";
-import type { Bilingual, HallSnapshot, Ticket } from "../protocol/index.js";
+import { RATING_LABELS, type Bilingual, type HallSnapshot, type Ticket } from "../protocol/index.js";
 import { bundleSteps, stepsDone, type BundleStepState } from "../web/shared/bundle-steps.js";
 import { LangController, tr } from "../web/shared/i18n.js";
 
@@ -57,6 +57,11 @@ export class BundleProgress extends LitElement {
       const s = this.services.find((x) => x.id === id);
       return s ? tr(s.name) : id;
     };
+    // Each step is rated at its window's pad as it ends: what the citizen gave there, if anything.
+    const rated = (index: number) => {
+      const r = this.ticket.served.find((x) => x.step === index)?.rating;
+      return r ? html` · <span data-testid="bundle-step-rating">${tr({ zh: "窗口评价：", en: "Rated: " })}${tr(RATING_LABELS[r]!)}</span>` : "";
+    };
     return html`<div class="card" data-testid="bundle-progress">
       <h2>${tr({ zh: "一件事办理进度", en: "Your matter, step by step" })}<span data-testid="bundle-done">${tr({ zh: `已办完 ${stepsDone(steps)}/${steps.length} 项`, en: `${stepsDone(steps)} of ${steps.length} done` })}</span></h2>
       <ol part="steps">
@@ -64,7 +69,7 @@ export class BundleProgress extends LitElement {
           const cls = s.state === "done" ? "done" : s.state === "parked" ? "parked now" : s.state === "waiting" || s.state === "called" || s.state === "serving" ? "now" : s.state === "noShow" || s.state === "cancelled" ? "ended" : "";
           return html`<li class=${cls} data-testid="bundle-step" data-state=${s.state} aria-current=${cls.includes("now") ? "step" : "false"}>
             <span class="dot">${s.state === "done" ? "✓" : s.index + 1}</span>
-            <div><div class="name">${name(s.serviceId)}</div><div class="word" data-testid="bundle-step-state">${tr(WORDS[s.state])}</div></div>
+            <div><div class="name">${name(s.serviceId)}</div><div class="word" data-testid="bundle-step-state">${tr(WORDS[s.state])}${rated(s.index)}</div></div>
             ${s.state === "parked"
               ? html`<div class="needs" data-testid="bundle-step-needs">
                   ${s.parkReason ? html`<div>${tr({ zh: "原因：", en: "Reason: " })}${s.parkReason}</div>` : ""}

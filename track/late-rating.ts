@@ -12,8 +12,8 @@ const COLOURS: Record<number, string> = { 5: "#15803d", 4: "#4d7c0f", 3: "#a1620
  * big phone buttons, posted to `POST /api/halls/:hallId/tickets/:ticketId/rating`; thanks after.
  * The server decides whether the ticket may be rated (within `rating.lateDays`, once); its
  * refusal is shown in plain words. A ticket already rated (at the pad, or from another phone) is
- * said to be rated, as the server's ticket tells. For a 一件事 bundle the one rating is the
- * whole matter's.
+ * said to be rated, as the server's ticket tells. For a 一件事 bundle this is the rating of the
+ * whole matter (整件事评价), once every step is done: its steps are rated at the windows' pads.
  * @csspart card - the rating card
  */
 @customElement("hc-late-rating")
@@ -39,6 +39,11 @@ export class LateRating extends LitElement {
   @state() private refusal: { code: string; words: Bilingual } | null = null;
   private i18n = new LangController(this);
 
+  /** A bundle: the tracker rates its whole matter. */
+  private get whole(): boolean {
+    return this.ticket.bundle.length > 1;
+  }
+
   private async rate(rating: number): Promise<void> {
     if (this.sending) return;
     this.sending = true;
@@ -53,10 +58,10 @@ export class LateRating extends LitElement {
       else {
         const body = (await res.json().catch(() => null)) as { error?: HallError } | null;
         const code = body?.error?.code ?? "INTERNAL";
-        this.refusal = { code, words: ratingRefusal({ code }) };
+        this.refusal = { code, words: ratingRefusal({ code }, this.whole) };
       }
     } catch {
-      this.refusal = { code: "INTERNAL", words: ratingRefusal({ code: "INTERNAL" }) };
+      this.refusal = { code: "INTERNAL", words: ratingRefusal({ code: "INTERNAL" }, this.whole) };
     } finally {
       this.sending = false;
     }
@@ -71,13 +76,13 @@ export class LateRating extends LitElement {
       </div>`;
     }
     if (t.rating !== null || this.refusal?.code === "ALREADY_RATED") {
-      return html`<div part="card" class="card said" data-testid="rating-refusal" data-code="ALREADY_RATED">${tr(ratingRefusal({ code: "ALREADY_RATED" }))}</div>`;
+      return html`<div part="card" class="card said" data-testid="rating-refusal" data-code="ALREADY_RATED">${tr(ratingRefusal({ code: "ALREADY_RATED" }, this.whole))}</div>`;
     }
-    const bundle = t.bundle.length > 1;
-    return html`<div part="card" class="card" data-testid="late-rating">
-      <h2>${bundle ? tr({ zh: "请为这件事整体评价", en: "Rate the whole matter" }) : tr({ zh: "请为本次服务评价", en: "Rate our service" })}</h2>
+    const bundle = this.whole;
+    return html`<div part="card" class="card" data-testid="late-rating" data-scope=${bundle ? "whole" : "service"}>
+      <h2>${bundle ? tr({ zh: "整件事评价", en: "Rate the whole matter" }) : tr({ zh: "请为本次服务评价", en: "Rate our service" })}</h2>
       <p>${bundle
-        ? tr({ zh: `您办理的「一件事」共 ${t.bundle.length} 项已全部办完，请对整件事的办理打分（好差评）。`, en: `All ${t.bundle.length} steps of your matter are done. How did we handle it as a whole?` })
+        ? tr({ zh: `您办理的「一件事」共 ${t.bundle.length} 项已全部办完。每一项可在办理窗口的评价器上评价；这里请对整件事的办理打分（好差评）。`, en: `All ${t.bundle.length} steps of your matter are done. Each step is rated at its window's pad; here, how did we handle the matter as a whole?` })
         : tr({ zh: "您还没有在窗口评价器上评价，可以在这里评价（好差评）。", en: "You did not rate at the window's pad; you can rate here." })}</p>
       <div class="levels" role="group" aria-label=${tr({ zh: "好差评", en: "Rating" })}>
         ${[5, 4, 3, 2, 1].map(

@@ -12,9 +12,15 @@ const PLAIN: Partial<Record<HallError["code"], Bilingual>> = {
   RATE_LIMITED: { zh: "操作太频繁，请稍候再试。", en: "Too many tries. Please wait a moment and try again." },
 };
 
+/** For a 一件事 bundle the tracker rates the whole matter: its refusals say so. */
+const WHOLE: Partial<Record<HallError["code"], Bilingual>> = {
+  ALREADY_RATED: { zh: "这件事已经整体评价过了，整件事只能评价一次。感谢您的反馈！", en: "This matter has already been rated as a whole; it is rated once. Thank you for your feedback!" },
+  NOT_RATEABLE: { zh: "每一项都办完后，才能对整件事评价。", en: "The matter can be rated as a whole once every step is done." },
+};
+
 const FALLBACK: Bilingual = { zh: "评价没有提交成功，请稍后再试。", en: "The rating did not go through. Please try again in a moment." };
 
-/** A refused rating, in both languages. */
-export function ratingRefusal(error: Pick<HallError, "code">): Bilingual {
-  return PLAIN[error.code] ?? FALLBACK;
+/** A refused rating, in both languages; `whole` for a bundle's whole matter. */
+export function ratingRefusal(error: Pick<HallError, "code">, whole = false): Bilingual {
+  return (whole ? WHOLE[error.code] : undefined) ?? PLAIN[error.code] ?? FALLBACK;
 }
