@@ -15,6 +15,7 @@
 import { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { HallEvent } from "../protocol/index.js";
 import { ReportSummary, type ReportGrouping } from "../protocol/reports.js";
 import { ManualClock } from "../server/domain/clock.js";
 import type { HallConfig } from "../server/domain/config.js";
@@ -23,7 +24,7 @@ import { ticketsCsv, ticketsXlsx } from "../server/records/exports.js";
 import { summarize } from "../server/records/reports.js";
 import { MemoryStore } from "../server/store/memory/memory-store.js";
 import { HallScript } from "./records.contract.js";
-import { contractHall, MIN, T0 } from "./store.contract.js";
+import { contractHall, MIN, T0, wire } from "./store.contract.js";
 
 /** Two days of the contract hall in the records (see the file's comment). */
 export async function twoDays(records: RecordsStore): Promise<{ hall: HallConfig; script: HallScript }> {
@@ -306,6 +307,57 @@ export function describeReportsContract(name: string, open: () => Promise<Record
         ["A001", "BB-20260302-001", "已解决 resolved"],
         ["A002", "BB-20260302-002、BB-20260303-001", "待补正材料 waitingForCitizen、办理中 open"],
         ["A003", null, null],
+      ]);
+    });
+  });
+
+  describe(`a ticket's row in the export names its own cases only, on ${name}`, () => {
+    let records: RecordsStore;
+    let hall: HallConfig;
+    let script: HallScript;
+    /**
+     * Mon: A001 (its id "shared-id") served; A002 left waiting. Tue: A002, carried over, served;
+     * a new A001 with the same id (the simulator's ids repeat day after day; each day is kept on
+     * its own) served. Both cases are opened on Tuesday: one from A002, one from Tuesday's A001.
+     */
+    beforeAll(async () => {
+      records = await open();
+      const clock = new ManualClock(T0);
+      script = await new HallScript(new MemoryStore(), clock).load();
+      hall = contractHall({ id: script.hallId });
+      const issueAs = async (newTicketId: string) =>
+        (await script.store.execute(script.hallId, wire("ticket:issue", { serviceId: "social", then: [] }), { now: clock.now(), by: "kiosk", staffId: null, newTicketId })).event as Extract<HallEvent, { type: "ticket:issued" }>;
+      await script.run("window:open", { windowId: "w1" }, "staff", "alice");
+      await issueAs("shared-id");
+      await script.serve("w1", 2);
+      const waiting = await script.issue("social");
+      await records.append(script.hallId, await script.log());
+      clock.advance(T0 + 24 * 60 * MIN - clock.now());
+      await script.startDay();
+      await script.serve("w1", 2);
+      const again = (await issueAs("shared-id")).ticket;
+      await script.serve("w1", 2);
+      await records.append(script.hallId, await script.log());
+      let n = 0;
+      const tue = { by: "alice", now: clock.now(), today: "2026-03-03" };
+      const opening = (t: { id: string; number: string }) => ({ commandId: `open-${++n}`, category: "policy", summary: "跨日的事项", departments: [], phone: "13812341234", ticketId: t.id, ticketNumber: t.number, windowId: "w1", dueDate: "2026-03-09", prefix: "BB" });
+      await records.cases.open(hall.id, opening(waiting), tue);
+      await records.cases.open(hall.id, opening(again), tue);
+    });
+    afterAll(async () => {
+      await records?.close();
+      await script?.store.close();
+    });
+
+    it("a case opened the day after its ticket (carried over) is on that ticket's row; one of a new ticket sharing an earlier one's id is not on the earlier row", async () => {
+      const c = collector();
+      await ticketsCsv(records, hall, { from: "2026-03-02", to: "2026-03-03" }, c.out);
+      const [head, ...rows] = c.bytes().toString("utf8").slice(1).trim().split("\r\n").map((line) => line.split(","));
+      const at = (heading: string) => head!.indexOf(heading);
+      expect(rows.map((r) => [r[at("号码 number")], r[at("取号 issued")]!.slice(0, 10), r[at("工单 case")], r[at("工单状态 case state")]])).toEqual([
+        ["A001", "2026-03-02", "", ""],
+        ["A002", "2026-03-02", "BB-20260303-001", "办理中 open"],
+        ["A001", "2026-03-03", "BB-20260303-002", "办理中 open"],
       ]);
     });
   });

@@ -29,24 +29,40 @@ type TicketRow = TicketColumns & { cases: readonly { number: string; state: stri
 
 /**
  * The page's tickets with the cases opened from them. A case is opened from a ticket at the
- * window on the ticket's business day or later, so the lookup keeps to cases of those days
- * (by the index of case numbers) before matching the page's ticket ids.
+ * window on the ticket's business day or later (a ticket carries over past midnight), so the
+ * lookup keeps to cases of those days (by the index of case numbers). A ticket's row is its id on
+ * its business day: of rows sharing an id, a case belongs to the latest on or before its day.
  */
 async function withCases(records: RecordsStore, hallId: string, page: readonly TicketColumns[]): Promise<TicketRow[]> {
-  if (!page.length) return [];
-  const since = page.reduce((min, t) => (t.business_date < min ? t.business_date : min), page[0]!.business_date);
-  const found = await records.db
-    .selectFrom("records_cases")
-    .select(["ticket_id", "number", "state"])
-    .where("hall_id", "=", hallId)
-    .where("business_date", ">=", since)
-    .where("ticket_id", "in", page.map((t) => t.ticket_id))
-    .orderBy("business_date")
-    .orderBy("day_seq")
-    .execute();
   const byTicket = new Map<string, { number: string; state: string }[]>();
-  for (const c of found) byTicket.set(c.ticket_id, [...(byTicket.get(c.ticket_id) ?? []), { number: c.number, state: c.state }]);
-  return page.map((t) => ({ ...t, cases: byTicket.get(t.ticket_id) ?? [] }));
+  const at = (day: string, ticketId: string) => `${day}\n${ticketId}`;
+  // A page is one business day's (ticketPages); a day at a time whatever it holds.
+  for (const day of new Set(page.map((t) => t.business_date))) {
+    const found = await records.db
+      .selectFrom("records_cases as c")
+      .select(["c.ticket_id", "c.number", "c.state"])
+      .where("c.hall_id", "=", hallId)
+      .where("c.business_date", ">=", day)
+      .where("c.ticket_id", "in", page.filter((t) => t.business_date === day).map((t) => t.ticket_id))
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("records_tickets as later")
+              .select("later.ticket_id")
+              .whereRef("later.hall_id", "=", "c.hall_id")
+              .whereRef("later.ticket_id", "=", "c.ticket_id")
+              .where("later.business_date", ">", day)
+              .whereRef("later.business_date", "<=", "c.business_date"),
+          ),
+        ),
+      )
+      .orderBy("c.business_date")
+      .orderBy("c.day_seq")
+      .execute();
+    for (const c of found) byTicket.set(at(day, c.ticket_id), [...(byTicket.get(at(day, c.ticket_id)) ?? []), { number: c.number, state: c.state }]);
+  }
+  return page.map((t) => ({ ...t, cases: byTicket.get(at(t.business_date, t.ticket_id)) ?? [] }));
 }
 
 /** The hall's tickets of the range, each page with its cases. */
