@@ -165,7 +165,7 @@ export class FollowUpsPanel extends LitElement {
   private row(f: FollowUp) {
     const open = this.openId === f.id;
     return html`<tr class="fu ${f.overdue ? "overdue" : ""}" data-testid="follow-up-${f.number}" aria-expanded=${open} @click=${() => ((this.openId = open ? null : f.id), (this.form = OFFERS[f.state][0] ?? "callback"))}>
-        <td>${f.number}</td><td>${f.service ? tr(f.service) : f.serviceId}</td><td>${f.window ? tr(f.window) : (f.windowId ?? "")}</td><td>${f.staffId ?? ""}</td>
+        <td>${f.number}</td><td>${f.service ? tr(f.service) : f.serviceId}</td><td>${f.scope === "whole" ? html`<span class="muted" data-testid="follow-up-${f.number}-whole">${tr({ zh: "整件事评价", en: "Whole matter" })}</span>` : f.window ? tr(f.window) : (f.windowId ?? "")}</td><td>${f.staffId ?? ""}</td>
         <td class="red">${tr(RATING[f.rating] ?? { zh: String(f.rating), en: String(f.rating) })}${f.source === "tracker" ? html` <span class="muted">${tr({ zh: "(补评)", en: "(late)" })}</span>` : ""}</td>
         <td>${f.businessDate}</td>
         <td class=${f.overdue ? "red" : ""} data-testid="follow-up-${f.number}-due">${f.dueDate}${f.overdue ? tr({ zh: " 已超期", en: " overdue" }) : ""}</td>
