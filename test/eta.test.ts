@@ -255,3 +255,76 @@ describe("bookings still to come, from the day's bookings", () => {
     expect(rates.checkInOffsets()).toEqual([-8 * MIN]);
   });
 });
+
+describe("what the rate estimator learns from the hall's events for the forecast", () => {
+  it("an arrival counts towards the rate a minute after it came, so a forecast made as a ticket is issued does not read it as a rise", () => {
+    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }]);
+    const rates = new RateEstimator().configure(h.snap(), T0);
+    h.issue("A", T0 + 30 * MIN);
+    rates.observeAll(h.events);
+    const before = rates.arrivalPerSec("A", T0 + 30 * MIN - 1);
+    expect(rates.arrivalPerSec("A", T0 + 30 * MIN)).toBe(before);
+    expect(rates.arrivalPerSec("A", T0 + 31 * MIN)).toBeGreaterThan(before);
+  });
+
+  it("read as each ticket of a steady 12 an hour is issued, the rate is about 12 an hour, not 12 plus one arrival's worth", () => {
+    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }]);
+    const rates = new RateEstimator().configure(h.snap(), T0);
+    const read: number[] = [];
+    for (let i = 1; i <= 36; i++) {
+      h.issue("A", T0 + i * 5 * MIN);
+      rates.observeAll(h.events);
+      read.push(rates.arrivalPerSec("A", T0 + i * 5 * MIN) * 3600);
+    }
+    // The last hour, once the 20-minute average has settled.
+    for (const perHour of read.slice(-12)) expect(Math.abs(perHour - 12)).toBeLessThan(1.2);
+  });
+
+  it("before any pause has ended, a paused window is expected back 30 minutes after it paused", () => {
+    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }]);
+    const rates = new RateEstimator().configure(h.snap(), T0);
+    h.run({ name: "window:pause", payload: { windowId: "1", reason: "午休" } } as never, at("12:00"));
+    rates.observeAll(h.events);
+    expect(rates.backInSec("1", at("12:10"))).toBe(20 * 60);
+    expect(rates.backInSec("2", at("12:10"))).toBeNull();
+  });
+
+  it("a paused window is expected back after what this hall's pauses have lasted", () => {
+    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }, { id: "2", qualified: ["A"], serving: ["A"] }]);
+    const rates = new RateEstimator().configure(h.snap(), T0);
+    h.run({ name: "window:pause", payload: { windowId: "1", reason: "午休" } } as never, at("11:30"));
+    h.run({ name: "window:resume", payload: { windowId: "1" } } as never, at("12:30"));
+    h.run({ name: "window:pause", payload: { windowId: "2", reason: "午休" } } as never, at("12:30"));
+    rates.observeAll(h.events);
+    // Ten minutes in: the hour-long pause has 50 minutes left, the prior's 30 minutes 20.
+    expect(rates.backInSec("2", at("12:40"))).toBe(35 * 60);
+    // Past the prior: only the hour-long pause says how long it lasts.
+    expect(rates.backInSec("2", at("13:10"))).toBe(20 * 60);
+  });
+
+  it("a window away longer than any pause this hall has seen is expected to stay away as long again", () => {
+    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }]);
+    const rates = new RateEstimator().configure(h.snap(), T0);
+    h.run({ name: "window:pause", payload: { windowId: "1", reason: "夜间" } } as never, at("09:00"));
+    rates.observeAll(h.events);
+    expect(rates.backInSec("1", at("11:00"))).toBe(2 * 3600);
+  });
+
+  it("how calls spread: each call's time over its service's mean when it ended, for the hall's calls together, ascending", () => {
+    const h = hall([{ id: "1", qualified: ["A", "B"], serving: ["A", "B"] }]);
+    const rates = new RateEstimator({ priorWeight: 0 }).configure(h.snap(), T0);
+    let at0 = T0;
+    const call = (serviceId: string, minutes: number) => {
+      h.issue(serviceId, at0);
+      h.run({ name: "window:callNext", payload: { windowId: "1" } } as never, at0);
+      h.run({ name: "ticket:start", payload: { windowId: "1" } } as never, at0);
+      h.run({ name: "ticket:finish", payload: { windowId: "1" } } as never, (at0 += minutes * MIN));
+    };
+    call("A", 10);
+    call("B", 4);
+    call("A", 30);
+    rates.observeAll(h.events);
+    // A: 10 (its mean then 10), B: 4 (4), A: 30 (mean of 10 and 30: 20).
+    expect(rates.occupancyShape()).toEqual([1, 1, 1.5]);
+  });
+});

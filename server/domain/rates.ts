@@ -5,12 +5,19 @@
  *
  * - Arrival rate: an exponentially decayed count (time constant `arrivalTauMin`), bias-corrected
  *   for the short history after the estimator starts, so the first minutes of a day are not read
- *   as a quiet hall.
+ *   as a quiet hall. An arrival counts from `arrivalDelaySec` after it came: a forecast is made
+ *   just after a ticket is issued, and a count that jumped with that very ticket would read every
+ *   arrival as a rise in the rate (by 1 ÷ the time constant, 3 an hour at 20 min: more than a
+ *   quiet service's whole rate).
  * - Occupancy per call: how long a call keeps a window (called → finished / no-show / parked /
  *   transferred / cancelled). That is the capacity a ticket really costs, no-shows included.
  *   A running mean until `serviceWindow` samples, then an exponential moving average over about
  *   that many; the configured mean counts as `priorWeight` samples (its pull fades as calls accumulate).
  * - Priority share: the fraction of new tickets in a class above normal.
+ * - How calls spread: each call's occupancy relative to its service's mean at the time, over the
+ *   hall's latest calls (one shape for the hall, so a service with few calls has one too).
+ * - Pauses (暂停, 午休): when each paused window paused, and how long this hall's pauses lasted,
+ *   so the forecast can count a paused window back.
  *
  * Arrivals and the priority share count walk-ins (and late check-ins, which queue as walk-ins).
  * An on-time check-in is not guessed from a rate: the day's bookings say when it comes, and
@@ -33,9 +40,18 @@ export interface RateOptions {
   priorWeight: number;
   /** How many of the latest on-time check-ins tell how citizens keep their bookings. */
   checkInWindow: number;
+  /** An arrival counts towards the rate this long after it came (see the file comment). */
+  arrivalDelaySec: number;
+  /** How many of the hall's latest calls give the spread of a call's time. */
+  shapeWindow: number;
+  /** How many of the hall's latest pauses tell how long a pause lasts. */
+  pauseWindow: number;
 }
 
-export const DEFAULT_RATE_OPTIONS: RateOptions = { arrivalTauMin: 20, serviceWindow: 30, priorWeight: 3, checkInWindow: 200 };
+export const DEFAULT_RATE_OPTIONS: RateOptions = { arrivalTauMin: 20, serviceWindow: 30, priorWeight: 3, checkInWindow: 200, arrivalDelaySec: 60, shapeWindow: 200, pauseWindow: 50 };
+
+/** What is assumed of a pause before the hall has shown its own: 30 minutes, worth one pause. */
+export const DEFAULT_PAUSE_PRIOR = { minutes: 30, weight: 1 };
 
 /** What the predictors need of the measured rates. */
 export interface RatesView {
@@ -47,11 +63,17 @@ export interface RatesView {
   priorityShare(): number;
   /** Rank most priority arrivals carry (for predicted future arrivals). */
   priorityRank(): number;
+  /** The hall's latest calls, each as its occupancy ÷ its service's mean then, ascending (how calls spread about the mean). */
+  occupancyShape?(): readonly number[];
+  /** Seconds until a paused window is expected back; null when it is not paused (or since when is unknown). */
+  backInSec?(windowId: string): number | null;
 }
 
+/** A decayed count as of `at`, and the arrivals of the last `arrivalDelaySec` that do not count yet. */
 interface ArrivalAvg {
   value: number;
   at: number;
+  pending: number[];
 }
 
 interface MeanAvg {
@@ -73,6 +95,12 @@ export class RateEstimator implements RatesView {
   private readonly service = new Map<string, MeanAvg>();
   /** First call of each ticket now at a window: ticketId → [at, serviceId]. */
   private readonly calls = new Map<string, [number, string]>();
+  /** The latest calls' occupancy ÷ mean, oldest first; `sortedShape` caches them ascending. */
+  private readonly shape: number[] = [];
+  private sortedShape: number[] | null = null;
+  private readonly pausedAt = new Map<string, number>();
+  /** Lengths of the latest finished pauses, seconds. */
+  private readonly pauses: number[] = [];
   private readonly defaults = new Map<string, number>();
   private readonly ranks = new Map<string, number>();
   private startedAt: number | null = null;
@@ -142,6 +170,15 @@ export class RateEstimator implements RatesView {
       case "ticket:cancelled":
         this.endCall(e.ticket.id, e.at);
         break;
+      case "window:changed":
+        if (e.window.state === "paused") {
+          if (!this.pausedAt.has(e.window.id)) this.pausedAt.set(e.window.id, e.at);
+        } else {
+          const since = this.pausedAt.get(e.window.id);
+          this.pausedAt.delete(e.window.id);
+          if (since !== undefined && e.change === "resumed") this.pause((e.at - since) / 1000);
+        }
+        break;
       case "hall:dayStarted":
         this.calls.clear();
         break;
@@ -158,9 +195,11 @@ export class RateEstimator implements RatesView {
     const a = this.arrivals.get(serviceId);
     if (!a || this.startedAt === null) return 0;
     const tau = this.opts.arrivalTauMin * 60_000;
-    const decayed = a.value * Math.exp(-Math.max(0, at - a.at) / tau);
-    // Only (at - startedAt) of history exists: scale up as if the average had been running all along.
-    const seen = 1 - Math.exp(-Math.max(0, at - this.startedAt) / tau);
+    const delay = this.opts.arrivalDelaySec * 1000;
+    let decayed = a.value * Math.exp(-Math.max(0, at - a.at) / tau);
+    for (const p of a.pending) if (at - p >= delay) decayed += Math.exp(-(at - p - delay) / tau) / tau;
+    // Only (at - startedAt - delay) of counted history exists: scale up as if the average had been running all along.
+    const seen = 1 - Math.exp(-Math.max(0, at - this.startedAt - delay) / tau);
     const perMs = decayed / Math.max(seen, 0.25);
     return perMs * 1000;
   }
@@ -190,6 +229,35 @@ export class RateEstimator implements RatesView {
     return (this.sortedCheckIns ??= [...this.checkIns].sort((a, b) => a - b));
   }
 
+  /** The hall's latest calls, each as its occupancy ÷ its service's mean when it ended, ascending. */
+  occupancyShape(): readonly number[] {
+    return (this.sortedShape ??= [...this.shape].sort((a, b) => a - b));
+  }
+
+  /**
+   * When a paused window is expected back, seconds from `at`: on average what the pauses this
+   * hall has seen that lasted longer than this one so far had left (the prior standing in for one
+   * of them); one already away longer than any is expected to stay away as long again.
+   */
+  backInSec(windowId: string, at = this.now): number | null {
+    const since = this.pausedAt.get(windowId);
+    if (since === undefined) return null;
+    const elapsed = Math.max(0, (at - since) / 1000);
+    const prior = DEFAULT_PAUSE_PRIOR;
+    let left = 0;
+    let weight = 0;
+    for (const d of this.pauses) {
+      if (d <= elapsed) continue;
+      left += d - elapsed;
+      weight++;
+    }
+    if (prior.minutes * 60 > elapsed) {
+      left += (prior.minutes * 60 - elapsed) * prior.weight;
+      weight += prior.weight;
+    }
+    return weight ? left / weight : elapsed;
+  }
+
   /** All figures of one service, for the manager console and staffing advice. */
   rates(serviceId: string, at = this.now): ServiceRates {
     return {
@@ -207,14 +275,28 @@ export class RateEstimator implements RatesView {
       occupancySec: (s) => this.occupancySec(s),
       priorityShare: () => this.priorityShare(),
       priorityRank: () => this.priorityRank(),
+      occupancyShape: () => this.occupancyShape(),
+      backInSec: (w) => this.backInSec(w, now),
     };
   }
 
   private arrive(serviceId: string, at: number): void {
     const tau = this.opts.arrivalTauMin * 60_000;
-    const cur = this.arrivals.get(serviceId);
-    const value = cur ? cur.value * Math.exp(-Math.max(0, at - cur.at) / tau) : 0;
-    this.arrivals.set(serviceId, { value: value + 1 / tau, at });
+    const delay = this.opts.arrivalDelaySec * 1000;
+    const a = this.arrivals.get(serviceId) ?? { value: 0, at, pending: [] };
+    // Arrivals older than the delay join the decayed count, each at the moment it began to count.
+    while (a.pending.length && at - a.pending[0]! >= delay) {
+      const counts = a.pending.shift()! + delay;
+      a.value = a.value * Math.exp(-Math.max(0, counts - a.at) / tau) + 1 / tau;
+      a.at = counts;
+    }
+    a.pending.push(at);
+    this.arrivals.set(serviceId, a);
+  }
+
+  private pause(sec: number): void {
+    this.pauses.push(sec);
+    if (this.pauses.length > this.opts.pauseWindow) this.pauses.shift();
   }
 
   private checkIn(offsetMs: number): void {
@@ -227,7 +309,11 @@ export class RateEstimator implements RatesView {
     const c = this.calls.get(ticketId);
     if (!c) return;
     this.calls.delete(ticketId);
-    this.push(this.occupancy, c[1], Math.max(0, (at - c[0]) / 1000));
+    const sec = Math.max(0, (at - c[0]) / 1000);
+    this.push(this.occupancy, c[1], sec);
+    this.shape.push(sec / this.occupancySec(c[1]));
+    if (this.shape.length > this.opts.shapeWindow) this.shape.shift();
+    this.sortedShape = null;
   }
 
   private push(map: Map<string, MeanAvg>, serviceId: string, x: number): void {
