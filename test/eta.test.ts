@@ -4,6 +4,7 @@ import { instantOf } from "../server/domain/clock.js";
 import type { StoreCommand } from "../server/domain/hall-commands.js";
 import { HallConfig } from "../server/domain/config.js";
 import { buildQueueSummary, etaFor, forecast, naiveEtaSec, queueSummary, type BookedArrival } from "../server/domain/eta.js";
+import type { RatesView } from "../server/domain/rates.js";
 import { proposeChanges } from "../server/domain/balancer.js";
 import { bookedArrivals, RateEstimator, showUpShare, staticRates, type DayBooking } from "../server/domain/rates.js";
 import { staffingAdvice } from "../server/domain/staffing.js";
@@ -194,6 +195,19 @@ describe("expected wait with bookings still to come (预约)", () => {
     expect(walkInWait(0.4)).toBe(8 * 60);
   });
 
+  it("asking for a new ticket's wait leaves the call order alone: walk-ins expected before 10:30 go ahead of a booking for 10:30 checked in early", () => {
+    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }]);
+    h.issue("A", at("10:05"));
+    h.run({ name: "window:callNext", payload: { windowId: "1" } } as never, at("10:05"));
+    const early = h.checkIn("bk1", "A", "10:30", at("10:05"));
+    // One walk-in expected every 10 minutes: at 10:15, 10:25, 10:35; the window frees at 10:15.
+    const rates = staticRates({ A: 600 }, { A: 1 / 600 });
+    const withProbe = forecast(h.snap(), rates, at("10:05")).waitSec.get(early);
+    expect(withProbe).toBe(forecast(h.snap(), rates, at("10:05"), { probes: false }).waitSec.get(early));
+    // The walk-ins of 10:15 and 10:25 are called as they come, the booking (placed at 10:30) before the one of 10:35.
+    expect(withProbe).toBe(30 * 60);
+  });
+
   it("a booking of a service no open window serves changes nothing", () => {
     const h = busyAtTen();
     const f = forecast(h.snap(), TEN_MIN, at("10:03"), { futureArrivals: false, booked: [{ serviceId: "B", at: at("10:00") }] });
@@ -253,6 +267,95 @@ describe("bookings still to come, from the day's bookings", () => {
     one.observeAll(h.events.filter((e) => !(e.type === "ticket:issued" && e.ticket.appointment?.onTime)));
     expect(rates.arrivalPerSec("A", at("09:52"))).toBeCloseTo(one.arrivalPerSec("A", at("09:52")), 12);
     expect(rates.checkInOffsets()).toEqual([-8 * MIN]);
+  });
+});
+
+/** A rates view with what the hall's own events would have measured: a spread of calls, a pause's expected end. */
+function measured(base: RatesView, extra: { shape?: number[]; backInSec?: Record<string, number> }): RatesView {
+  return { ...base, occupancyShape: () => extra.shape ?? [], backInSec: (w) => extra.backInSec?.[w] ?? null };
+}
+
+describe("expected waits shown to citizens: what the hall's own events add to the replay", () => {
+  const pause = (h: ReturnType<typeof hall>, windowId: string, at: number) => h.run({ name: "window:pause", payload: { windowId, reason: "午休" } } as never, at);
+  const auto = (h: ReturnType<typeof hall>) => h.run({ name: "balancer:setMode", payload: { mode: "auto" } } as never);
+
+  it("a paused window comes back when the hall's pauses say it will, instead of leaving its queue beyond the horizon", () => {
+    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }]);
+    pause(h, "1", T0);
+    const t = h.issue("A", T0 + MIN);
+    const rates = measured(TEN_MIN, { backInSec: { "1": 25 * 60 } });
+    expect(forecast(h.snap(), rates, T0 + MIN, { pausedReturn: true }).waitSec.get(t)).toBe(25 * 60);
+    expect(forecast(h.snap(), rates, T0 + MIN).waitSec.get(t)).toBe(8 * 3600);
+  });
+
+  it("in a hall the balancer runs in auto mode, a window with nothing of its own to call takes a queue it is qualified for", () => {
+    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }, { id: "2", qualified: ["A", "B"], serving: ["B"] }]);
+    h.issue("A", T0);
+    h.run({ name: "window:callNext", payload: { windowId: "1" } } as never, T0);
+    const waiting = h.issue("A", T0 + MIN);
+    const off = forecast(h.snap(), TEN_MIN, T0 + MIN, { lending: true, futureArrivals: false }).waitSec.get(waiting);
+    auto(h);
+    const lent = forecast(h.snap(), TEN_MIN, T0 + MIN, { lending: true, futureArrivals: false }).waitSec.get(waiting);
+    expect(off).toBe(9 * 60);
+    expect(lent).toBe(0);
+  });
+
+  it("a window the balancer would lend calls its own queue first, however long the other has waited", () => {
+    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }, { id: "2", qualified: ["A", "B"], serving: ["B"] }]);
+    auto(h);
+    h.issue("A", T0);
+    h.run({ name: "window:callNext", payload: { windowId: "1" } } as never, T0);
+    const a = h.issue("A", T0 + MIN);
+    const b = h.issue("B", T0 + 5 * MIN);
+    const f = forecast(h.snap(), TEN_MIN, T0 + 5 * MIN, { lending: true, futureArrivals: false });
+    expect(f.waitSec.get(b)).toBe(0);
+    // Window 1 frees at 9:10, before window 2 has done B's citizen.
+    expect(f.waitSec.get(a)).toBe(5 * 60);
+  });
+
+  it("the first of several busy windows frees sooner than their mean remaining times say", () => {
+    const h = hall([1, 2, 3].map((i) => ({ id: String(i), qualified: ["A"], serving: ["A"] })));
+    for (const w of ["1", "2", "3"]) {
+      h.issue("A", T0);
+      h.run({ name: "window:callNext", payload: { windowId: w } } as never, T0);
+    }
+    const next = h.issue("A", T0 + 1000);
+    // Calls of this hall last from a fifth of their mean to nearly twice it.
+    const rates = measured(TEN_MIN, { shape: [0.2, 0.4, 0.6, 0.8, 1, 1.2, 1.4, 1.6, 1.8] });
+    const mean = forecast(h.snap(), rates, T0 + 1000, { futureArrivals: false }).waitSec.get(next)!;
+    const sampled = forecast(h.snap(), rates, T0 + 1000, { futureArrivals: false, paths: 15 }).waitSec.get(next)!;
+    expect(mean).toBeCloseTo(599, 6);
+    expect(sampled).toBeLessThan(0.75 * mean);
+    expect(sampled).toBeGreaterThan(0);
+  });
+
+  it("without a measured spread of calls, sampled days are the mean day", () => {
+    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }]);
+    h.issue("A", T0);
+    h.run({ name: "window:callNext", payload: { windowId: "1" } } as never, T0);
+    const next = h.issue("A", T0 + MIN);
+    expect(forecast(h.snap(), TEN_MIN, T0 + MIN, { paths: 15 }).waitSec.get(next)).toBe(forecast(h.snap(), TEN_MIN, T0 + MIN).waitSec.get(next));
+  });
+
+  it("the same hall at the same moment is shown the same waits", () => {
+    const h = hall([1, 2].map((i) => ({ id: String(i), qualified: ["A"], serving: ["A"] })));
+    for (const w of ["1", "2"]) {
+      h.issue("A", T0);
+      h.run({ name: "window:callNext", payload: { windowId: w } } as never, T0);
+    }
+    [1, 2, 3].forEach((i) => h.issue("A", T0 + i * 1000));
+    const rates = measured(staticRates({ A: 600 }, { A: 6 / 3600 }), { shape: [0.3, 0.7, 1, 1.3, 1.7] });
+    expect(queueSummary(h.config, h.snap(), rates, T0 + 5000)).toEqual(queueSummary(h.config, h.snap(), rates, T0 + 5000));
+  });
+
+  it("the waits shown (etaFor, queueSummary) count a paused window back; the balancer's plain forecast does not", () => {
+    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }]);
+    pause(h, "1", T0);
+    const t = h.issue("A", T0 + MIN);
+    const rates = measured(TEN_MIN, { backInSec: { "1": 25 * 60 } });
+    expect(etaFor(h.snap(), rates, T0 + MIN, t)).toBe(25 * 60);
+    expect(queueSummary(h.config, h.snap(), rates, T0 + MIN).services.A!.etaSec).toEqual([25 * 60]);
+    expect(forecast(h.snap(), rates, T0 + MIN).waitSec.get(t)).toBe(8 * 3600);
   });
 });
 

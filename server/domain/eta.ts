@@ -20,6 +20,20 @@
  * - the result per ticket is the time until its predicted call. A "probe" per service gives the
  *   wait of a ticket issued now without taking any capacity.
  *
+ * What citizens are shown (`etaFor`, `queueSummary`: PUBLISHED_ETA_OPTIONS) adds what the hall's
+ * own events say the plain replay misses:
+ *
+ * - a paused window (午休, a break) comes back when this hall's pauses say it will (rates.ts
+ *   `backInSec`), instead of being gone for good: a service whose only window is at lunch is not
+ *   "beyond the horizon", and its queue is not shown waits that ignore the window's return;
+ * - in a hall whose balancer runs in auto mode, a window with nothing of its own to call takes
+ *   the queues it is qualified for, as the balancer lends it (its own queues first);
+ * - the busy windows' calls end at sampled times, drawn from how this hall's calls spread about
+ *   their mean (rates.ts `occupancyShape`, given the time already spent), and each ticket is
+ *   shown the median of its waits over the sampled days. The first of several busy windows
+ *   frees sooner than their mean remaining times say, and a mean-only replay reads every wait
+ *   behind busy windows as too long; the median is the wait that minimises the error shown.
+ *
  * Pure: a snapshot and a rates view in, numbers out. One pass serves every waiting ticket of the
  * hall, so the server publishes one QueueSummary per hall per change, never one message per ticket.
  */
@@ -52,6 +66,12 @@ export interface EtaOptions {
   only?: ReadonlySet<string>;
   /** Bookings still to come today (not checked in), played into the queues at their slot start. */
   booked?: readonly BookedArrival[];
+  /** Count a paused window back when the rates say it returns (RatesView.backInSec). */
+  pausedReturn: boolean;
+  /** Under the balancer's auto mode, a window with nothing of its own to call takes the queues it is qualified for. */
+  lending: boolean;
+  /** Sampled days (busy windows' remaining times drawn from RatesView.occupancyShape); each wait is their median. 1: the mean day. */
+  paths: number;
 }
 
 /**
@@ -70,7 +90,13 @@ export interface BookedArrival {
   bookingId?: string;
 }
 
-export const DEFAULT_ETA_OPTIONS: EtaOptions = { primaryPreference: 0.2, futureArrivals: true, horizonSec: 8 * 3600, arrivalsHorizonSec: 3600, minResidual: 0.3, probes: true };
+export const DEFAULT_ETA_OPTIONS: EtaOptions = { primaryPreference: 0.2, futureArrivals: true, horizonSec: 8 * 3600, arrivalsHorizonSec: 3600, minResidual: 0.3, probes: true, pausedReturn: false, lending: false, paths: 1 };
+
+/**
+ * What the waits shown to citizens add to the plain replay (see the file comment): `etaFor` and
+ * `queueSummary` use them unless told otherwise. The balancer's pressure uses the plain replay.
+ */
+export const PUBLISHED_ETA_OPTIONS: Partial<EtaOptions> = { pausedReturn: true, lending: true, paths: 15 };
 
 export interface Forecast {
   at: number;
@@ -98,86 +124,177 @@ interface Item {
   kind: Kind;
 }
 
-interface Counter {
-  id: string;
-  serving: string[];
-  freeAt: number;
-}
+/** How much longer a call of `serviceId` that has kept its window `elapsedMs` keeps it. */
+type Residual = (serviceId: string, meanMs: number, elapsedMs: number) => number;
 
 /** Play the hall forward from `now`; see the file comment. */
 export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, options: Partial<EtaOptions> = {}): Forecast {
   const opts = { ...DEFAULT_ETA_OPTIONS, ...options };
-  const horizonAt = now + opts.horizonSec * 1000;
-  const arrivalsUntil = now + opts.arrivalsHorizonSec * 1000;
-  const rankOf = new Map(snapshot.priorityClasses.map((p) => [p.id, p.rank]));
-  const targetMin = new Map(snapshot.services.map((s) => [s.id, s.targetWaitMin]));
-  const occMs = new Map(snapshot.services.map((s) => [s.id, Math.max(1, rates.occupancySec(s.id)) * 1000]));
-  const byId = new Map(snapshot.tickets.map((t) => [t.id, t]));
-  const out: Forecast = { at: now, waitSec: new Map(), order: new Map(), newTicketSec: new Map(), horizonSec: opts.horizonSec };
-  for (const s of snapshot.services) out.order.set(s.id, []);
-
-  const counters: Counter[] = snapshot.windows
-    .filter((w) => w.state === "open")
-    .map((w) => ({ id: w.id, serving: opts.serving?.[w.id] ?? w.serving, freeAt: busyUntil(w, byId, occMs, now, opts.minResidual) }));
-  const served = new Set(counters.flatMap((c) => c.serving));
-  const openIds = new Set(counters.map((c) => c.id));
-
-  // Queues: "s:<service>" for a service's queue, "w:<window>" for tickets transferred to one window.
-  const queues = new Map<string, Item[]>();
-  const push = (key: string, item: Item) => {
-    const q = queues.get(key);
-    if (q) q.push(item);
-    else queues.set(key, [item]);
+  const hall = prepare(snapshot, rates, now, opts);
+  const mean: Residual = (_s, meanMs, elapsedMs) => Math.max(meanMs - elapsedMs, meanMs * opts.minResidual);
+  const shape = opts.paths > 1 ? (rates.occupancyShape?.() ?? []) : [];
+  if (!shape.length || !hall.windows.some((w) => w.call)) return play(hall, opts, mean);
+  // A ticket an idle window calls at once waits 0 however long the busy windows take.
+  if (opts.only) {
+    const plain = play(hall, opts, mean);
+    if ([...plain.waitSec.values()].every((w) => w === 0)) return plain;
+  }
+  // Seeded by the hall's state, so that the same hall at the same moment is shown the same waits.
+  const rng = mulberry32(Math.floor(now / 1000) ^ Math.imul(snapshot.seq, 2654435761));
+  const sampled: Residual = (s, meanMs, elapsedMs) => {
+    // A call that has lasted this long is one of those that last longer: draw among them.
+    const from = firstAbove(shape, elapsedMs / meanMs);
+    if (from === shape.length) return mean(s, meanMs, elapsedMs);
+    return shape[from + Math.floor(rng() * (shape.length - from))]! * meanMs - elapsedMs;
   };
-  let pending = 0;
+  const days = Array.from({ length: opts.paths }, () => play(hall, opts, sampled));
+  const first = days[0]!;
+  const out: Forecast = { at: now, waitSec: new Map(), order: first.order, newTicketSec: new Map(), horizonSec: opts.horizonSec };
+  for (const id of first.waitSec.keys()) out.waitSec.set(id, median(days.map((d) => d.waitSec.get(id) ?? opts.horizonSec)));
+  for (const id of first.newTicketSec.keys()) out.newTicketSec.set(id, median(days.map((d) => d.newTicketSec.get(id) ?? opts.horizonSec)));
+  return out;
+}
+
+/** What every sampled day starts from: the hall now, its queues in order, what is expected to come. */
+interface Hall {
+  now: number;
+  targetMin: Map<string, number>;
+  occMs: Map<string, number>;
+  /** Windows that serve now or come back: when they can call (ms), and the call they are in. */
+  windows: { id: string; serving: string[]; own: number; from: number; call: { serviceId: string; elapsedMs: number } | null }[];
+  /** Each service's queue, and each window's own (tickets transferred to it), in call order. */
+  queues: Map<string, Item[]>;
+  windowQueues: Map<string, Item[]>;
+  /** Tickets no window will reach. */
+  unreachable: string[];
+  pending: number;
+  /** Services without a window, whose new ticket is not reached either. */
+  unserved: string[];
+  probes: number;
+  /** Ms between expected walk-ins, by service. */
+  gapMs: Map<string, number>;
+  share: number;
+  prioRank: number;
+  booked: { comesAt: number; b: BookedArrival }[];
+}
+
+function prepare(snapshot: HallSnapshot, rates: RatesView, now: number, opts: EtaOptions): Hall {
+  const rankOf = new Map(snapshot.priorityClasses.map((p) => [p.id, p.rank]));
+  const byId = new Map(snapshot.tickets.map((t) => [t.id, t]));
+  const occMs = new Map(snapshot.services.map((s) => [s.id, Math.max(1, rates.occupancySec(s.id)) * 1000]));
+  const backMs = (w: Window): number | null => {
+    if (w.state === "open") return 0;
+    const sec = w.state === "paused" && opts.pausedReturn ? (rates.backInSec?.(w.id) ?? null) : null;
+    return sec === null ? null : sec * 1000;
+  };
+  const lends = opts.lending && snapshot.balancer.mode === "auto";
+  const hall: Hall = {
+    now,
+    targetMin: new Map(snapshot.services.map((s) => [s.id, s.targetWaitMin])),
+    occMs,
+    windows: [],
+    queues: new Map(snapshot.services.map((s) => [s.id, []])),
+    windowQueues: new Map(),
+    unreachable: [],
+    pending: 0,
+    unserved: [],
+    probes: 0,
+    gapMs: new Map(),
+    share: Math.min(0.9, Math.max(0, rates.priorityShare())),
+    prioRank: rates.priorityRank(),
+    booked: [],
+  };
+  const queueOf = (serviceId: string) => {
+    let q = hall.queues.get(serviceId);
+    if (!q) hall.queues.set(serviceId, (q = []));
+    return q;
+  };
+  for (const w of snapshot.windows) {
+    const back = backMs(w);
+    if (back === null) continue;
+    const own = opts.serving?.[w.id] ?? w.serving;
+    const serving = lends ? [...own, ...w.qualified.filter((q) => !own.includes(q))] : own;
+    const t = w.ticketId ? byId.get(w.ticketId) : undefined;
+    hall.windows.push({ id: w.id, serving, own: own.length, from: now + back, call: t ? { serviceId: t.serviceId, elapsedMs: now - (t.calledAt ?? now) } : null });
+    hall.windowQueues.set(w.id, []);
+  }
+  const served = new Set(hall.windows.flatMap((w) => w.serving));
+
   for (const t of snapshot.tickets) {
     if (t.state !== "waiting") continue;
-    const reachable = t.targetWindowId ? openIds.has(t.targetWindowId) : served.has(t.serviceId);
+    const reachable = t.targetWindowId ? hall.windowQueues.has(t.targetWindowId) : served.has(t.serviceId);
     const wanted = !opts.only || opts.only.has(t.id);
     if (!reachable) {
-      if (wanted) out.waitSec.set(t.id, opts.horizonSec);
+      if (wanted) hall.unreachable.push(t.id);
       continue;
     }
-    push(t.targetWindowId ? `w:${t.targetWindowId}` : `s:${t.serviceId}`, { id: t.id, serviceId: t.serviceId, rank: rankOf.get(t.priority) ?? 0, arrivedAt: t.arrivedAt, kind: Kind.Real });
-    if (wanted) pending++;
+    (t.targetWindowId ? hall.windowQueues.get(t.targetWindowId)! : queueOf(t.serviceId)).push({ id: t.id, serviceId: t.serviceId, rank: rankOf.get(t.priority) ?? 0, arrivedAt: t.arrivedAt, kind: Kind.Real });
+    if (wanted) hall.pending++;
   }
-  const order = (a: Item, b: Item) => compareQueued(a, b);
-  for (const q of queues.values()) q.sort(order);
-
-  let probes = 0;
   if (opts.probes && !opts.only) {
     for (const s of snapshot.services) {
       if (!served.has(s.id)) {
-        out.newTicketSec.set(s.id, opts.horizonSec);
+        hall.unserved.push(s.id);
         continue;
       }
-      push(`s:${s.id}`, { id: `\uffff~probe`, serviceId: s.id, rank: 0, arrivedAt: now, kind: Kind.Probe });
-      probes++;
+      queueOf(s.id).push({ id: `\uffff~probe`, serviceId: s.id, rank: 0, arrivedAt: now, kind: Kind.Probe });
+      hall.probes++;
     }
   }
+  for (const q of hall.queues.values()) q.sort(compareQueued);
+  for (const q of hall.windowQueues.values()) q.sort(compareQueued);
 
-  // Expected future arrivals: evenly spaced at the measured rate, every 1/share-th one a priority ticket.
-  const nextArrival = new Map<string, number>();
-  const gapMs = new Map<string, number>();
-  const share = Math.min(0.9, Math.max(0, rates.priorityShare()));
-  const prioRank = rates.priorityRank();
-  let prioCredit = 0.5;
-  let futureN = 0;
   if (opts.futureArrivals) {
     for (const s of snapshot.services) {
       const perSec = rates.arrivalPerSec(s.id);
-      if (perSec <= 0 || !served.has(s.id)) continue;
-      const gap = 1000 / perSec;
-      gapMs.set(s.id, gap);
-      nextArrival.set(s.id, now + gap);
+      if (perSec > 0 && served.has(s.id)) hall.gapMs.set(s.id, 1000 / perSec);
     }
   }
   // Bookings still to come are known, not guessed from a rate: they play as far as the horizon.
   const checkedIn = new Set(snapshot.tickets.map((t) => t.appointment?.bookingId));
-  const booked = (opts.booked ?? [])
+  hall.booked = (opts.booked ?? [])
     .filter((b) => served.has(b.serviceId) && (b.weight ?? 1) >= LIKELY && !(b.bookingId && checkedIn.has(b.bookingId)))
     .map((b) => ({ comesAt: Math.max(now, b.at), b }))
     .sort((x, y) => x.comesAt - y.comesAt);
+  return hall;
+}
+
+interface Counter {
+  id: string;
+  /** Its serving list, then (lending) the other services it is qualified for. */
+  serving: string[];
+  /** The queues of `serving`, in the same order. */
+  queues: Item[][];
+  /** How many of `serving` it serves now. */
+  own: number;
+  freeAt: number;
+}
+
+/** One day played from `hall`, the busy windows' calls ending after `residual`. */
+function play(hall: Hall, opts: EtaOptions, residual: Residual): Forecast {
+  const { now, targetMin, occMs } = hall;
+  const horizonAt = now + opts.horizonSec * 1000;
+  const arrivalsUntil = now + opts.arrivalsHorizonSec * 1000;
+  const out: Forecast = { at: now, waitSec: new Map(), order: new Map(), newTicketSec: new Map(), horizonSec: opts.horizonSec };
+  for (const id of hall.queues.keys()) out.order.set(id, []);
+  for (const id of hall.unreachable) out.waitSec.set(id, opts.horizonSec);
+  for (const id of hall.unserved) out.newTicketSec.set(id, opts.horizonSec);
+  const queues = new Map([...hall.queues].map(([id, q]) => [id, q.slice()]));
+  const windowQueues = new Map([...hall.windowQueues].map(([id, q]) => [id, q.slice()]));
+  const counters: Counter[] = hall.windows.map((w) => {
+    const mean = w.call ? (occMs.get(w.call.serviceId) ?? 480_000) : 0;
+    const busyUntil = w.call ? now + residual(w.call.serviceId, mean, w.call.elapsedMs) : now;
+    return { id: w.id, serving: w.serving, queues: w.serving.map((s) => queues.get(s)!), own: w.own, freeAt: Math.max(busyUntil, w.from) };
+  });
+  let pending = hall.pending;
+  let probes = hall.probes;
+
+  // Expected future arrivals: evenly spaced at the measured rate, every 1/share-th one a priority ticket.
+  const nextArrival = new Map<string, number>();
+  for (const [s, gap] of hall.gapMs) nextArrival.set(s, now + gap);
+  const { share, prioRank, booked } = hall;
+  let prioCredit = 0.5;
+  let futureN = 0;
   let bookedNext = 0;
   const inject = (until: number) => {
     for (const [s, at] of nextArrival) {
@@ -186,14 +303,14 @@ export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, 
         prioCredit += share;
         const prio = prioCredit >= 1;
         if (prio) prioCredit -= 1;
-        insertSorted(queues, `s:${s}`, { id: `\uffff${String(futureN++).padStart(9, "0")}`, serviceId: s, rank: prio ? prioRank : 0, arrivedAt: t, kind: Kind.Future }, order);
-        t += gapMs.get(s)!;
+        insertSorted(queues.get(s)!, { id: `\uffff${String(futureN++).padStart(9, "0")}`, serviceId: s, rank: prio ? prioRank : 0, arrivedAt: t, kind: Kind.Future });
+        t += hall.gapMs.get(s)!;
       }
       nextArrival.set(s, t);
     }
     for (; bookedNext < booked.length && booked[bookedNext]!.comesAt <= until; bookedNext++) {
       const { b } = booked[bookedNext]!;
-      insertSorted(queues, `s:${b.serviceId}`, { id: `\uffffb${String(bookedNext).padStart(8, "0")}`, serviceId: b.serviceId, rank: b.priorityRank ?? 0, arrivedAt: b.at, kind: Kind.Future }, order);
+      insertSorted(queues.get(b.serviceId)!, { id: `\uffffb${String(bookedNext).padStart(8, "0")}`, serviceId: b.serviceId, rank: b.priorityRank ?? 0, arrivedAt: b.at, kind: Kind.Future });
     }
   };
   /** When something next comes that a window serving `serving` could take (Infinity: nothing will). */
@@ -215,18 +332,19 @@ export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, 
     if (t > horizonAt) break;
     inject(t);
     const heads: QueueHead[] = [];
-    const keys: string[] = [];
-    const own = queues.get(`w:${c.id}`);
-    if (own?.length) {
+    const from: Item[][] = [];
+    const own = windowQueues.get(c.id)!;
+    if (own.length) {
       heads.push(headOf(own[0]!, targetMin, 0));
-      keys.push(`w:${c.id}`);
+      from.push(own);
     }
-    c.serving.forEach((s, i) => {
-      const q = queues.get(`s:${s}`);
-      if (!q?.length) return;
+    for (let i = 0; i < c.queues.length; i++) {
+      const q = c.queues[i]!;
+      // A service it would be lent only comes up when nothing of its own waits.
+      if (!q.length || (i >= c.own && heads.length)) continue;
       heads.push(headOf(q[0]!, targetMin, i));
-      keys.push(`s:${s}`);
-    });
+      from.push(q);
+    }
     if (!heads.length) {
       // Idle until the next arrival it could take; a window nothing will come to drops out.
       const next = nextComing(c.serving);
@@ -235,8 +353,7 @@ export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, 
       continue;
     }
     const best = pickMostUrgent(heads, t, opts.primaryPreference)!;
-    const key = keys[heads.indexOf(best)]!;
-    const item = queues.get(key)!.shift()!;
+    const item = from[heads.indexOf(best)]!.shift()!;
     if (item.kind === Kind.Probe) {
       out.newTicketSec.set(item.serviceId, (t - now) / 1000);
       probes--;
@@ -251,41 +368,62 @@ export function forecast(snapshot: HallSnapshot, rates: RatesView, now: number, 
   }
 
   // Anything not reached within the horizon (or with no window left) waits at least that long.
-  for (const [key, q] of queues) {
-    for (const item of q) {
+  const left = (queue: Item[], inOrder: boolean) => {
+    for (const item of queue) {
       if (item.kind === Kind.Probe) out.newTicketSec.set(item.serviceId, opts.horizonSec);
       else if (item.kind === Kind.Real && (!opts.only || opts.only.has(item.id))) {
         out.waitSec.set(item.id, opts.horizonSec);
-        if (key.startsWith("s:")) out.order.get(item.serviceId)?.push(item.id);
+        if (inOrder) out.order.get(item.serviceId)?.push(item.id);
       }
     }
-  }
+  };
+  for (const q of queues.values()) left(q, true);
+  for (const q of windowQueues.values()) left(q, false);
   return out;
-}
-
-function busyUntil(w: Window, byId: Map<string, Ticket>, occMs: Map<string, number>, now: number, minResidual: number): number {
-  const t = w.ticketId ? byId.get(w.ticketId) : undefined;
-  if (!t) return now;
-  const mean = occMs.get(t.serviceId) ?? 480_000;
-  const elapsed = now - (t.calledAt ?? now);
-  return now + Math.max(mean - elapsed, mean * minResidual);
 }
 
 function headOf(item: Item, targetMin: Map<string, number>, preferenceIndex: number): QueueHead {
   return { ticketId: item.id, rank: item.rank, arrivedAt: item.arrivedAt, targetWaitMin: targetMin.get(item.serviceId) ?? 20, preferenceIndex };
 }
 
-function insertSorted(queues: Map<string, Item[]>, key: string, item: Item, order: (a: Item, b: Item) => number): void {
-  let q = queues.get(key);
-  if (!q) queues.set(key, (q = []));
+function insertSorted(q: Item[], item: Item): void {
   let i = q.length;
-  while (i > 0 && order(q[i - 1]!, item) > 0) i--;
+  while (i > 0 && compareQueued(q[i - 1]!, item) > 0) i--;
   q.splice(i, 0, item);
+}
+
+/** Index of the first of the ascending `sorted` above x (its length when none is). */
+function firstAbove(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function median(xs: number[]): number {
+  xs.sort((a, b) => a - b);
+  const m = xs.length >> 1;
+  return xs.length % 2 ? xs[m]! : (xs[m - 1]! + xs[m]!) / 2;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** The predicted wait (seconds) of one waiting ticket; stops as soon as it is known. */
 export function etaFor(snapshot: HallSnapshot, rates: RatesView, now: number, ticketId: string, options: Partial<EtaOptions> = {}): number {
-  const f = forecast(snapshot, rates, now, { ...options, only: new Set([ticketId]), probes: false });
+  const f = forecast(snapshot, rates, now, { ...PUBLISHED_ETA_OPTIONS, ...options, only: new Set([ticketId]), probes: false });
   return f.waitSec.get(ticketId) ?? 0;
 }
 
@@ -350,5 +488,5 @@ export function buildQueueSummary(config: HallConfig, snapshot: HallSnapshot, f:
  * broadcast. Pass the day's bookings still to come as `options.booked` (rates.ts `bookedArrivals`).
  */
 export function queueSummary(config: HallConfig, snapshot: HallSnapshot, rates: RatesView, now: number, options: Partial<EtaOptions> = {}): QueueSummary {
-  return buildQueueSummary(config, snapshot, forecast(snapshot, rates, now, options), staffingAdvice(snapshot, rates, options.booked, now));
+  return buildQueueSummary(config, snapshot, forecast(snapshot, rates, now, { ...PUBLISHED_ETA_OPTIONS, ...options }), staffingAdvice(snapshot, rates, options.booked, now));
 }
