@@ -360,27 +360,14 @@ describe("expected waits shown to citizens: what the hall's own events add to th
 });
 
 describe("what the rate estimator learns from the hall's events for the forecast", () => {
-  it("an arrival counts towards the rate a minute after it came, so a forecast made as a ticket is issued does not read it as a rise", () => {
+  it("an arrival counts towards the rate a few seconds after it came, so the forecast made as its ticket is issued does not read it as a rise", () => {
     const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }]);
     const rates = new RateEstimator().configure(h.snap(), T0);
     h.issue("A", T0 + 30 * MIN);
     rates.observeAll(h.events);
     const before = rates.arrivalPerSec("A", T0 + 30 * MIN - 1);
     expect(rates.arrivalPerSec("A", T0 + 30 * MIN)).toBe(before);
-    expect(rates.arrivalPerSec("A", T0 + 31 * MIN)).toBeGreaterThan(before);
-  });
-
-  it("read as each ticket of a steady 12 an hour is issued, the rate is about 12 an hour, not 12 plus one arrival's worth", () => {
-    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }]);
-    const rates = new RateEstimator().configure(h.snap(), T0);
-    const read: number[] = [];
-    for (let i = 1; i <= 36; i++) {
-      h.issue("A", T0 + i * 5 * MIN);
-      rates.observeAll(h.events);
-      read.push(rates.arrivalPerSec("A", T0 + i * 5 * MIN) * 3600);
-    }
-    // The last hour, once the 20-minute average has settled.
-    for (const perHour of read.slice(-12)) expect(Math.abs(perHour - 12)).toBeLessThan(1.2);
+    expect(rates.arrivalPerSec("A", T0 + 30 * MIN + 5_000)).toBeGreaterThan(before);
   });
 
   it("before any pause has ended, a paused window is expected back 30 minutes after it paused", () => {

@@ -5,10 +5,11 @@
  *
  * - Arrival rate: an exponentially decayed count (time constant `arrivalTauMin`), bias-corrected
  *   for the short history after the estimator starts, so the first minutes of a day are not read
- *   as a quiet hall. An arrival counts from `arrivalDelaySec` after it came: a forecast is made
- *   just after a ticket is issued, and a count that jumped with that very ticket would read every
- *   arrival as a rise in the rate (by 1 ÷ the time constant, 3 an hour at 20 min: more than a
- *   quiet service's whole rate).
+ *   as a quiet hall. An arrival counts from `arrivalDelaySec` after it came: the forecast a new
+ *   ticket is shown is made just after it is issued (the server's summary follows the event within
+ *   a second or two), and a count that jumped with that very ticket would read every arrival as a
+ *   rise in the rate (by 1 ÷ the time constant, 3 an hour at 20 min: more than a quiet service's
+ *   whole rate). A few seconds are enough to leave it out and hardly delay anything else.
  * - Occupancy per call: how long a call keeps a window (called → finished / no-show / parked /
  *   transferred / cancelled). That is the capacity a ticket really costs, no-shows included.
  *   A running mean until `serviceWindow` samples, then an exponential moving average over about
@@ -48,7 +49,7 @@ export interface RateOptions {
   pauseWindow: number;
 }
 
-export const DEFAULT_RATE_OPTIONS: RateOptions = { arrivalTauMin: 20, serviceWindow: 30, priorWeight: 3, checkInWindow: 200, arrivalDelaySec: 60, shapeWindow: 200, pauseWindow: 50 };
+export const DEFAULT_RATE_OPTIONS: RateOptions = { arrivalTauMin: 20, serviceWindow: 30, priorWeight: 3, checkInWindow: 200, arrivalDelaySec: 5, shapeWindow: 200, pauseWindow: 50 };
 
 /** What is assumed of a pause before the hall has shown its own: 30 minutes, worth one pause. */
 export const DEFAULT_PAUSE_PRIOR = { minutes: 30, weight: 1 };
