@@ -15,7 +15,7 @@ import { MemoryStore } from "../server/store/memory/memory-store.js";
 const T0 = instantOf("2025-03-03", "09:00", "Asia/Shanghai");
 const MIN = 60_000;
 
-/** Windows 1 and 2 serve A; window 3 serves B and is qualified for A too. */
+/** Windows 1 and 2 serve A; windows 3 and 4 serve B, and window 3 is qualified for A too. */
 function hall(mode: "off" | "suggest" | "auto" = "auto") {
   const config = HallConfig.parse({
     id: "h",
@@ -28,6 +28,7 @@ function hall(mode: "off" | "suggest" | "auto" = "auto") {
       { id: "1", label: { zh: "1号窗口", en: "Window 1" }, qualified: ["A"], serving: ["A"] },
       { id: "2", label: { zh: "2号窗口", en: "Window 2" }, qualified: ["A"], serving: ["A"] },
       { id: "3", label: { zh: "3号窗口", en: "Window 3" }, qualified: ["B", "A"], serving: ["B"] },
+      { id: "4", label: { zh: "4号窗口", en: "Window 4" }, qualified: ["B"], serving: ["B"] },
     ],
     balancer: { mode },
   });
@@ -36,7 +37,7 @@ function hall(mode: "off" | "suggest" | "auto" = "auto") {
   let n = 0;
   const run = (cmd: StoreCommand, at = T0, by: "staff" | "balancer" | "manager" = "staff") =>
     store.executeSync("h", { ...cmd, payload: { commandId: `cmd-${String(++n).padStart(6, "0")}`, ...cmd.payload } } as StoreCommand, { now: at, by, staffId: null, newTicketId: `t${String(n).padStart(4, "0")}` }).event;
-  for (const w of ["1", "2", "3"]) run({ name: "window:open", payload: { windowId: w } } as never);
+  for (const w of ["1", "2", "3", "4"]) run({ name: "window:open", payload: { windowId: w } } as never);
   const issue = (serviceId: string, at: number) => (run({ name: "ticket:issue", payload: { serviceId, priority: "normal", then: [] } } as never, at) as { ticket: { id: string } }).ticket.id;
   const snap = (): HallSnapshot => store.snapshotSync("h");
   return { config, store, run, issue, snap };
@@ -59,11 +60,20 @@ describe("balancer", () => {
     expect(plan.pressure.A!.pressure).toBeGreaterThan(1);
   });
 
+  it("the reason says what the lender's own queue should expect once it helps, against its target", () => {
+    const h = hall();
+    for (let i = 0; i < 12; i++) h.issue("A", T0 + i * 1000);
+    const { reason } = proposeChanges({ snapshot: h.snap(), rates: RATES, now: T0 + 20_000 }).changes[0]!;
+    expect(reason.zh).toMatch(/3号窗口本身业务（医保业务）加办后预计等待约\d+分钟（目标20分钟），借出后仍在目标内/);
+    expect(reason.en).toMatch(/Window 3's own queues \(Medical insurance\) would expect about \d+ min against a 20 min target with it, still within target/);
+  });
+
   it("a service nobody waits for and no window serves does not pull a window from citizens who wait", () => {
     const h = hall();
     for (let i = 0; i < 12; i++) h.issue("A", T0 + i * 1000);
-    // Window 3 (B's only window) closes: B has no window but nobody waits for it.
+    // B's windows close: B has no window but nobody waits for it.
     h.run({ name: "window:close", payload: { windowId: "3" } } as never, T0 + 15_000);
+    h.run({ name: "window:close", payload: { windowId: "4" } } as never, T0 + 15_000);
     const plan = proposeChanges({ snapshot: h.snap(), rates: RATES, now: T0 + 20_000 });
     expect(plan.pressure.B!.pressure).toBe(0);
     expect(plan.changes.map((c) => c.serviceId)).not.toContain("B");
@@ -76,44 +86,61 @@ describe("balancer", () => {
     expect(proposeChanges({ snapshot: h.snap(), rates: RATES, now: T0 + 1000 }).changes).toEqual([]);
   });
 
-  it("a borrowed service goes back only after the dwell time and once its queue has eased (no flapping)", () => {
+  const lent = () => {
     const h = hall();
     h.run({ name: "balancer:apply", payload: { windowId: "3", serving: ["B", "A"], reason: { zh: "测试", en: "test" } } } as never, T0, "balancer");
-    const lastChangeAt = { "3": T0 };
-    // The queue is empty at once, but the window keeps A for the dwell time.
-    expect(proposeChanges({ snapshot: h.snap(), rates: RATES, now: T0 + MIN, lastChangeAt }).changes).toEqual([]);
-    // With a real queue for A after the dwell time, it keeps A too.
-    for (let i = 0; i < 4; i++) h.issue("A", T0 + 11 * MIN + i);
-    expect(proposeChanges({ snapshot: h.snap(), rates: RATES, now: T0 + 11 * MIN, lastChangeAt }).changes).toEqual([]);
-    // Once A is quiet and windows 1 and 2 can carry its load, window 3 returns to B alone.
-    const quiet = hall();
-    quiet.run({ name: "balancer:apply", payload: { windowId: "3", serving: ["B", "A"], reason: { zh: "测试", en: "test" } } } as never, T0, "balancer");
-    const plan = proposeChanges({ snapshot: quiet.snap(), rates: staticRates({ A: 600, B: 600 }, { A: 3 / 3600 }), now: T0 + 11 * MIN, lastChangeAt });
+    return h;
+  };
+  /** A's queue is empty; B's is long enough to put B over its target. */
+  const bOverTarget = (h: ReturnType<typeof hall>, at: number) => {
+    for (let i = 0; i < 6; i++) h.issue("B", at + i);
+  };
+  const lastChangeAt = { "3": T0 };
+
+  it("a borrowed service stays while the lender's own queue is within target, however quiet the borrowed one is", () => {
+    const h = lent();
+    h.issue("B", T0 + 11 * MIN);
+    expect(proposeChanges({ snapshot: h.snap(), rates: staticRates({ A: 600, B: 600 }, { A: 3 / 3600 }), now: T0 + 11 * MIN, lastChangeAt }).changes).toEqual([]);
+  });
+
+  it("a borrowed service goes back once the lender's own queue is over target, its own queue has eased and the other windows can carry it", () => {
+    const h = lent();
+    bOverTarget(h, T0 + 11 * MIN);
+    const plan = proposeChanges({ snapshot: h.snap(), rates: staticRates({ A: 600, B: 600 }, { A: 3 / 3600 }), now: T0 + 11 * MIN, lastChangeAt });
     expect(plan.changes).toMatchObject([{ windowId: "3", kind: "drop", serviceId: "A", serving: ["B"] }]);
+    expect(plan.changes[0]!.reason.zh).toMatch(/3号窗口本身业务医保业务预计等待约\d+分钟，已超过目标20分钟；社保业务排队已缓解/);
     expect(plan.changes[0]!.reason.en).toContain("eased");
-    // …but not while windows 1 and 2 could not carry A's arrivals alone.
-    const heavy = proposeChanges({ snapshot: quiet.snap(), rates: staticRates({ A: 600, B: 600 }, { A: 12 / 3600 }), now: T0 + 11 * MIN, lastChangeAt });
-    expect(heavy.changes).toEqual([]);
+  });
+
+  it("a borrowed service does not go back before the dwell time (no flapping)", () => {
+    const h = lent();
+    bOverTarget(h, T0 + MIN);
+    expect(proposeChanges({ snapshot: h.snap(), rates: staticRates({ A: 600, B: 600 }, { A: 3 / 3600 }), now: T0 + MIN, lastChangeAt }).changes).toEqual([]);
+  });
+
+  it("a borrowed service does not go back while the other windows could not carry its arrivals alone", () => {
+    const h = lent();
+    bOverTarget(h, T0 + 11 * MIN);
+    expect(proposeChanges({ snapshot: h.snap(), rates: staticRates({ A: 600, B: 600 }, { A: 12 / 3600 }), now: T0 + 11 * MIN, lastChangeAt }).changes).toEqual([]);
   });
 
   it("never takes a service away from a window in the middle of serving one of its tickets", () => {
-    const h = hall();
-    h.run({ name: "balancer:apply", payload: { windowId: "3", serving: ["B", "A"], reason: { zh: "测试", en: "test" } } } as never, T0, "balancer");
+    const h = lent();
     const t = h.issue("A", T0 + 1000);
     h.run({ name: "window:callNext", payload: { windowId: "3" } } as never, T0 + 2000);
     h.run({ name: "ticket:start", payload: { windowId: "3" } } as never, T0 + 2000);
     const now = T0 + 30 * MIN;
-    const serving = proposeChanges({ snapshot: h.snap(), rates: RATES, now });
-    expect(serving.changes.filter((c) => c.windowId === "3")).toEqual([]);
+    bOverTarget(h, now - 1000);
+    const rates = staticRates({ A: 600, B: 600 }, { A: 3 / 3600 });
+    expect(proposeChanges({ snapshot: h.snap(), rates, now, lastChangeAt }).changes.filter((c) => c.windowId === "3")).toEqual([]);
     // A manager's or balancer's change mid-service does not touch the ticket being served.
     h.run({ name: "balancer:apply", payload: { windowId: "3", serving: ["B"], reason: { zh: "测试", en: "test" } } } as never, now, "balancer");
     expect(h.snap().tickets.find((x) => x.id === t)).toMatchObject({ state: "serving", windowId: "3" });
     expect(h.snap().windows.find((w) => w.id === "3")!.ticketId).toBe(t);
-    h.run({ name: "ticket:finish", payload: { windowId: "3" } } as never, now + MIN);
     // Once the ticket is finished the drop may happen.
-    const h2 = hall();
-    h2.run({ name: "balancer:apply", payload: { windowId: "3", serving: ["B", "A"], reason: { zh: "测试", en: "test" } } } as never, T0, "balancer");
-    expect(proposeChanges({ snapshot: h2.snap(), rates: RATES, now }).changes).toMatchObject([{ windowId: "3", kind: "drop" }]);
+    const h2 = lent();
+    bOverTarget(h2, now - 1000);
+    expect(proposeChanges({ snapshot: h2.snap(), rates, now, lastChangeAt }).changes).toMatchObject([{ windowId: "3", kind: "drop" }]);
   });
 
   it("over a simulated busy morning no window changes its services more often than the dwell time allows", () => {

@@ -215,7 +215,8 @@ describe("expected wait with bookings still to come (预约)", () => {
   });
 
   it("staffing advice counts the next hour's bookings, and the balancer lends a window before their queue forms", () => {
-    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }, { id: "2", qualified: ["A", "B"], serving: ["B"] }]);
+    // Window 3 serves B too, so window 2 is not B's only window (that one would keep its ten-minute calls for B's citizens).
+    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }, { id: "2", qualified: ["A", "B"], serving: ["B"] }, { id: "3", qualified: ["B"], serving: ["B"] }]);
     const now = at("10:00");
     // Twelve bookings of A for 10:00–10:55 against one 10-minute window: twice what it can do.
     const booked: BookedArrival[] = Array.from({ length: 12 }, (_, i) => ({ serviceId: "A", at: now + i * 5 * MIN }));

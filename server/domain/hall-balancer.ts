@@ -5,7 +5,7 @@
  * simulator measures exactly what production does.
  */
 import type { HallEvent, HallSnapshot } from "../../protocol/index.js";
-import { proposeChanges, type BalancerOptions, type BalancerPlan } from "./balancer.js";
+import { BORROWED_DELAY_WINDOW_SEC, proposeChanges, type BalancerOptions, type BalancerPlan } from "./balancer.js";
 import type { BookedArrival } from "./eta.js";
 import type { StoreCommand } from "./hall-commands.js";
 import { initialServing, type HallConfig } from "./config.js";
@@ -26,6 +26,8 @@ export class HallBalancer {
   /** When each window's serving set last changed (by the balancer or a manager). */
   readonly lastChangeAt: Record<string, number> = {};
   private readonly home: Record<string, string[]>;
+  /** Per window, its calls of services outside its home ones that ended within the last hour or go on (end null). */
+  private readonly borrowedCalls = new Map<string, { ticketId: string; start: number; end: number | null }[]>();
 
   constructor(
     readonly config: HallConfig,
@@ -43,7 +45,39 @@ export class HallBalancer {
   observe(e: HallEvent): void {
     if (e.type === "window:changed" && e.change === "servingChanged") this.lastChangeAt[e.window.id] = e.at;
     if (e.type === "balancer:suggestionClosed" && e.window) this.lastChangeAt[e.window.id] = e.at;
+    this.followCalls(e);
     this.rates.observe(e);
+  }
+
+  /** A call ends when its window holds another ticket or none (finished, no-show, parked, transferred…). */
+  private followCalls(e: HallEvent): void {
+    const w = "window" in e ? e.window : null;
+    if (!w) return;
+    const calls = this.borrowedCalls.get(w.id) ?? [];
+    const last = calls[calls.length - 1];
+    if (last && last.end === null && w.ticketId !== last.ticketId) last.end = e.at;
+    if (e.type === "ticket:called" && !(last && last.end === null) && !(this.home[w.id] ?? []).includes(e.ticket.serviceId)) calls.push({ ticketId: e.ticket.id, start: e.at, end: null });
+    const since = e.at - BORROWED_DELAY_WINDOW_SEC * 1000;
+    while (calls.length && calls[0]!.end !== null && calls[0]!.end < since) calls.shift();
+    this.borrowedCalls.set(w.id, calls);
+  }
+
+  /**
+   * Per window, the mean wait (seconds) its borrowed calls of the last hour would have added for a
+   * citizen coming at a random moment and waiting for the call to end: Σ (call within the hour)² ÷ 2 h.
+   */
+  borrowedDelaySec(now: number): Record<string, number> {
+    const out: Record<string, number> = {};
+    const since = now - BORROWED_DELAY_WINDOW_SEC * 1000;
+    for (const [id, calls] of this.borrowedCalls) {
+      let sum = 0;
+      for (const c of calls) {
+        const sec = (Math.min(c.end ?? now, now) - Math.max(c.start, since)) / 1000;
+        if (sec > 0) sum += sec * sec;
+      }
+      if (sum > 0) out[id] = sum / (2 * BORROWED_DELAY_WINDOW_SEC);
+    }
+    return out;
   }
 
   /**
@@ -58,6 +92,7 @@ export class HallBalancer {
       booked,
       lastChangeAt: this.lastChangeAt,
       home: this.home,
+      borrowedDelaySec: this.borrowedDelaySec(now),
       primaryPreference: this.config.dispatch.primaryPreference,
       options: this.options.balancer,
     });
