@@ -52,6 +52,8 @@ describe.each(STORES)("the balancer in the manager console on %s", (storeName, m
     const suggestion = page.locator('[data-testid^="suggestion-"]').first();
     await suggestion.waitFor(WAIT);
     await expect.poll(() => suggestion.textContent(), WAIT).toContain("社保");
+    // Why the lending is safe for the lender's own queue, as the server said it.
+    await expect.poll(() => suggestion.textContent(), WAIT).toMatch(/2号窗口本身业务（医保）加办后预计等待约\d+分钟（目标\d+分钟），借出后仍在目标内/);
     expect(await serving("2")).toEqual(["medical"]);
     await screenshot("manager-suggestion");
     const applied = nextEvent(await srv.manager(), (e) => e.type === "balancer:suggestionClosed", 10_000);
