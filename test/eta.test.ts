@@ -314,6 +314,16 @@ describe("expected waits shown to citizens: what the hall's own events add to th
     expect(f.waitSec.get(a)).toBe(5 * 60);
   });
 
+  it("a window is lent to a queue once its longest-waiting citizen has waited as long as this hall's queues wait for one", () => {
+    const h = hall([{ id: "1", qualified: ["A"], serving: ["A"] }, { id: "2", qualified: ["A", "B"], serving: ["B"] }]);
+    auto(h);
+    h.issue("A", T0);
+    h.run({ name: "window:callNext", payload: { windowId: "1" } } as never, T0);
+    const waiting = h.issue("A", T0 + 10_000);
+    const rates: RatesView = { ...TEN_MIN, lendAfterSec: () => 30 };
+    expect(forecast(h.snap(), rates, T0 + 10_000, { lending: true, futureArrivals: false }).waitSec.get(waiting)).toBe(30);
+  });
+
   it("the first of several busy windows frees sooner than their mean remaining times say", () => {
     const h = hall([1, 2, 3].map((i) => ({ id: String(i), qualified: ["A"], serving: ["A"] })));
     for (const w of ["1", "2", "3"]) {
@@ -369,6 +379,18 @@ describe("what the rate estimator learns from the hall's events for the forecast
     const before = rates.arrivalPerSec("A", T0 + 30 * MIN - 1);
     expect(rates.arrivalPerSec("A", T0 + 30 * MIN)).toBe(before);
     expect(rates.arrivalPerSec("A", T0 + 30 * MIN + 5_000)).toBeGreaterThan(before);
+  });
+
+  it("a window given a service whose citizens already wait tells how long the longest had waited; one given a quiet service tells nothing", () => {
+    const h = hall([{ id: "1", qualified: ["A", "B"], serving: ["A"] }, { id: "2", qualified: ["A", "B"], serving: ["B"] }]);
+    const rates = new RateEstimator().configure(h.snap(), T0);
+    h.run({ name: "window:setServing", payload: { windowId: "1", serving: ["A", "B"] } } as never, T0);
+    h.issue("A", T0 + MIN);
+    h.issue("A", T0 + 2 * MIN);
+    h.run({ name: "window:setServing", payload: { windowId: "2", serving: ["B", "A"] } } as never, T0 + 2 * MIN + 40_000);
+    rates.observeAll(h.events);
+    expect(rates.lendAfterSec()).toBe(100);
+    expect(new RateEstimator().lendAfterSec()).toBe(0);
   });
 
   it("before any pause has ended, a paused window is expected back 30 minutes after it paused", () => {

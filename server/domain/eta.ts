@@ -27,7 +27,9 @@
  *   `backInSec`), instead of being gone for good: a service whose only window is at lunch is not
  *   "beyond the horizon", and its queue is not shown waits that ignore the window's return;
  * - in a hall whose balancer runs in auto mode, a window with nothing of its own to call takes
- *   the queues it is qualified for, as the balancer lends it (its own queues first);
+ *   the queues it is qualified for, as the balancer lends it (its own queues first), once their
+ *   longest-waiting citizen has waited as long as this hall's queues wait to be lent a window
+ *   (rates.ts `lendAfterSec`: the balancer acts at its next round);
  * - the busy windows' calls end at sampled times, drawn from how this hall's calls spread about
  *   their mean (rates.ts `occupancyShape`, given the time already spent), and each ticket is
  *   shown the median of its waits over the sampled days. The first of several busy windows
@@ -160,6 +162,8 @@ interface Hall {
   now: number;
   targetMin: Map<string, number>;
   occMs: Map<string, number>;
+  /** How long a queue's head waits before a window is lent to it, ms. */
+  lendAfterMs: number;
   /** Windows that serve now or come back: when they can call (ms), and the call they are in. */
   windows: { id: string; serving: string[]; own: number; from: number; call: { serviceId: string; elapsedMs: number } | null }[];
   /** Each service's queue, and each window's own (tickets transferred to it), in call order. */
@@ -192,6 +196,7 @@ function prepare(snapshot: HallSnapshot, rates: RatesView, now: number, opts: Et
     now,
     targetMin: new Map(snapshot.services.map((s) => [s.id, s.targetWaitMin])),
     occMs,
+    lendAfterMs: lends ? (rates.lendAfterSec?.() ?? 0) * 1000 : 0,
     windows: [],
     queues: new Map(snapshot.services.map((s) => [s.id, []])),
     windowQueues: new Map(),
@@ -338,16 +343,21 @@ function play(hall: Hall, opts: EtaOptions, residual: Residual): Forecast {
       heads.push(headOf(own[0]!, targetMin, 0));
       from.push(own);
     }
+    let lentAt = Infinity;
     for (let i = 0; i < c.queues.length; i++) {
       const q = c.queues[i]!;
-      // A service it would be lent only comes up when nothing of its own waits.
+      // A service it would be lent only comes up when nothing of its own waits, and once its head has waited to be lent a window.
       if (!q.length || (i >= c.own && heads.length)) continue;
+      if (i >= c.own && t < q[0]!.arrivedAt + hall.lendAfterMs) {
+        lentAt = Math.min(lentAt, q[0]!.arrivedAt + hall.lendAfterMs);
+        continue;
+      }
       heads.push(headOf(q[0]!, targetMin, i));
       from.push(q);
     }
     if (!heads.length) {
-      // Idle until the next arrival it could take; a window nothing will come to drops out.
-      const next = nextComing(c.serving);
+      // Idle until the next arrival it could take, or until it would be lent; a window nothing will come to drops out.
+      const next = Math.min(lentAt, nextComing(c.serving));
       if (next === Infinity) counters.splice(ci, 1);
       else c.freeAt = next;
       continue;

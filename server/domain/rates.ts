@@ -19,6 +19,8 @@
  *   hall's latest calls (one shape for the hall, so a service with few calls has one too).
  * - Pauses (暂停, 午休): when each paused window paused, and how long this hall's pauses lasted,
  *   so the forecast can count a paused window back.
+ * - Lending: when a window is given a service whose citizens already wait, how long the longest
+ *   of them had waited (the hall's balancer, or a manager, acts a round or a decision later).
  *
  * Arrivals and the priority share count walk-ins (and late check-ins, which queue as walk-ins).
  * An on-time check-in is not guessed from a rate: the day's bookings say when it comes, and
@@ -47,9 +49,11 @@ export interface RateOptions {
   shapeWindow: number;
   /** How many of the hall's latest pauses tell how long a pause lasts. */
   pauseWindow: number;
+  /** How many of the hall's latest lendings tell how long a queue waits for one. */
+  lendWindow: number;
 }
 
-export const DEFAULT_RATE_OPTIONS: RateOptions = { arrivalTauMin: 20, serviceWindow: 30, priorWeight: 3, checkInWindow: 200, arrivalDelaySec: 5, shapeWindow: 200, pauseWindow: 50 };
+export const DEFAULT_RATE_OPTIONS: RateOptions = { arrivalTauMin: 20, serviceWindow: 30, priorWeight: 3, checkInWindow: 200, arrivalDelaySec: 5, shapeWindow: 200, pauseWindow: 50, lendWindow: 50 };
 
 /** What is assumed of a pause before the hall has shown its own: 30 minutes, worth one pause. */
 export const DEFAULT_PAUSE_PRIOR = { minutes: 30, weight: 1 };
@@ -68,6 +72,8 @@ export interface RatesView {
   occupancyShape?(): readonly number[];
   /** Seconds until a paused window is expected back; null when it is not paused (or since when is unknown). */
   backInSec?(windowId: string): number | null;
+  /** How long a queue's longest-waiting citizen typically has waited when the hall lends the queue a window (0 before it has). */
+  lendAfterSec?(): number;
 }
 
 /** A decayed count as of `at`, and the arrivals of the last `arrivalDelaySec` that do not count yet. */
@@ -102,6 +108,11 @@ export class RateEstimator implements RatesView {
   private readonly pausedAt = new Map<string, number>();
   /** Lengths of the latest finished pauses, seconds. */
   private readonly pauses: number[] = [];
+  /** Waiting tickets: service and since when. */
+  private readonly waiting = new Map<string, { serviceId: string; since: number }>();
+  private readonly servingOf = new Map<string, readonly string[]>();
+  /** The latest lendings to a queue with citizens waiting: how long the longest had waited, seconds. */
+  private readonly lendings: number[] = [];
   private readonly defaults = new Map<string, number>();
   private readonly ranks = new Map<string, number>();
   private startedAt: number | null = null;
@@ -136,6 +147,10 @@ export class RateEstimator implements RatesView {
     this.lastSeq = e.seq;
     if (this.startedAt === null) this.startedAt = e.at;
     this.now = Math.max(this.now, e.at);
+    if ("ticket" in e) {
+      if (e.ticket.state === "waiting") this.waiting.set(e.ticket.id, { serviceId: e.ticket.serviceId, since: e.ticket.queuedAt });
+      else this.waiting.delete(e.ticket.id);
+    }
     switch (e.type) {
       case "ticket:issued": {
         if (e.ticket.appointment?.onTime) {
@@ -172,6 +187,11 @@ export class RateEstimator implements RatesView {
         this.endCall(e.ticket.id, e.at);
         break;
       case "window:changed":
+        if (e.change === "servingChanged") {
+          const before = this.servingOf.get(e.window.id) ?? [];
+          for (const s of e.window.serving) if (!before.includes(s)) this.lent(s, e.at);
+        }
+        this.servingOf.set(e.window.id, e.window.serving);
         if (e.window.state === "paused") {
           if (!this.pausedAt.has(e.window.id)) this.pausedAt.set(e.window.id, e.at);
         } else {
@@ -259,6 +279,13 @@ export class RateEstimator implements RatesView {
     return weight ? left / weight : elapsed;
   }
 
+  /** The median of the latest lendings' longest waits (see `lendings`), seconds; 0 before any. */
+  lendAfterSec(): number {
+    if (!this.lendings.length) return 0;
+    const sorted = [...this.lendings].sort((a, b) => a - b);
+    return sorted[sorted.length >> 1]!;
+  }
+
   /** All figures of one service, for the manager console and staffing advice. */
   rates(serviceId: string, at = this.now): ServiceRates {
     return {
@@ -278,6 +305,7 @@ export class RateEstimator implements RatesView {
       priorityRank: () => this.priorityRank(),
       occupancyShape: () => this.occupancyShape(),
       backInSec: (w) => this.backInSec(w, now),
+      lendAfterSec: () => this.lendAfterSec(),
     };
   }
 
@@ -293,6 +321,15 @@ export class RateEstimator implements RatesView {
     }
     a.pending.push(at);
     this.arrivals.set(serviceId, a);
+  }
+
+  /** A window was given `serviceId`: if its citizens already wait, how long the longest has. */
+  private lent(serviceId: string, at: number): void {
+    let since = Infinity;
+    for (const w of this.waiting.values()) if (w.serviceId === serviceId && w.since < since) since = w.since;
+    if (since === Infinity) return;
+    this.lendings.push(Math.max(0, (at - since) / 1000));
+    if (this.lendings.length > this.opts.lendWindow) this.lendings.shift();
   }
 
   private pause(sec: number): void {
